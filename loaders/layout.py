@@ -1,0 +1,54 @@
+"""Text layouts → rows of cells.
+
+The layout found in Word-extracted disclosures: each table cell on its own line
+starting with a tab, a blank line between table rows; a line without the tab
+continues the cell above (a header wrapped over lines), or, outside a row, is a
+paragraph of narrative.
+"""
+from __future__ import annotations
+
+from loaders.errors import LoadError
+from loaders.records import Cell, Row
+
+
+def decode(data: bytes, path: str) -> str:
+    """UTF-8 (with or without BOM), else GB18030; otherwise an error naming the line."""
+    if b"\x00" in data[:4096]:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise LoadError(path, line, "binary data (NUL byte): not a text disclosure")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            line = data[: utf8_error.start].count(b"\n") + 1
+            raise LoadError(path, line, "text is neither UTF-8 nor GB18030") from None
+
+
+def tab_cell_rows(text: str) -> list[Row]:
+    rows: list[Row] = []
+    current: Row | None = None
+    for n, raw in enumerate(text.split("\n"), 1):
+        raw = raw.rstrip("\r")
+        if raw.startswith("\t"):
+            if current is None:
+                current = Row(cells=[], line=n)
+            current.cells.append(Cell(raw.lstrip("\t"), n))
+        elif raw.strip() == "":
+            if current is not None:
+                rows.append(current)
+                current = None
+        elif current is not None and current.cells:
+            last = current.cells[-1]
+            last.text = f"{last.text}\n{raw}" if last.text.strip() else raw
+        else:
+            rows.append(Row(cells=[Cell(raw, n)], line=n, paragraph=True))
+    if current is not None:
+        rows.append(current)
+    return rows
+
+
+def is_tab_layout(text: str) -> bool:
+    lines = [l for l in text.split("\n") if l.strip()]
+    return bool(lines) and sum(l.startswith("\t") for l in lines) >= 0.2 * len(lines)

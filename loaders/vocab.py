@@ -1,0 +1,71 @@
+"""Lookups from printed names to the code lists in ontology/codelists/.
+
+The code lists are the single place where name variants live: adding an
+skos:altLabel there teaches every loader the new spelling.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pyoxigraph as ox
+
+from kg.resources import ontology_dir
+from loaders.text import label_key
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+ITEM = "https://w3id.org/cnbudget/def/item#"
+TBL = "https://w3id.org/cnbudget/def/table#"
+FN = "https://w3id.org/cnbudget/def/functional#"
+PHASE = "https://w3id.org/cnbudget/def/phase#"
+
+
+@lru_cache(maxsize=None)
+def _labels(filename: str, ns: str) -> dict[str, str]:
+    """label key → local name (or notation, for the functional classes)."""
+    path = ontology_dir() / "codelists" / filename
+    labels: dict[str, str] = {}
+    notations: dict[str, str] = {}
+    pref_first: list[tuple[str, str]] = []
+    alt: list[tuple[str, str]] = []
+    for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        s, p, o = t.subject.value, t.predicate.value, t.object
+        if not s.startswith(ns):
+            continue
+        local = s[len(ns):]
+        if local == "scheme":
+            continue
+        if p == SKOS + "notation":
+            notations[local] = o.value
+        elif p == SKOS + "prefLabel" and getattr(o, "language", None) == "zh":
+            pref_first.append((label_key(o.value), local))
+        elif p == SKOS + "altLabel":
+            alt.append((label_key(o.value), local))
+    for key, local in alt + pref_first:  # preferred labels win on a clash
+        labels[key] = local
+    if ns == FN:
+        return {k: notations[v] for k, v in labels.items()}
+    return labels
+
+
+def item_for(label: str) -> str | None:
+    return _labels("items.ttl", ITEM).get(label_key(label)) if label else None
+
+
+def functional_class_for(label: str) -> str | None:
+    """The 3-digit code of a 类 named by `label` (e.g. 十、节能环保支出 → 211)."""
+    return _labels("functional-classes.ttl", FN).get(label_key(label)) if label else None
+
+
+def table_type_for(title: str) -> str | None:
+    """Table type from a title: exact match of the normalised title, else the longest known
+    title it contains (titles carry prefixes such as the department's name)."""
+    labels = _labels("tables.ttl", TBL)
+    key = label_key(title)
+    if key in labels:
+        return labels[key]
+    best = max((k for k in labels if k in key), key=len, default=None)
+    return labels[best] if best else None
+
+
+def phase_for(label: str) -> str | None:
+    return _labels("phases.ttl", PHASE).get(label_key(label)) if label else None
