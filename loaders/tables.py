@@ -274,9 +274,13 @@ def _columns(headers: list[Row], width: int, data: list[Row], colnums: list[int]
                 break
         if phase == "approved" and note_revised:
             phase = "revised"
+        item = vocab.item_for(leaf)
+        if item in ("Total", "Subtotal") and group and not vocab.phase_for(group[-1]):
+            # 小计 under 本年支出 measures 本年支出: the figure's measure is its group's item
+            item = vocab.item_for(group[-1]) or item
         columns.append(Column(position=p, label=leaf, group=group, side=sides[p],
                               side_label=side_labels.get(p, ""), number=numbers.get(p),
-                              item=vocab.item_for(leaf), phase=phase or doc_phase))
+                              item=item, phase=phase or doc_phase))
     return roles, columns
 
 

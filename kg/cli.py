@@ -1,0 +1,172 @@
+"""The `kg` command line: load, query, export, check.
+
+The commands, their options and the tidy CSV columns are a public contract
+(users' scripts depend on them): extend, never change.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+
+import click
+
+from kg import __version__
+from kg.export import FORMATS, export
+from kg.load import load_paths
+from kg import queries as named_queries
+from kg.results import to_csv, to_json, to_table
+from kg.store import Store
+
+store_option = click.option("--store", "store_path", envvar="KG_STORE", default=None, metavar="PATH",
+                            help="Embedded store folder (env KG_STORE; default ./kg-store).")
+format_option = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+                             show_default=True, help="Output format.")
+
+
+def _open(store_path: str | None, read_only: bool = False) -> Store:
+    try:
+        return Store(store_path, read_only=read_only)
+    except (FileNotFoundError, OSError) as e:
+        raise click.ClickException(str(e))
+
+
+@click.group()
+@click.version_option(__version__, prog_name="kg")
+def main() -> None:
+    """A knowledge graph of Chinese budget and final-accounts disclosures (部门预算/决算公开)."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@store_option
+@click.option("--base-iri", envvar="KG_BASE_IRI", default=None, help="Base IRI of minted resources (env KG_BASE_IRI).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def load(paths, store_path, base_iri, fmt):
+    """Load disclosure files or folders; a reload replaces a document's graph."""
+    store = _open(store_path)
+
+    def show(r):
+        if fmt != "text":
+            return
+        if r.status == "loaded":
+            click.echo(f"loaded {r.path}: {r.title} — {r.tables} tables, {r.observations} observations, "
+                       f"{r.triples} triples; {r.checks} checks, {r.findings} findings "
+                       f"({r.mismatches} beyond rounding)")
+        else:
+            click.echo(f"error: {r.error}", err=True)
+        for w in r.warnings:
+            click.echo(f"warning: {w}", err=True)
+
+    reports = load_paths(store, list(paths), base_iri, progress=show)
+    loaded = [r for r in reports if r.status == "loaded"]
+    failed = [r for r in reports if r.status == "failed"]
+    if fmt == "json":
+        click.echo(json.dumps([asdict(r) for r in reports], ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{len(loaded)} documents loaded, {len(failed)} failed; "
+                   f"{sum(r.observations for r in loaded)} observations, {sum(r.triples for r in loaded)} triples; "
+                   f"store {store.path} holds {len(store)} triples")
+    if not reports:
+        raise click.ClickException("no loadable files found")
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Named query parameter (repeatable).")
+@store_option
+@format_option
+def query(query, params, store_path, fmt):
+    """Run SPARQL: a named query (see `kg queries`), a .rq file, or query text."""
+    try:
+        q = named_queries.resolve(query)
+        values = {}
+        for p in params:
+            if "=" not in p:
+                raise ValueError(f"--param {p!r}: expected NAME=VALUE")
+            k, v = p.split("=", 1)
+            values[k.strip()] = v
+        sparql = q.bind(values)
+    except (KeyError, ValueError, FileNotFoundError) as e:
+        raise click.ClickException(str(e.args[0] if isinstance(e, KeyError) else e))
+    store = _open(store_path, read_only=True)
+    try:
+        rows = store.select(sparql)
+    except SyntaxError as e:
+        raise click.ClickException(f"SPARQL syntax error: {e}")
+    click.echo({"json": to_json, "csv": to_csv, "table": to_table}[fmt](rows).rstrip("\n"))
+
+
+@main.command(name="queries")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def list_queries(fmt):
+    """List the named queries with their parameters and keywords."""
+    cat = named_queries.catalog()
+    if fmt == "json":
+        click.echo(json.dumps([{"name": q.name, "title": q.title, "description": q.description,
+                                "params": [asdict(p) for p in q.params], "keywords": q.keywords}
+                               for q in cat.values()], ensure_ascii=False, indent=2))
+        return
+    for q in cat.values():
+        params = ", ".join(f"{p.name}={p.default}" for p in q.params)
+        click.echo(f"{q.name}\t{q.title}" + (f"\t[{params}]" if params else ""))
+
+
+@main.command(name="export")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to a file instead of standard output.")
+def export_cmd(store_path, fmt, output):
+    """Export the graph: tidy CSV (one row per observation) or an RDF serialisation."""
+    data = export(_open(store_path, read_only=True), fmt)
+    if output:
+        with open(output, "wb") as f:
+            f.write(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+
+CHECK_QUERY = """
+SELECT ?document ?table ?rule ?row ?measure ?stated ?computed ?difference ?tolerance ?tolerated ?message
+WHERE {
+  ?f a bud:ReconciliationFinding ; bud:disclosure ?d ; bud:rule ?r ; bud:findingTable ?t ;
+     bud:statedAmount ?stated ; bud:computedAmount ?computed ; bud:difference ?difference ;
+     bud:tolerance ?tolerance ; bud:tolerated ?tolerated ; rdfs:comment ?message .
+  ?d dct:title ?document . ?t bud:tableNumber ?table .
+  BIND (STRAFTER(STR(?r), "#") AS ?rule)
+  OPTIONAL { ?f bud:totalObservation ?o . ?o bud:rowLabel ?row ; bud:measureLabel ?measure . }
+}
+ORDER BY ?document ?tolerated ?table ?f
+"""
+
+
+@main.command()
+@store_option
+@format_option
+@click.option("--strict", is_flag=True, help="Exit non-zero when a finding exceeds the rounding the document allows.")
+def check(store_path, fmt, strict):
+    """Print the reconciliation findings of the loaded documents."""
+    store = _open(store_path, read_only=True)
+    rows = store.select(CHECK_QUERY)
+    if fmt == "table":
+        summary = store.select("""SELECT ?document (SUM(?n) AS ?checks) WHERE { ?d bud:checkCount ?n ; dct:title ?document }
+                                  GROUP BY ?document ORDER BY ?document""")
+        mismatches = sum(1 for r in rows.rows if r[9].value == "false")
+        for r in rows.rows:
+            flag = "tolerated" if r[9].value == "true" else "MISMATCH "
+            click.echo(f"{flag}  {r[10].value}")
+        for d, n in summary.rows:
+            click.echo(f"{d.value}: {n.value} checks")
+        click.echo(f"{len(rows.rows)} findings: {mismatches} mismatches, {len(rows.rows) - mismatches} within rounding")
+    else:
+        click.echo({"json": to_json, "csv": to_csv}[fmt](rows).rstrip("\n"))
+    if strict and any(r[9].value == "false" for r in rows.rows):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

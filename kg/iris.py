@@ -1,0 +1,80 @@
+"""Deterministic IRIs: the same document always mints the same names.
+
+A disclosure is identified by what it is (department, fiscal year, kind), not by
+the file it came in, so reloading it, or loading it from another format,
+replaces the same named graph.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+
+DEFAULT_BASE = "https://w3id.org/cnbudget/id/"
+
+BUD = "https://w3id.org/cnbudget/def#"
+ITEM = "https://w3id.org/cnbudget/def/item#"
+TBL = "https://w3id.org/cnbudget/def/table#"
+PHASE = "https://w3id.org/cnbudget/def/phase#"
+CHK = "https://w3id.org/cnbudget/def/check#"
+FN = "https://w3id.org/cnbudget/def/functional#"
+
+PREFIXES = {
+    "bud": BUD, "item": ITEM, "tbl": TBL, "phase": PHASE, "chk": CHK, "fn": FN,
+    "qb": "http://purl.org/linked-data/cube#",
+    "org": "http://www.w3.org/ns/org#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "spdx": "http://spdx.org/rdf/terms#",
+}
+
+
+def sparql_prefixes() -> str:
+    return "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+
+
+def base_iri(base: str | None = None) -> str:
+    base = base or os.environ.get("KG_BASE_IRI") or DEFAULT_BASE
+    return base if base.endswith(("/", "#")) else base + "/"
+
+
+def _digest(text: str, n: int = 12) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "x"
+
+
+class Minter:
+    """IRIs of one disclosure's resources under a base IRI."""
+
+    def __init__(self, base: str, department: str | None, year: int | None, kind: str, fallback: str):
+        self.base = base_iri(base)
+        key = f"{department}|{year}|{kind}" if department and year else f"file|{fallback}"
+        self.doc_id = f"{year or 'unknown'}-{kind}-{_digest(key)}"
+        self.doc = f"{self.base}disclosure/{self.doc_id}"
+        self.graph = f"{self.base}graph/{self.doc_id}"
+
+    def org(self, name: str) -> str:
+        return f"{self.base}org/{_digest(name)}"
+
+    def table(self, code: str) -> str:
+        return f"{self.doc}/table/{slug(code)}"
+
+    def observation(self, table_code: str, row_key: str, column_key: str) -> str:
+        return f"{self.doc}/table/{slug(table_code)}/obs/{slug(row_key)}/{slug(column_key)}"
+
+    def finding(self, n: int) -> str:
+        return f"{self.doc}/finding/{n}"
+
+    def scheme(self, kind: str, year: int | None) -> str:
+        return f"{self.base}subject/{kind}/{year or 'unknown'}"
+
+    def subject(self, kind: str, year: int | None, code: str) -> str:
+        return f"{self.scheme(kind, year)}/{code}"

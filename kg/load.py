@@ -1,0 +1,58 @@
+"""Loading: file → records (loaders/) → reconciliation → quads → the store, one disclosure at a time.
+
+Every file is parsed and checked in full before anything is written, so bad
+input leaves the store as it was.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg import rdf
+from kg.reconcile import reconcile
+from kg.store import Store
+from loaders import LoadError, iter_files, load_file
+
+
+@dataclass
+class Report:
+    path: str
+    status: str  # loaded / failed
+    document: str | None = None
+    title: str | None = None
+    tables: int = 0
+    observations: int = 0
+    triples: int = 0
+    checks: int = 0
+    findings: int = 0
+    mismatches: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    line: int | None = None
+
+
+def load_one(store: Store, path: Path, base: str | None = None) -> Report:
+    try:
+        doc = load_file(path)
+    except LoadError as e:
+        return Report(str(path), "failed", error=str(e), line=e.line)
+    result = reconcile(doc)
+    minter, quads = rdf.build(doc, result, base)
+    store.replace_graph(minter.graph, quads)
+    return Report(str(path), "loaded", document=minter.doc, title=doc.title, tables=len(doc.tables),
+                  observations=len(doc.observations), triples=len(quads), checks=result.checks,
+                  findings=len(result.findings), mismatches=sum(not f.tolerated for f in result.findings),
+                  warnings=doc.warnings)
+
+
+def load_paths(store: Store, paths: list[str], base: str | None = None, progress=None) -> list[Report]:
+    files = list(iter_files(paths))
+    reports = []
+    for path in files:
+        reports.append(load_one(store, path, base))
+        if progress:
+            progress(reports[-1])
+    if any(r.status == "loaded" for r in reports):
+        store.refresh_links(base)
+        store.flush()
+    return reports

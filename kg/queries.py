@@ -1,0 +1,117 @@
+"""Named queries: one .rq file each in queries/, kept as data (as datasette keeps canned queries).
+
+A file starts with comment lines that describe it:
+
+    # title: 支出决算表末级科目之和
+    # description: …
+    # param: threshold = 0.9 ; 执行率阈值
+    # keywords: 执行率, 预算执行
+
+Parameters appear in the SPARQL as `$name` (a valid SPARQL variable, so the file
+also runs as it is) and are replaced by the value given, written as a SPARQL term.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from kg.iris import PREFIXES
+from kg.resources import queries_dir
+
+_HEADER = re.compile(r"^#\s*(title|description|param|keywords)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^(\w+)\s*(?:=\s*([^;]*?))?\s*(?:;\s*(.*))?$")
+
+
+@dataclass
+class Param:
+    name: str
+    default: str | None
+    description: str = ""
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    sparql: str
+    title: str = ""
+    description: str = ""
+    params: list[Param] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    path: Path | None = None
+
+    def bind(self, values: dict[str, str] | None = None) -> str:
+        values = dict(values or {})
+        unknown = set(values) - {p.name for p in self.params}
+        if unknown:
+            raise ValueError(f"query {self.name} has no parameter {', '.join(sorted(unknown))}; "
+                             f"it takes: {', '.join(p.name for p in self.params) or 'none'}")
+        text = self.sparql
+        for p in sorted(self.params, key=lambda p: -len(p.name)):
+            value = values.get(p.name, p.default)
+            if value is None:
+                raise ValueError(f"query {self.name} needs --param {p.name}=…")
+            text = re.sub(r"\$" + re.escape(p.name) + r"\b", lambda _m, v=value: sparql_term(v), text)
+        return text
+
+
+def parse(text: str, name: str, path: Path | None = None) -> NamedQuery:
+    q = NamedQuery(name=name, sparql=text, path=path)
+    for line in text.splitlines():
+        m = _HEADER.match(line.strip())
+        if not m:
+            if line.strip() and not line.strip().startswith("#"):
+                break
+            continue
+        key, value = m.group(1), m.group(2).strip()
+        if key == "title":
+            q.title = value
+        elif key == "description":
+            q.description = f"{q.description} {value}".strip()
+        elif key == "keywords":
+            q.keywords = [k.strip() for k in re.split(r"[,，、]", value) if k.strip()]
+        elif key == "param":
+            pm = _PARAM.match(value)
+            if pm:
+                q.params.append(Param(pm.group(1), pm.group(2), (pm.group(3) or "").strip()))
+    return q
+
+
+def catalog(directory: Path | None = None) -> dict[str, NamedQuery]:
+    d = directory or queries_dir()
+    return {p.stem: parse(p.read_text(encoding="utf-8"), p.stem, p) for p in sorted(d.glob("*.rq"))}
+
+
+def resolve(text_or_name: str) -> NamedQuery:
+    """A named query, a .rq file, or SPARQL text."""
+    named = catalog()
+    if text_or_name in named:
+        return named[text_or_name]
+    path = Path(text_or_name)
+    if path.suffix == ".rq" or (len(text_or_name) < 4096 and "\n" not in text_or_name and path.is_file()):
+        if not path.is_file():
+            raise FileNotFoundError(f"no query file {path}")
+        return parse(path.read_text(encoding="utf-8"), path.stem, path)
+    if re.fullmatch(r"[\w-]+", text_or_name):
+        raise KeyError(f"no named query {text_or_name!r}; known: {', '.join(named) or 'none'}")
+    return parse(text_or_name, "query")
+
+
+def sparql_term(value: str) -> str:
+    """A parameter value as a SPARQL term: a number, an IRI, a prefixed name, or a string."""
+    v = value.strip()
+    try:
+        Decimal(v)
+        if re.fullmatch(r"[-+]?\d+(\.\d+)?", v):
+            return v
+    except InvalidOperation:
+        pass
+    if v.startswith("<") and v.endswith(">") and " " not in v:
+        return v
+    if re.fullmatch(r"https?://\S+", v):
+        return f"<{v}>"
+    m = re.fullmatch(r"([A-Za-z][\w-]*):([\w.-]*)", v)
+    if m and m.group(1) in PREFIXES:
+        return v
+    return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'

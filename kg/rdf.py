@@ -1,0 +1,252 @@
+"""Records → RDF quads, all in the disclosure's own named graph.
+
+Terms are defined in ontology/cnbudget.ttl; the shapes a graph must satisfy are
+in ontology/shapes.ttl. One RDF Data Cube observation per table cell, with the
+source line of the cell (PROV-style provenance on every figure).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.iris import BUD, CHK, ITEM, PHASE, PREFIXES, TBL, Minter
+from kg.reconcile import Result
+from loaders.records import Disclosure, Observation, Table
+
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_XSD = PREFIXES["xsd"]
+_DEC = ox.NamedNode(_XSD + "decimal")
+_INT = ox.NamedNode(_XSD + "integer")
+_POS = ox.NamedNode(_XSD + "positiveInteger")
+_BOOL = ox.NamedNode(_XSD + "boolean")
+_YEAR = ox.NamedNode(_XSD + "gYear")
+_UNIT_FACTOR = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+_KIND_CLASS = {"final": "FinalAccountsDisclosure", "budget": "BudgetDisclosure"}
+_SCHEME_NAME = {"functional": "支出功能分类", "economic": "支出经济分类"}
+_CLASSIFICATION = {"functional": "FunctionalClassification", "economic": "EconomicClassification"}
+_SUBJECT_CLASS = {"functional": "FunctionalSubject", "economic": "EconomicSubject"}
+
+
+class _Terms:
+    """Cached NamedNodes: `T.bud.amount`, `T.qb.Observation` …"""
+
+    def __init__(self, ns: str):
+        self._ns, self._cache = ns, {}
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        node = self._cache.get(name)
+        if node is None:
+            node = self._cache[name] = ox.NamedNode(self._ns + name)
+        return node
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        return self.__getattr__(name)
+
+
+bud, qb, skos, dct, dcat, prov, org, rdfs, spdx = (
+    _Terms(PREFIXES[p]) for p in ("bud", "qb", "skos", "dct", "dcat", "prov", "org", "rdfs", "spdx"))
+item, tbl, phase, chk = _Terms(ITEM), _Terms(TBL), _Terms(PHASE), _Terms(CHK)
+
+
+def _dec(value: Decimal) -> ox.Literal:
+    text = format(value, "f")
+    return ox.Literal(text, datatype=_DEC)
+
+
+def _int(value: int, positive: bool = False) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_POS if positive else _INT)
+
+
+def _zh(text: str) -> ox.Literal:
+    return ox.Literal(text, language="zh")
+
+
+class GraphBuilder:
+    def __init__(self, doc: Disclosure, minter: Minter):
+        self.doc, self.m = doc, minter
+        self.g = ox.NamedNode(minter.graph)
+        self.quads: list[ox.Quad] = []
+        self._subjects: set[str] = set()
+        self._labels: dict[str, list[str]] = {}
+        self._obs_iris: dict[int, ox.NamedNode] = {}
+        self._table_iris: dict[int, ox.NamedNode] = {}
+
+    def add(self, s, p, o) -> None:
+        self.quads.append(ox.Quad(s, p, o, self.g))
+
+    def build(self, result: Result) -> list[ox.Quad]:
+        doc, m = self.doc, self.m
+        d = ox.NamedNode(m.doc)
+        self.doc_node = d
+        self.add(d, RDF_TYPE, bud[_KIND_CLASS[doc.kind]])
+        self.add(d, RDF_TYPE, bud.Disclosure)
+        self.add(d, RDF_TYPE, dcat.Dataset)
+        self.add(d, dct.title, _zh(doc.title))
+        self.add(d, dct.identifier, ox.Literal(m.doc_id))
+        if doc.year:
+            self.add(d, bud.fiscalYear, ox.Literal(str(doc.year), datatype=_YEAR))
+        self.add(d, bud.consolidated, ox.Literal("true" if doc.consolidated else "false", datatype=_BOOL))
+        if doc.department:
+            o = self.org(doc.department)
+            self.add(d, bud.department, o)
+            self.add(d, dct.publisher, o)
+        if doc.rounding_note:
+            self.add(d, bud.roundingNote, _zh(doc.rounding_note))
+        self.add(d, bud.checkCount, _int(result.checks))
+        dist = ox.NamedNode(m.doc + "/source")
+        self.add(d, dcat.distribution, dist)
+        self.add(dist, RDF_TYPE, dcat.Distribution)
+        self.add(dist, dct.title, ox.Literal(Path(doc.path).name))
+        self.add(dist, dcat.mediaType, ox.NamedNode("https://www.iana.org/assignments/media-types/" + doc.media_type))
+        ck = ox.NamedNode(m.doc + "/source/sha256")
+        self.add(dist, spdx.checksum, ck)
+        self.add(ck, RDF_TYPE, spdx.Checksum)
+        self.add(ck, spdx.algorithm, spdx.checksumAlgorithm_sha256)
+        self.add(ck, spdx.checksumValue, ox.Literal(doc.sha256))
+        for table in doc.tables:
+            self.table(table)
+        for n, f in enumerate(result.findings, 1):
+            self.finding(n, f)
+        return self.quads
+
+    def org(self, name: str) -> ox.NamedNode:
+        node = ox.NamedNode(self.m.org(name))
+        if node.value not in self._subjects:
+            self._subjects.add(node.value)
+            self.add(node, RDF_TYPE, org.Organization)
+            self.add(node, RDF_TYPE, bud.Department)
+            self.add(node, skos.prefLabel, _zh(name))
+        return node
+
+    def subject(self, kind: str, code: str, label: str | None, year: int | None) -> ox.NamedNode:
+        iri = self.m.subject(kind, year, code)
+        node = ox.NamedNode(iri)
+        if iri not in self._subjects:
+            self._subjects.add(iri)
+            scheme = ox.NamedNode(self.m.scheme(kind, year))
+            if scheme.value not in self._subjects:
+                self._subjects.add(scheme.value)
+                self.add(scheme, RDF_TYPE, skos.ConceptScheme)
+                self.add(scheme, RDF_TYPE, bud.SubjectCodeList)
+                if year:
+                    self.add(scheme, bud.fiscalYear, ox.Literal(str(year), datatype=_YEAR))
+                self.add(scheme, bud.classificationKind, bud[_CLASSIFICATION[kind]])
+                self.add(scheme, skos.prefLabel, _zh(f"{year or ''}年政府收支分类科目（{_SCHEME_NAME[kind]}）"))
+            self.add(node, RDF_TYPE, skos.Concept)
+            self.add(node, RDF_TYPE, bud[_SUBJECT_CLASS[kind]])
+            self.add(node, skos.notation, ox.Literal(code))
+            self.add(node, skos.inScheme, scheme)
+            level = {3: 1, 5: 2, 7: 3}.get(len(code), 1 + max(0, (len(code) - 3) // 2))
+            self.add(node, bud.subjectLevel, _int(level))
+            parent = code[:-2] if len(code) > 3 else None
+            if parent:
+                self.add(node, skos.broader, self.subject(kind, parent, None, year))
+        if label:
+            # the first name printed for a code is its label; other spellings are kept as alternatives
+            known = self._labels.setdefault(iri, [])
+            if label not in known:
+                self.add(node, skos.prefLabel if not known else skos.altLabel, _zh(label))
+                known.append(label)
+        return node
+
+    def table(self, t: Table) -> None:
+        tnode = ox.NamedNode(self.m.table(t.code))
+        self._table_iris[id(t)] = tnode
+        self.add(tnode, RDF_TYPE, bud.DisclosureTable)
+        self.add(tnode, RDF_TYPE, qb.DataSet)
+        self.add(tnode, bud.disclosure, self.doc_node)
+        self.add(tnode, dct.isPartOf, self.doc_node)
+        self.add(tnode, qb.structure, bud.StandardTableStructure)
+        self.add(tnode, bud.tableNumber, ox.Literal(t.number))
+        self.add(tnode, dct.title, _zh(t.title))
+        if t.type_key:
+            self.add(tnode, bud.tableType, tbl[t.type_key])
+        self.add(tnode, bud.currencyUnit, ox.Literal(t.unit))
+        year = ox.Literal(str(t.year), datatype=_YEAR) if t.year else None
+        if year:
+            self.add(tnode, bud.fiscalYear, year)
+        dept = self.org(t.department) if t.department else None
+        if dept:
+            self.add(tnode, bud.department, dept)
+        self.add(tnode, bud.sourceLine, _int(t.line, positive=True))
+        self.add(tnode, bud.observationCount, _int(len(t.observations)))
+        self.add(tnode, bud.isEmpty, ox.Literal("true" if t.is_empty else "false", datatype=_BOOL))
+        if t.empty_reason:
+            self.add(tnode, bud.emptyReason, _zh(t.empty_reason))
+        unit = ox.Literal(t.unit)
+        factor = _UNIT_FACTOR.get(t.unit, Decimal(1))
+        seen: set[str] = set()
+        for o in t.observations:
+            self.observation(t, tnode, o, year, dept, unit, factor, seen)
+
+    def observation(self, t: Table, tnode, o: Observation, year, dept, unit, factor, seen: set[str]) -> None:
+        c = o.column
+        row_key = o.row_code or (f"L{o.line_number}" if o.line_number else f"r{o.row_index}")
+        col_key = f"c{c.number}" if c.number else f"p{c.position + 1}"
+        iri = self.m.observation(t.code, row_key, col_key)
+        if iri in seen:  # same code printed twice in one column: keep both, told apart by row
+            iri = self.m.observation(t.code, f"{row_key}-r{o.row_index}", col_key)
+        seen.add(iri)
+        s = ox.NamedNode(iri)
+        self._obs_iris[id(o)] = s
+        add = self.add
+        add(s, RDF_TYPE, qb.Observation)
+        add(s, qb.dataSet, tnode)
+        add(s, bud.disclosure, self.doc_node)
+        if dept:
+            add(s, bud.department, dept)
+        if year:
+            add(s, bud.fiscalYear, year)
+        add(s, bud.budgetPhase, phase[c.phase or "executed"])
+        add(s, bud.amount, _dec(o.amount))
+        add(s, bud.amountYuan, _dec((o.amount * factor).normalize() if factor != 1 else o.amount))
+        add(s, bud.currencyUnit, unit)
+        add(s, bud.rowLabel, ox.Literal(o.row_label))
+        if o.row_code:
+            add(s, bud.rowCode, ox.Literal(o.row_code))
+        if o.line_number is not None:
+            add(s, bud.lineNumber, _int(o.line_number))
+        if o.row_item:
+            add(s, bud.item, item[o.row_item])
+        kind = o.subject_kind
+        if kind:
+            code = o.row_code or o.row_class
+            concept = self.subject(kind, code, o.row_label if o.row_code else None, t.year)
+            add(s, bud.functionalSubject if kind == "functional" else bud.economicSubject, concept)
+        add(s, bud.measureLabel, ox.Literal(c.label))
+        if c.group:
+            add(s, bud.measureGroup, ox.Literal(" / ".join(c.group)))
+        if c.item:
+            add(s, bud.measure, item[c.item])
+        if c.number is not None:
+            add(s, bud.columnNumber, _int(c.number))
+        if c.side_label:
+            add(s, bud.tableSide, ox.Literal(c.side_label))
+        add(s, bud.sourceLine, _int(o.line, positive=True))
+        add(s, prov.wasDerivedFrom, tnode)
+
+    def finding(self, n: int, f) -> None:
+        s = ox.NamedNode(self.m.finding(n))
+        self.add(s, RDF_TYPE, bud.ReconciliationFinding)
+        self.add(s, bud.disclosure, self.doc_node)
+        self.add(s, bud.rule, chk[f.rule])
+        self.add(s, bud.findingTable, self._table_iris[id(f.table)])
+        if f.other_table is not None:
+            self.add(s, bud.otherTable, self._table_iris[id(f.other_table)])
+        self.add(s, bud.statedAmount, _dec(f.stated))
+        self.add(s, bud.computedAmount, _dec(f.computed))
+        self.add(s, bud.difference, _dec(f.difference))
+        self.add(s, bud.tolerance, _dec(f.tolerance))
+        self.add(s, bud.tolerated, ox.Literal("true" if f.tolerated else "false", datatype=_BOOL))
+        if f.total is not None:
+            self.add(s, bud.totalObservation, self._obs_iris[id(f.total)])
+        for p in f.parts:
+            self.add(s, bud.partObservation, self._obs_iris[id(p)])
+        self.add(s, rdfs.comment, _zh(f.message))
+
+
+def build(doc: Disclosure, result: Result, base: str | None = None) -> tuple[Minter, list[ox.Quad]]:
+    minter = Minter(base, doc.department, doc.year, doc.kind, Path(doc.path).stem)
+    return minter, GraphBuilder(doc, minter).build(result)

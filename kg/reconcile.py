@@ -1,0 +1,248 @@
+"""Reconciliation: what a disclosure's tables promise about their own figures.
+
+Each check compares a stated figure with the sum of the figures it should equal.
+A failure becomes a `Finding` (stored as data, see kg/rdf.py), never an
+exception. Differences within the rounding the document itself warns of
+(本套报表金额单位转换时可能存在尾数误差) are kept too, marked tolerated.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
+from typing import Callable, Iterable
+
+from loaders.records import Disclosure, Observation, Table
+from loaders.tables import is_total_label
+
+YEAR_TOTALS = {"TotalIncome", "TotalExpenditure"}
+
+
+@dataclass
+class Finding:
+    rule: str  # local name in ontology/codelists/checks.ttl
+    table: Table
+    stated: Decimal
+    computed: Decimal
+    tolerance: Decimal
+    total: Observation | None
+    parts: list[Observation]
+    message: str
+    other_table: Table | None = None
+
+    @property
+    def difference(self) -> Decimal:
+        return self.stated - self.computed
+
+    @property
+    def tolerated(self) -> bool:
+        return abs(self.difference) <= self.tolerance
+
+
+@dataclass
+class Result:
+    checks: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+
+def reconcile(doc: Disclosure) -> Result:
+    result = Result()
+    for table in doc.tables:
+        if table.is_empty:
+            continue
+        _subject_hierarchy(doc, table, result)
+        _column_totals(doc, table, result)
+        _summary_sides(doc, table, result)
+    _cross_tables(doc, result)
+    return result
+
+
+# --- helpers ---------------------------------------------------------------------
+
+def _name(o: Observation) -> str:
+    return o.row_code and f"{o.row_code} {o.row_label}" or o.row_label or "（无行名）"
+
+
+def _col(o: Observation) -> str:
+    return " / ".join([*o.column.group, o.column.label]) or "金额"
+
+
+def _tolerance(doc: Disclosure, amounts: Iterable[Decimal], n_parts: int) -> Decimal:
+    """Rounding each printed figure to its last decimal place can leave at most half a unit
+    per figure; allowed only where the document warns of rounding differences."""
+    if not doc.rounding_note:
+        return Decimal(0)
+    places = max((-a.as_tuple().exponent for a in amounts if a.as_tuple().exponent < 0), default=0)
+    unit = Decimal(1).scaleb(-places)
+    return (unit / 2 * (n_parts + 1)).quantize(unit, rounding=ROUND_CEILING)
+
+
+def _compare(doc: Disclosure, result: Result, rule: str, table: Table, total: Observation,
+             parts: list[Observation], what: str, other: Table | None = None,
+             stated: Decimal | None = None) -> None:
+    result.checks += 1
+    stated = total.amount if stated is None else stated
+    computed = sum((p.amount for p in parts), Decimal(0))
+    if stated == computed:
+        return
+    tolerance = _tolerance(doc, [stated, *(p.amount for p in parts)], len(parts))
+    diff = stated - computed
+    verdict = (f"在文件声明的尾数误差允许范围（±{tolerance}）内" if abs(diff) <= tolerance
+               else "超出尾数误差，数据不一致")
+    message = (f"{table.number or table.title}：{_name(total)}「{_col(total)}」为 {stated}，"
+               f"{what}为 {computed}，相差 {diff}；{verdict}。")
+    result.findings.append(Finding(rule, table, stated, computed, tolerance, total, parts, message, other))
+
+
+def _measure_key(o: Observation) -> tuple:
+    return (o.column.label, tuple(o.column.group))
+
+
+# --- checks within one table -----------------------------------------------------
+
+def _subject_hierarchy(doc: Disclosure, table: Table, result: Result) -> None:
+    """A subject equals the sum of its sub-subjects; a total row equals its classes and its leaves."""
+    by_measure: dict[tuple, list[Observation]] = defaultdict(list)
+    for o in table.observations:
+        by_measure[_measure_key(o)].append(o)
+    for observations in by_measure.values():
+        coded = {o.row_code: o for o in observations if o.row_code}
+        if len(coded) < 2:
+            continue
+        codes = sorted(coded)
+        for parent in codes:
+            longer = [c for c in codes if len(c) > len(parent) and c.startswith(parent)]
+            if not longer:
+                continue
+            step = min(len(c) for c in longer)
+            children = [coded[c] for c in longer if len(c) == step]
+            _compare(doc, result, "ParentEqualsChildren", table, coded[parent], children, "下级科目之和")
+        top_len = min(len(c) for c in codes)
+        classes = [coded[c] for c in codes if len(c) == top_len]
+        leaves = [coded[c] for c in codes if not any(d != c and d.startswith(c) for d in codes)]
+        for total in (o for o in observations if not o.row_code and o.row_label and is_total_label(o.row_label)):
+            _compare(doc, result, "TotalEqualsClasses", table, total, classes, "各类科目之和")
+            if len(leaves) != len(classes):
+                _compare(doc, result, "TotalEqualsLeaves", table, total, leaves, "末级科目之和")
+
+
+def _column_totals(doc: Disclosure, table: Table, result: Result) -> None:
+    """Within a row, a 合计/小计 column equals the columns it heads (sub-groups by their own total)."""
+    rows: dict[tuple, list[Observation]] = defaultdict(list)
+    for o in table.observations:
+        rows[(o.row_index, o.column.side)].append(o)
+    for observations in rows.values():
+        by_group: dict[tuple, list[Observation]] = defaultdict(list)
+        for o in sorted(observations, key=lambda o: o.column.position):
+            by_group[tuple(o.column.group)].append(o)
+        for group, members in by_group.items():
+            if len(members) < 2 or not is_total_label(members[0].column.label):
+                continue
+            parts = list(members[1:])
+            for sub, sub_members in by_group.items():
+                if len(sub) == len(group) + 1 and sub[: len(group)] == group and is_total_label(sub_members[0].column.label):
+                    parts.append(sub_members[0])
+            if len(parts) >= 2 or (parts and len(members) == 2):
+                _compare(doc, result, "ColumnTotalEqualsParts", table, members[0], parts, "各分项列之和")
+
+
+def _summary_sides(doc: Disclosure, table: Table, result: Result) -> None:
+    """Two-sided summary tables: 本年合计 = its items; 总计 = 本年合计 + balances; sub-items; 收 = 支."""
+    if not any(o.row_item in YEAR_TOTALS for o in table.observations):
+        return
+    grand_by_side: dict[int, Observation] = {}
+    columns: dict[int, list[Observation]] = defaultdict(list)
+    for o in table.observations:
+        columns[o.column.position].append(o)
+    for position, observations in columns.items():
+        observations.sort(key=lambda o: o.row_index)
+        year_total = next((o for o in observations if o.row_item in YEAR_TOTALS), None)
+        grand = next((o for o in observations if o.row_item == "GrandTotal"), None)
+        top = [o for o in observations if not o.indented]
+        if year_total is not None:
+            items = [o for o in top if o.row_index < year_total.row_index]
+            if items:
+                _compare(doc, result, "SideTotalEqualsItems", table, year_total, items, "各项之和")
+            if grand is not None:
+                parts = [o for o in top if year_total.row_index <= o.row_index < grand.row_index]
+                _compare(doc, result, "GrandTotalComposition", table, grand, parts, "本年合计与结转结余之和")
+        parent = None
+        children: list[Observation] = []
+        for o in observations + [None]:
+            if o is None or not o.indented:
+                if parent is not None and children:
+                    _compare(doc, result, "SubItemsEqualItem", table, parent, children, "其中各项之和")
+                parent, children = o, []
+            else:
+                children.append(o)
+        if grand is not None:
+            side = grand.column.side
+            if position == _first_column(table, side):
+                grand_by_side.setdefault(side, grand)
+    if 0 in grand_by_side and 1 in grand_by_side:
+        _compare(doc, result, "GrandTotalsBalance", table, grand_by_side[0], [grand_by_side[1]], "支出总计")
+
+
+# --- checks across tables --------------------------------------------------------
+
+Selector = Callable[[Observation], bool]
+
+
+def _total_row(o: Observation) -> bool:
+    return not o.row_code and o.row_item == "Total"
+
+
+def _first_column(table: Table, side: int | None = None) -> int | None:
+    positions = [c.position for c in table.columns if side is None or c.side == side]
+    return min(positions) if positions else None
+
+
+def _pick(tables: dict[str, Table], type_key: str, row: Selector, measure: str | None = None,
+          side: int | None = None) -> tuple[Table, Observation] | None:
+    table = tables.get(type_key)
+    if table is None:
+        return None
+    first = _first_column(table, side)
+    for o in table.observations:
+        if not row(o) or (side is not None and o.column.side != side):
+            continue
+        if (measure and o.column.item == measure) or (not measure and o.column.position == first):
+            return table, o
+    return None
+
+
+def _cross_tables(doc: Disclosure, result: Result) -> None:
+    tables: dict[str, Table] = {}
+    for t in doc.tables:
+        if t.type_key and not t.is_empty:
+            tables.setdefault(t.type_key, t)
+    item = lambda key: (lambda o: not o.row_code and o.row_item == key)  # noqa: E731
+    pairs = [
+        (("IncomeExpenditureSummary", item("TotalIncome"), None, 0), ("IncomeStatement", _total_row, "TotalIncome", None)),
+        (("IncomeExpenditureSummary", item("TotalExpenditure"), None, 1), ("ExpenditureStatement", _total_row, "TotalExpenditure", None)),
+        (("FiscalAppropriationSummary", item("TotalIncome"), None, 0), ("IncomeStatement", _total_row, "FiscalAppropriationIncome", None)),
+        (("FiscalAppropriationSummary", item("TotalExpenditure"), "GeneralBudgetFunds", 1), ("GeneralBudgetExpenditure", _total_row, None, None)),
+    ]
+    summary = tables.get("IncomeExpenditureSummary")
+    if summary:
+        for code in sorted({o.row_class for o in summary.observations if o.row_class}):
+            pairs.append((("IncomeExpenditureSummary", lambda o, c=code: o.row_class == c, None, 1),
+                          ("ExpenditureStatement", lambda o, c=code: o.row_code == c, "TotalExpenditure", None)))
+    appropriation = tables.get("FiscalAppropriationSummary")
+    if appropriation:
+        for code in sorted({o.row_class for o in appropriation.observations if o.row_class}):
+            pairs.append((("FiscalAppropriationSummary", lambda o, c=code: o.row_class == c, "GeneralBudgetFunds", 1),
+                          ("GeneralBudgetExpenditure", lambda o, c=code: o.row_code == c, None, None)))
+    for (ta, ra, ma, sa), (tb, rb, mb, sb) in pairs:
+        a, b = _pick(tables, ta, ra, ma, sa), _pick(tables, tb, rb, mb, sb)
+        if a and b:
+            _compare(doc, result, "CrossTableAgreement", a[0], a[1], [b[1]],
+                     f"{b[0].number or b[0].title}中对应的数", other=b[0])
+    basic = _pick(tables, "GeneralBudgetExpenditure", _total_row, "BasicExpenditure")
+    breakdown = tables.get("GeneralBudgetBasicExpenditure")
+    if basic and breakdown:
+        parts = [o for o in breakdown.observations
+                 if o.row_item in ("PersonnelExpensesTotal", "PublicExpensesTotal")]
+        if parts:
+            _compare(doc, result, "CrossTableAgreement", basic[0], basic[1], parts,
+                     f"{breakdown.number or breakdown.title}人员经费与公用经费合计之和", other=breakdown)

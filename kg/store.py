@@ -1,0 +1,118 @@
+"""The graph store: pyoxigraph on disk by default, one named graph per disclosure.
+
+Everything above this module (load, query, export, check) talks to a `Store`
+through SPARQL and whole-graph replacement, so a SPARQL 1.1 Protocol endpoint
+can stand in for the embedded store.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from kg.iris import PREFIXES, base_iri, sparql_prefixes
+
+DEFAULT_STORE = "./kg-store"
+
+
+def store_path(path: str | None) -> str:
+    return path or os.environ.get("KG_STORE") or DEFAULT_STORE
+
+
+@dataclass
+class Rows:
+    """A SELECT result: variable names and rows of pyoxigraph terms (None when unbound)."""
+    variables: list[str]
+    rows: list[list[ox.NamedNode | ox.Literal | ox.BlankNode | None]]
+
+
+class Store:
+    """The embedded store. Queries see the union of all named graphs as the default graph."""
+
+    def __init__(self, path: str | None = None, read_only: bool = False):
+        self.path = store_path(path)
+        if read_only:
+            if not Path(self.path).exists():
+                raise FileNotFoundError(f"no store at {self.path}: load documents first (kg load)")
+            self._store = ox.Store.read_only(self.path)
+        else:
+            Path(self.path).mkdir(parents=True, exist_ok=True)
+            self._store = ox.Store(self.path)
+
+    # --- writing -------------------------------------------------------------------
+
+    def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
+        """Replace one disclosure's named graph by `quads` (a reload gives the same graph)."""
+        g = ox.NamedNode(graph)
+        if self._store.contains_named_graph(g):
+            self._store.remove_graph(g)
+        self._store.extend(quads)
+
+    def update(self, sparql: str) -> None:
+        self._store.update(sparql_prefixes() + sparql)
+
+    def refresh_links(self, base: str | None = None) -> None:
+        """Link the concepts of different years' code lists that keep code and name (skos:exactMatch),
+        in a graph of their own that is rebuilt after every load."""
+        links = f"{base_iri(base)}graph/codelist-links"
+        self.update(f"""
+            DROP SILENT GRAPH <{links}> ;
+            INSERT {{ GRAPH <{links}> {{ ?a skos:exactMatch ?b }} }}
+            WHERE {{
+              GRAPH ?ga {{ ?a skos:notation ?code ; skos:prefLabel ?name ; skos:inScheme ?sa .
+                           ?sa bud:fiscalYear ?ya ; bud:classificationKind ?kind . }}
+              GRAPH ?gb {{ ?b skos:notation ?code ; skos:prefLabel ?name ; skos:inScheme ?sb .
+                           ?sb bud:fiscalYear ?yb ; bud:classificationKind ?kind . }}
+              FILTER (?ya != ?yb)
+            }}""")
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    # --- reading -------------------------------------------------------------------
+
+    def select(self, sparql: str) -> Rows:
+        result = self._store.query(_with_prefixes(sparql), use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryBoolean):
+            return Rows(["ask"], [[ox.Literal("true" if bool(result) else "false",
+                                              datatype=ox.NamedNode(PREFIXES["xsd"] + "boolean"))]])
+        if isinstance(result, ox.QueryTriples):
+            rows = [[t.subject, t.predicate, t.object] for t in result]
+            return Rows(["subject", "predicate", "object"], rows)
+        variables = [v.value for v in result.variables]
+        return Rows(variables, [[s[v] for v in variables] for s in result])
+
+    def construct(self, sparql: str) -> list[ox.Triple]:
+        return list(self._store.query(_with_prefixes(sparql), use_default_graph_as_union=True))
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs())
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
+        g = ox.NamedNode(graph) if graph else None
+        return self._store.quads_for_pattern(None, None, None, g)
+
+    def dump(self, fmt: ox.RdfFormat) -> bytes:
+        if fmt.supports_datasets:
+            return self._store.dump(format=fmt, prefixes=_dump_prefixes(fmt))
+        # triple formats: the union of the named graphs
+        triples = self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        return ox.serialize(triples, format=fmt, prefixes=_dump_prefixes(fmt))
+
+
+def _dump_prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
+    return PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML, ox.RdfFormat.N3) else None
+
+
+def _with_prefixes(sparql: str) -> str:
+    """Declare the project's prefixes unless the query declares its own of the same name."""
+    declared = {line.split()[1].rstrip(":") for line in sparql.splitlines()
+                if line.strip().upper().startswith("PREFIX") and len(line.split()) > 1}
+    extra = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items() if k not in declared)
+    return extra + sparql
