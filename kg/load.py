@@ -8,7 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg import rdf
+from kg.resources import ontology_files
 from kg.reconcile import reconcile
 from kg.store import Store
 from loaders import LoadError, iter_files, load_file
@@ -29,6 +32,17 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     line: int | None = None
+
+
+ONTOLOGY_GRAPH = "https://w3id.org/cnbudget/def"
+
+
+def ontology_quads() -> list[ox.Quad]:
+    """The ontology and code lists, kept in the store so queries can use their labels and hierarchy."""
+    g = ox.NamedNode(ONTOLOGY_GRAPH)
+    return [ox.Quad(t.subject, t.predicate, t.object, g)
+            for path in ontology_files()
+            for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
 
 
 def load_one(store: Store, path: Path, base: str | None = None) -> Report:
@@ -53,6 +67,7 @@ def load_paths(store: Store, paths: list[str], base: str | None = None, progress
         if progress:
             progress(reports[-1])
     if any(r.status == "loaded" for r in reports):
+        store.replace_graph(ONTOLOGY_GRAPH, ontology_quads())
         store.refresh_links(base)
         store.flush()
     return reports

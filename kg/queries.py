@@ -101,6 +101,9 @@ def resolve(text_or_name: str) -> NamedQuery:
 def sparql_term(value: str) -> str:
     """A parameter value as a SPARQL term: a number, an IRI, a prefixed name, or a string."""
     v = value.strip()
+    if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
+        v = v[1:-1]
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
     try:
         Decimal(v)
         if re.fullmatch(r"[-+]?\d+(\.\d+)?", v):
