@@ -51,6 +51,12 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "x"
 
 
+def shared_graph(base: str | None, name: str) -> str:
+    """Graphs shared by all disclosures: `reference` (organisations, code-list structure; the same
+    triples whichever document brings them), `labels` and `codelist-links` (derived after each load)."""
+    return f"{base_iri(base)}graph/{name}"
+
+
 class Minter:
     """IRIs of one disclosure's resources under a base IRI."""
 

@@ -38,11 +38,23 @@ ONTOLOGY_GRAPH = "https://w3id.org/cnbudget/def"
 
 
 def ontology_quads() -> list[ox.Quad]:
-    """The ontology and code lists, kept in the store so queries can use their labels and hierarchy."""
+    """The ontology and code lists, kept in the store so queries can use their labels and hierarchy.
+    Blank nodes are skolemised by order of appearance so that a reload gives identical quads."""
     g = ox.NamedNode(ONTOLOGY_GRAPH)
-    return [ox.Quad(t.subject, t.predicate, t.object, g)
-            for path in ontology_files()
-            for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+    quads = []
+    for path in ontology_files():
+        names: dict[str, ox.NamedNode] = {}
+
+        def term(t, stem=path.stem, names=names):
+            if isinstance(t, ox.BlankNode):
+                if t.value not in names:
+                    names[t.value] = ox.NamedNode(f"{ONTOLOGY_GRAPH}/.well-known/genid/{stem}-{len(names) + 1}")
+                return names[t.value]
+            return t
+
+        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            quads.append(ox.Quad(term(t.subject), t.predicate, term(t.object), g))
+    return quads
 
 
 def load_one(store: Store, path: Path, base: str | None = None) -> Report:
@@ -51,10 +63,11 @@ def load_one(store: Store, path: Path, base: str | None = None) -> Report:
     except LoadError as e:
         return Report(str(path), "failed", error=str(e), line=e.line)
     result = reconcile(doc)
-    minter, quads = rdf.build(doc, result, base)
+    minter, quads, reference = rdf.build(doc, result, base)
     store.replace_graph(minter.graph, quads)
+    store.add(reference)
     return Report(str(path), "loaded", document=minter.doc, title=doc.title, tables=len(doc.tables),
-                  observations=len(doc.observations), triples=len(quads), checks=result.checks,
+                  observations=len(doc.observations), triples=len(quads) + len(reference), checks=result.checks,
                   findings=len(result.findings), mismatches=sum(not f.tolerated for f in result.findings),
                   warnings=doc.warnings)
 
@@ -68,6 +81,6 @@ def load_paths(store: Store, paths: list[str], base: str | None = None, progress
             progress(reports[-1])
     if any(r.status == "loaded" for r in reports):
         store.replace_graph(ONTOLOGY_GRAPH, ontology_quads())
-        store.refresh_links(base)
+        store.refresh_derived(base)
         store.flush()
     return reports

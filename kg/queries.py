@@ -52,7 +52,8 @@ class NamedQuery:
             value = values.get(p.name, p.default)
             if value is None:
                 raise ValueError(f"query {self.name} needs --param {p.name}=…")
-            text = re.sub(r"\$" + re.escape(p.name) + r"\b", lambda _m, v=value: sparql_term(v), text)
+            term = sparql_term(value, like=p.default)
+            text = re.sub(r"\$" + re.escape(p.name) + r"\b", lambda _m, t=term: t, text)
         return text
 
 
@@ -98,12 +99,18 @@ def resolve(text_or_name: str) -> NamedQuery:
     return parse(text_or_name, "query")
 
 
-def sparql_term(value: str) -> str:
-    """A parameter value as a SPARQL term: a number, an IRI, a prefixed name, or a string."""
+def _quote(v: str) -> str:
+    return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def sparql_term(value: str, like: str | None = None) -> str:
+    """A parameter value as a SPARQL term: a number, an IRI, a prefixed name, or a string.
+    A parameter whose default is a quoted string always takes strings (code=211 means "211")."""
     v = value.strip()
+    if like and like.strip()[:1] in "\"'" and not (v[:1] in "\"'" and v[-1:] == v[:1]):
+        return _quote(v)
     if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
-        v = v[1:-1]
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+        return _quote(v[1:-1])
     try:
         Decimal(v)
         if re.fullmatch(r"[-+]?\d+(\.\d+)?", v):
@@ -117,4 +124,4 @@ def sparql_term(value: str) -> str:
     m = re.fullmatch(r"([A-Za-z][\w-]*):([\w.-]*)", v)
     if m and m.group(1) in PREFIXES:
         return v
-    return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    return _quote(v)

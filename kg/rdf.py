@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.iris import BUD, CHK, ITEM, PHASE, PREFIXES, TBL, Minter
-from kg.reconcile import Result
+from kg.iris import CHK, ITEM, PHASE, PREFIXES, TBL, Minter, shared_graph
+from kg.reconcile import Result, leaf_rows
 from loaders.records import Disclosure, Observation, Table
 
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
@@ -67,14 +67,20 @@ class GraphBuilder:
     def __init__(self, doc: Disclosure, minter: Minter):
         self.doc, self.m = doc, minter
         self.g = ox.NamedNode(minter.graph)
+        self.ref = ox.NamedNode(shared_graph(minter.base, "reference"))
         self.quads: list[ox.Quad] = []
+        self.reference: list[ox.Quad] = []
         self._subjects: set[str] = set()
-        self._labels: dict[str, list[str]] = {}
+        self._leaves: set[int] = set()
         self._obs_iris: dict[int, ox.NamedNode] = {}
         self._table_iris: dict[int, ox.NamedNode] = {}
 
     def add(self, s, p, o) -> None:
         self.quads.append(ox.Quad(s, p, o, self.g))
+
+    def add_ref(self, s, p, o) -> None:
+        """Shared resources: their triples depend on their IRI alone, so every document adds the same."""
+        self.reference.append(ox.Quad(s, p, o, self.ref))
 
     def build(self, result: Result) -> list[ox.Quad]:
         doc, m = self.doc, self.m
@@ -115,12 +121,14 @@ class GraphBuilder:
         node = ox.NamedNode(self.m.org(name))
         if node.value not in self._subjects:
             self._subjects.add(node.value)
-            self.add(node, RDF_TYPE, org.Organization)
-            self.add(node, RDF_TYPE, bud.Department)
-            self.add(node, skos.prefLabel, _zh(name))
+            self.add_ref(node, RDF_TYPE, org.Organization)
+            self.add_ref(node, RDF_TYPE, bud.Department)
+            self.add_ref(node, skos.prefLabel, _zh(name))
         return node
 
-    def subject(self, kind: str, code: str, label: str | None, year: int | None) -> ox.NamedNode:
+    def subject(self, kind: str, code: str, year: int | None) -> ox.NamedNode:
+        """A subject of the year's code list. Its names are derived from the rows that print it
+        (Store.refresh_labels), so documents that spell a name differently do not clash."""
         iri = self.m.subject(kind, year, code)
         node = ox.NamedNode(iri)
         if iri not in self._subjects:
@@ -128,27 +136,21 @@ class GraphBuilder:
             scheme = ox.NamedNode(self.m.scheme(kind, year))
             if scheme.value not in self._subjects:
                 self._subjects.add(scheme.value)
-                self.add(scheme, RDF_TYPE, skos.ConceptScheme)
-                self.add(scheme, RDF_TYPE, bud.SubjectCodeList)
+                self.add_ref(scheme, RDF_TYPE, skos.ConceptScheme)
+                self.add_ref(scheme, RDF_TYPE, bud.SubjectCodeList)
                 if year:
-                    self.add(scheme, bud.fiscalYear, ox.Literal(str(year), datatype=_YEAR))
-                self.add(scheme, bud.classificationKind, bud[_CLASSIFICATION[kind]])
-                self.add(scheme, skos.prefLabel, _zh(f"{year or ''}年政府收支分类科目（{_SCHEME_NAME[kind]}）"))
-            self.add(node, RDF_TYPE, skos.Concept)
-            self.add(node, RDF_TYPE, bud[_SUBJECT_CLASS[kind]])
-            self.add(node, skos.notation, ox.Literal(code))
-            self.add(node, skos.inScheme, scheme)
+                    self.add_ref(scheme, bud.fiscalYear, ox.Literal(str(year), datatype=_YEAR))
+                self.add_ref(scheme, bud.classificationKind, bud[_CLASSIFICATION[kind]])
+                self.add_ref(scheme, skos.prefLabel, _zh(f"{year or ''}年政府收支分类科目（{_SCHEME_NAME[kind]}）"))
+            self.add_ref(node, RDF_TYPE, skos.Concept)
+            self.add_ref(node, RDF_TYPE, bud[_SUBJECT_CLASS[kind]])
+            self.add_ref(node, skos.notation, ox.Literal(code))
+            self.add_ref(node, skos.inScheme, scheme)
             level = {3: 1, 5: 2, 7: 3}.get(len(code), 1 + max(0, (len(code) - 3) // 2))
-            self.add(node, bud.subjectLevel, _int(level))
+            self.add_ref(node, bud.subjectLevel, _int(level))
             parent = code[:-2] if len(code) > 3 else None
             if parent:
-                self.add(node, skos.broader, self.subject(kind, parent, None, year))
-        if label:
-            # the first name printed for a code is its label; other spellings are kept as alternatives
-            known = self._labels.setdefault(iri, [])
-            if label not in known:
-                self.add(node, skos.prefLabel if not known else skos.altLabel, _zh(label))
-                known.append(label)
+                self.add_ref(node, skos.broader, self.subject(kind, parent, year))
         return node
 
     def table(self, t: Table) -> None:
@@ -175,6 +177,7 @@ class GraphBuilder:
         self.add(tnode, bud.isEmpty, ox.Literal("true" if t.is_empty else "false", datatype=_BOOL))
         if t.empty_reason:
             self.add(tnode, bud.emptyReason, _zh(t.empty_reason))
+        self._leaves |= {id(o) for o in leaf_rows(t)}
         unit = ox.Literal(t.unit)
         factor = _UNIT_FACTOR.get(t.unit, Decimal(1))
         seen: set[str] = set()
@@ -213,8 +216,10 @@ class GraphBuilder:
         kind = o.subject_kind
         if kind:
             code = o.row_code or o.row_class
-            concept = self.subject(kind, code, o.row_label if o.row_code else None, t.year)
+            concept = self.subject(kind, code, t.year)
             add(s, bud.functionalSubject if kind == "functional" else bud.economicSubject, concept)
+        if o.row_code:
+            add(s, bud.isLeafRow, ox.Literal("true" if id(o) in self._leaves else "false", datatype=_BOOL))
         add(s, bud.measureLabel, ox.Literal(c.label))
         if c.group:
             add(s, bud.measureGroup, ox.Literal(" / ".join(c.group)))
@@ -247,6 +252,9 @@ class GraphBuilder:
         self.add(s, rdfs.comment, _zh(f.message))
 
 
-def build(doc: Disclosure, result: Result, base: str | None = None) -> tuple[Minter, list[ox.Quad]]:
+def build(doc: Disclosure, result: Result, base: str | None = None) -> tuple[Minter, list[ox.Quad], list[ox.Quad]]:
+    """The document's own quads and the shared reference quads it brings."""
     minter = Minter(base, doc.department, doc.year, doc.kind, Path(doc.path).stem)
-    return minter, GraphBuilder(doc, minter).build(result)
+    builder = GraphBuilder(doc, minter)
+    quads = builder.build(result)
+    return minter, quads, builder.reference

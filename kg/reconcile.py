@@ -126,6 +126,19 @@ def _subject_hierarchy(doc: Disclosure, table: Table, result: Result) -> None:
                 _compare(doc, result, "TotalEqualsLeaves", table, total, leaves, "末级科目之和")
 
 
+def leaf_rows(table: Table) -> list[Observation]:
+    """Coded rows whose code has no sub-code printed in the same column: the lowest level the table shows."""
+    leaves = []
+    by_measure: dict[tuple, list[Observation]] = defaultdict(list)
+    for o in table.observations:
+        if o.row_code:
+            by_measure[_measure_key(o)].append(o)
+    for observations in by_measure.values():
+        codes = {o.row_code for o in observations}
+        leaves += [o for o in observations if not any(c != o.row_code and c.startswith(o.row_code) for c in codes)]
+    return leaves
+
+
 def _column_totals(doc: Disclosure, table: Table, result: Result) -> None:
     """Within a row, a 合计/小计 column equals the columns it heads (sub-groups by their own total)."""
     rows: dict[tuple, list[Observation]] = defaultdict(list)

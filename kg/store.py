@@ -13,7 +13,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from kg.iris import PREFIXES, base_iri, sparql_prefixes
+from kg.iris import PREFIXES, shared_graph, sparql_prefixes
 
 DEFAULT_STORE = "./kg-store"
 
@@ -54,19 +54,43 @@ class Store:
     def update(self, sparql: str) -> None:
         self._store.update(sparql_prefixes() + sparql)
 
-    def refresh_links(self, base: str | None = None) -> None:
-        """Link the concepts of different years' code lists that keep code and name (skos:exactMatch),
-        in a graph of their own that is rebuilt after every load."""
-        links = f"{base_iri(base)}graph/codelist-links"
+    def add(self, quads: list[ox.Quad]) -> None:
+        self._store.extend(quads)
+
+    def refresh_derived(self, base: str | None = None) -> None:
+        """Rebuild what is derived from all documents together, in one update:
+        - labels: a subject's skos:prefLabel is the smallest name printed for its code in the year's
+          tables, the other spellings skos:altLabel (so the choice does not depend on load order);
+        - codelist-links: concepts of different years' code lists that keep code and name (skos:exactMatch)."""
+        reference, labels, links = (shared_graph(base, n) for n in ("reference", "labels", "codelist-links"))
         self.update(f"""
+            DROP SILENT GRAPH <{labels}> ;
+            INSERT {{ GRAPH <{labels}> {{ ?c skos:prefLabel ?pref }} }}
+            WHERE {{
+              SELECT ?c (STRLANG(MIN(?name), "zh") AS ?pref) WHERE {{
+                GRAPH ?g {{ ?o bud:rowCode ?code ; bud:rowLabel ?name ; bud:functionalSubject|bud:economicSubject ?c }}
+                FILTER (?name != "")
+              }} GROUP BY ?c
+            }} ;
+            INSERT {{ GRAPH <{labels}> {{ ?c skos:altLabel ?alt }} }}
+            WHERE {{
+              {{ SELECT DISTINCT ?c ?name WHERE {{
+                  GRAPH ?g {{ ?o bud:rowCode ?code ; bud:rowLabel ?name ; bud:functionalSubject|bud:economicSubject ?c }}
+                  FILTER (?name != "") }} }}
+              BIND (STRLANG(?name, "zh") AS ?alt)
+              FILTER NOT EXISTS {{ GRAPH <{labels}> {{ ?c skos:prefLabel ?alt }} }}
+            }} ;
             DROP SILENT GRAPH <{links}> ;
             INSERT {{ GRAPH <{links}> {{ ?a skos:exactMatch ?b }} }}
             WHERE {{
-              GRAPH ?ga {{ ?a skos:notation ?code ; skos:prefLabel ?name ; skos:inScheme ?sa .
-                           ?sa bud:fiscalYear ?ya ; bud:classificationKind ?kind . }}
-              GRAPH ?gb {{ ?b skos:notation ?code ; skos:prefLabel ?name ; skos:inScheme ?sb .
-                           ?sb bud:fiscalYear ?yb ; bud:classificationKind ?kind . }}
-              FILTER (?ya != ?yb)
+              GRAPH <{reference}> {{
+                ?sa a bud:SubjectCodeList ; bud:fiscalYear ?ya ; bud:classificationKind ?kind .
+                ?sb a bud:SubjectCodeList ; bud:fiscalYear ?yb ; bud:classificationKind ?kind .
+                FILTER (?ya != ?yb)
+                ?a skos:inScheme ?sa ; skos:notation ?code .
+                ?b skos:inScheme ?sb ; skos:notation ?code .
+              }}
+              GRAPH <{labels}> {{ ?a skos:prefLabel ?name . ?b skos:prefLabel ?name . }}
             }}""")
 
     def flush(self) -> None:

@@ -1,0 +1,74 @@
+"""Shared fixtures: the bundled sample, loaded once into a real on-disk store through the real CLI."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "samples" / "jiaozuo-ecology-2020-final-accounts.txt"
+FRAGMENTS = ROOT / "tests" / "fixtures" / "fragments"
+
+
+def run(*args: str, ok: bool = True):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory) -> str:
+    path = str(tmp_path_factory.mktemp("store") / "kg-store")
+    run("load", "--store", path, str(SAMPLE))
+    return path
+
+
+@pytest.fixture(scope="session")
+def store(sample_store) -> Store:
+    return Store(sample_store, read_only=True)
+
+
+def select(store: Store, sparql: str) -> list[dict]:
+    rows = store.select(sparql)
+    return [{v: (t.value if t is not None else None) for v, t in zip(rows.variables, r)} for r in rows.rows]
+
+
+def sample_variant(tmp_path: Path, name: str, edit) -> Path:
+    """A copy of the sample with `edit(text) -> text` applied."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    changed = edit(text)
+    assert changed != text, "the edit changed nothing"
+    path = tmp_path / name
+    path.write_text(changed, encoding="utf-8")
+    return path
+
+
+def replace_in_table(text: str, table: str, old: str, new: str) -> str:
+    """Replace the first cell `old` after the marker of `table` (e.g. 公开03表)."""
+    start = text.index(table)
+    i = text.index(old, start)
+    return text[:i] + new + text[i + len(old):]
+
+
+def numeric_cells_by_table(text: str) -> dict[str, int]:
+    """Independent count of the figures in each table: lines holding one decimal number
+    between a 公开NN表 marker and the next marker or part heading (not the parser's logic)."""
+    counts: dict[str, int] = {}
+    current = None
+    for line in text.split("\n"):
+        m = re.search(r"公开(\d\d)表", line)
+        if m:
+            current = f"公开{m.group(1)}表"
+            counts.setdefault(current, 0)
+            continue
+        if line.startswith("第三部分"):
+            current = None
+        if current and re.fullmatch(r"\t-?[\d,]+\.\d+", line):
+            counts[current] += 1
+    return counts

@@ -1,0 +1,78 @@
+"""The embedded store: one named graph per document, reload replaces, bad input leaves it unchanged."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from conftest import SAMPLE, replace_in_table, run, sample_variant
+from kg.store import Store
+
+
+def _nquads(path: str) -> set[str]:
+    store = Store(path, read_only=True)
+    return set(store.dump(ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
+
+
+def test_load_twice_gives_identical_graph(tmp_path):
+    path = str(tmp_path / "s")
+    run("load", "--store", path, str(SAMPLE))
+    first = _nquads(path)
+    run("load", "--store", path, str(SAMPLE))
+    assert _nquads(path) == first
+    graphs = Store(path, read_only=True).graphs()
+    docs = [g for g in graphs if "/graph/" in g and not g.endswith("codelist-links")]
+    assert len(docs) == 1
+
+
+def test_base_iri_is_configurable(tmp_path):
+    path = str(tmp_path / "s")
+    run("load", "--store", path, "--base-iri", "https://example.org/budget/", str(SAMPLE))
+    assert any(g.startswith("https://example.org/budget/graph/") for g in Store(path, read_only=True).graphs())
+
+
+def test_store_from_environment(tmp_path, monkeypatch):
+    path = str(tmp_path / "env-store")
+    monkeypatch.setenv("KG_STORE", path)
+    run("load", str(SAMPLE))
+    assert len(Store(path, read_only=True)) > 19000
+
+
+def _bad_file_leaves_store_unchanged(tmp_path, bad, expect_line: int | None, reason: str):
+    path = str(tmp_path / "s")
+    run("load", "--store", path, str(SAMPLE))
+    before = _nquads(path)
+    result = run("load", "--store", path, str(bad), ok=False)
+    assert result.exit_code != 0
+    where = f"{bad}:{expect_line}" if expect_line else str(bad)
+    assert where in result.output and reason in result.output
+    assert _nquads(path) == before
+
+
+def test_malformed_amount_names_file_and_line(tmp_path):
+    bad = sample_variant(tmp_path, "bad-amount.txt",
+                         lambda t: replace_in_table(t, "公开05表", "\t1,175.87\n", "\t1,17a5.87\n"))
+    line = bad.read_text(encoding="utf-8").split("\n").index("\t1,17a5.87") + 1
+    _bad_file_leaves_store_unchanged(tmp_path, bad, line, "expects an amount")
+
+
+def test_binary_file_rejected(tmp_path):
+    bad = tmp_path / "scan.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    _bad_file_leaves_store_unchanged(tmp_path, bad, 3, "binary")  # NUL after two newlines
+
+
+def test_text_without_tables_rejected(tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("\t部门决算说明\n\t没有表格\n", encoding="utf-8")
+    _bad_file_leaves_store_unchanged(tmp_path, bad, None, "no standard disclosure table")
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-bad.txt").write_text("\t公开01表\n\n\t项目\n\t金额\n\n\t合计\n\t1,2,3.4.5\n", encoding="utf-8")
+    (folder / "b-good.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    path = str(tmp_path / "s")
+    result = run("load", "--store", path, str(folder), ok=False)
+    assert result.exit_code == 1
+    assert "1 documents loaded, 1 failed" in result.output
+    assert "a-bad.txt:7" in result.output
