@@ -21,7 +21,10 @@ from loaders.text import clean_label, is_blank, is_indented, label_key, looks_nu
 MARKER = re.compile(r"^\s*公开\s*(\d{1,2})\s*表\s*$")
 _DEPT = re.compile(r"^(?:部门|单位|编制单位|部门名称|单位名称|预算单位|填报单位)\s*[:：]\s*(.*)$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元|亿元)")
+_UNIT = re.compile(r"(?:金额|货币)?单位\s*[:：]\s*(万元|元|千元|亿元)(?![\u4e00-\u9fff])")  # not 单位：元宝山区…
+_UNIT_WORD = re.compile(r"(万元|元|千元|亿元)")
+# where a department name printed in the same cell as the year or unit ends
+_AFTER_NAME = re.compile(r"\s*(?:(?:19|20)\d{2}\s*年|(?:金额|货币)?单位\s*[:：])")
 _CODE = re.compile(r"^\d{3,7}$")
 _CODE_NAME = re.compile(r"^(\d{3,7})\s+(\S.*)$")
 _NOTE = re.compile(r"^\s*(注|备注)\s*[:：]")
@@ -111,20 +114,24 @@ def _meta(table: Table, text: str) -> bool:
     """Read department / year / unit from one header cell; True if the cell was header metadata."""
     t = clean_label(nfkc(text))
     hit = False
+    rest = t  # the cell after the department name: year and unit may share the cell
     m = _DEPT.match(t)
-    if m and not _UNIT.search(t):
-        name = m.group(1).strip()
+    if m and not _UNIT_WORD.fullmatch(m.group(1).strip()):  # 单位：万元 is the unit, not a department
+        name = m.group(1)
+        cut = _AFTER_NAME.search(name)
+        name, rest = (name[:cut.start()], name[cut.start():]) if cut else (name, "")
+        name = name.strip()
         table.consolidated = "汇总" in name
         name = re.sub(r"[（(]\s*汇总\s*[)）]", "", name).strip()
         if name:
             table.department = name
         hit = True
-    m = _UNIT.search(t)
+    m = _UNIT.search(rest)
     if m:
         table.unit = m.group(1)
         hit = True
-    m = _YEAR.search(t)
-    if m and len(t) <= 12:
+    m = _YEAR.search(rest)
+    if m and len(_UNIT.sub("", rest).strip()) <= 12:
         table.year = int(m.group(1))
         hit = True
     return hit
@@ -146,8 +153,8 @@ def _is_colnum_row(row: Row) -> list[int] | None:
         nums.append(int(t))
     if not nums or nums[0] != 1 or any(b <= a for a, b in zip(nums, nums[1:])):
         return None
-    if not labelled and len(nums) < 3:
-        return None
+    if not labelled and (len(nums) < 2 or nums != list(range(1, len(nums) + 1))):
+        return None  # unlabelled: only a full run 1, 2, … n, never a lone 1 (that may be a figure)
     return nums
 
 
@@ -187,12 +194,13 @@ def _parse_table(table: Table, rows: list[Row], i: int, j: int, end: int, path: 
             if nums is not None:
                 colnums = nums if colnums is None else colnums
                 continue
-            if not _has_amount(row):
+            # the 栏次 row closes the header: a row after it is data even with no figure (合计 — — —)
+            if colnums is None and not _has_amount(row):
                 headers.append(row)
                 continue
         data.append(row)
 
-    if not data:
+    if not any(_has_amount(r) for r in data):  # no rows, or only rows without a figure (合计 with blanks)
         reasons = [clean_label(r.texts[0]) for r in rest if r.paragraph and _EMPTY.search(r.texts[0])]
         if table.note and _EMPTY.search(table.note):
             reasons.insert(0, table.note)
@@ -317,7 +325,8 @@ def _lift(nodes: list[_Node], cells: list[str], sides: list[int]) -> list[_Node]
 
     A cell above a node without a label is that node's label (a cell merged
     vertically); a cell above labelled nodes spans a run of them, a run that ends
-    where the next 合计/小计 starts a new group. Above a two-sided table, a row with
+    where the next 合计/小计 starts a new group or a label of the run repeats
+    (预算数 | 决算数 over the same sub-columns twice). Above a two-sided table, a row with
     one cell per side (收入 | 支出) heads the sides.
     """
     texts = [t for t in cells if not is_blank(t)]
@@ -358,8 +367,10 @@ def _lift(nodes: list[_Node], cells: list[str], sides: list[int]) -> list[_Node]
             i += 1
         else:
             j = i + 1
+            seen = {label_key(nodes[i].label)}
             while (j < n and not nodes[j].stub and nodes[j].label and not is_total_label(nodes[j].label)
-                   and n - (j + 1) >= remaining):
+                   and label_key(nodes[j].label) not in seen and n - (j + 1) >= remaining):
+                seen.add(label_key(nodes[j].label))
                 j += 1
             take = nodes[i:j]
             i = j

@@ -15,8 +15,8 @@ _ORDINAL = re.compile(
 
 
 def nfkc(text: str) -> str:
-    """Full-width digits, letters and spaces to their plain forms."""
-    return unicodedata.normalize("NFKC", text)
+    """Full-width digits, letters and spaces to their plain forms; the minus sign (U+2212) to '-'."""
+    return unicodedata.normalize("NFKC", text).replace("\u2212", "-")
 
 
 def is_blank(text: str) -> bool:

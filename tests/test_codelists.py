@@ -1,0 +1,38 @@
+"""Code lists per fiscal year, linked where a code keeps its meaning; names derived from the tables."""
+from __future__ import annotations
+
+from conftest import SAMPLE, run, sample_variant, select
+from kg.store import Store
+
+
+def test_years_linked_where_code_and_name_agree(tmp_path):
+    # the same department a year later, with one 项 renamed
+    def next_year(text: str) -> str:
+        return text.replace("2020", "2021").replace("\t  大气\n", "\t  大气污染防治\n")
+    later = sample_variant(tmp_path, "next-year.txt", next_year)
+    path = str(tmp_path / "s")
+    run("load", "--store", path, str(SAMPLE), str(later))
+    store = Store(path, read_only=True)
+    links = select(store, """SELECT ?code ?ya ?yb WHERE {
+        ?a skos:exactMatch ?b ; skos:notation ?code ; skos:inScheme/bud:fiscalYear ?ya .
+        ?b skos:inScheme/bud:fiscalYear ?yb . FILTER (?ya < ?yb) }""")
+    linked = {r["code"] for r in links}
+    assert {"2110101", "211", "30101"} <= linked
+    assert "2110301" not in linked  # renamed: not assumed to keep its meaning
+    assert all((r["ya"], r["yb"]) == ("2020", "2021") for r in links)
+    names = select(store, """SELECT ?year ?name WHERE { ?c skos:notation "2110301" ; skos:prefLabel ?name ;
+                             skos:inScheme/bud:fiscalYear ?year } ORDER BY ?year""")
+    assert names == [{"year": "2020", "name": "大气"}, {"year": "2021", "name": "大气污染防治"}]
+    docs = select(store, "SELECT (COUNT(DISTINCT ?d) AS ?n) (COUNT(DISTINCT ?org) AS ?orgs) "
+                         "WHERE { ?d a bud:Disclosure ; bud:department ?org }")
+    assert docs == [{"n": "2", "orgs": "1"}]
+
+
+def test_no_duplicate_rows_from_shared_resources(tmp_path):
+    # two documents of the same year share concepts; a query over concepts must not see them twice
+    other = sample_variant(tmp_path, "other-dept.txt", lambda t: t.replace("焦作市生态环境局", "焦作市测试局"))
+    path = str(tmp_path / "s")
+    run("load", "--store", path, str(SAMPLE), str(other))
+    rows = select(Store(path, read_only=True), """SELECT ?name WHERE {
+        ?c skos:notation "2110301" ; skos:inScheme/bud:fiscalYear "2020"^^xsd:gYear ; skos:prefLabel ?name }""")
+    assert rows == [{"name": "大气"}]
