@@ -95,6 +95,7 @@ class Disclosure:
     tables: list[Table] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     rounding_note: str | None = None
+    narrative: "Narrative | None" = None
 
     @property
     def observations(self) -> list[Observation]:
@@ -104,3 +105,146 @@ class Disclosure:
     def title(self) -> str:
         kind = "部门决算" if self.kind == "final" else "部门预算"
         return f"{self.department or ''}{self.year or ''}年度{kind}"
+
+
+# --- the rest of a disclosure: organization, narrative, performance ---------------------------
+
+@dataclass
+class Duty:
+    """One numbered duty (部门职责)."""
+    number: int
+    text: str
+    line: int
+
+
+@dataclass
+class UnitMention:
+    """A unit named somewhere in the document, as printed.
+    role: department | division (内设科室) | affiliated (直属单位) | budget-unit (决算单位构成) | evaluated (绩效自评表) | other"""
+    name: str
+    role: str
+    line: int
+    order: int = 0
+
+
+@dataclass
+class SubjectLine:
+    """年初预算为X万元，支出决算为Y万元，完成年初预算的Z% for one 类/款/项, with the reason given."""
+    number: int
+    class_name: str  # 类 as printed, e.g. 教育支出
+    section_name: str  # 款
+    item_name: str  # 项
+    budget: Decimal
+    actual: Decimal
+    stated_rate: Decimal | None  # percent as printed (52.54 for 52.54%), None when not stated
+    stated_rate_text: str | None  # as printed, e.g. "52.54%" or "109.82"
+    reason: str
+    line: int
+    unit: str = "万元"
+
+
+@dataclass
+class Figure:
+    """A number stated in running text (三公 details, 机关运行经费, 政府采购, 国有资产, totals …)."""
+    section: str  # heading of the narrative section, as printed
+    label: str  # what the number is, e.g. 公务接待费 / 公务用车保有量 / 政府采购货物支出
+    measure: str  # 预算 / 决算 / 支出 / 数量 / 占比 / 增减 …
+    amount: Decimal
+    unit: str  # 万元, 元, 辆, 个, 人次, 台（套）, %
+    line: int
+    item: str | None = None  # account item key where one fits
+    phase: str | None = None  # approved / executed where the text says
+
+
+@dataclass
+class PerformanceTask:
+    name: str
+    completion: str
+    budget: Decimal | None
+    budget_own: Decimal | None  # 其中：本级财政资金
+    actual: Decimal | None
+    actual_own: Decimal | None
+    line: int
+
+
+@dataclass
+class Indicator:
+    level1: str  # 一级指标 (产出指标 …)
+    level2: str  # 二级指标 (数量指标 …)
+    content: str  # 指标内容
+    expected: str  # 预期指标值, as printed
+    actual: str  # 实际完成指标值, as printed
+    weight: Decimal | None  # 分值 (often printed once for a group of rows)
+    score: Decimal | None  # 得分
+    line: int
+    expected_value: Decimal | None = None
+    expected_unit: str | None = None
+    expected_op: str | None = None  # ≥ ≤ > < = or None
+    actual_value: Decimal | None = None
+    actual_unit: str | None = None
+
+
+@dataclass
+class UnitEvaluation:
+    """整体绩效自评表 of one unit."""
+    unit_name: str  # as printed
+    line: int
+    year: int | None
+    currency_unit: str
+    tasks: list[PerformanceTask] = field(default_factory=list)
+    budget: Decimal | None = None  # 金额合计 预算数
+    budget_own: Decimal | None = None
+    actual: Decimal | None = None  # 金额合计 执行数
+    actual_own: Decimal | None = None
+    stated_rate: Decimal | None = None  # percent as printed (85.43)
+    stated_rate_text: str | None = None
+    rate_weight: Decimal | None = None  # 分值 of the execution rate
+    rate_score: Decimal | None = None  # 得分 of the execution rate
+    total_score: Decimal | None = None  # 自评得分
+    goals: str = ""
+    achievements: str = ""
+    indicators: list[Indicator] = field(default_factory=list)
+
+
+@dataclass
+class ProjectCount:
+    """Projects with approved performance targets, per unit (…共有58个项目批复了绩效目标,其中机关34个、…)."""
+    unit_name: str
+    count: int
+    line: int
+
+
+@dataclass
+class KeyEvaluation:
+    """重点绩效评价 result: a project and its score."""
+    project: str
+    score: Decimal | None
+    text: str
+    line: int
+
+
+@dataclass
+class EvaluationReport:
+    """An appended project evaluation report (附件)."""
+    title: str
+    project: str
+    unit_name: str | None
+    budget: Decimal | None
+    actual: Decimal | None
+    score: Decimal | None
+    problems: str
+    suggestions: str
+    line: int
+
+
+@dataclass
+class Narrative:
+    """Everything outside the standard tables."""
+    duties: list[Duty] = field(default_factory=list)
+    units: list[UnitMention] = field(default_factory=list)
+    subject_lines: list[SubjectLine] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    evaluations: list[UnitEvaluation] = field(default_factory=list)
+    project_counts: list[ProjectCount] = field(default_factory=list)
+    key_evaluations: list[KeyEvaluation] = field(default_factory=list)
+    reports: list[EvaluationReport] = field(default_factory=list)
