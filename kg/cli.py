@@ -133,10 +133,11 @@ def export_cmd(store_path, fmt, output):
 CHECK_QUERY = """
 SELECT ?document ?table ?rule ?row ?measure ?stated ?computed ?difference ?tolerance ?tolerated ?message
 WHERE {
-  ?f a bud:ReconciliationFinding ; bud:disclosure ?d ; bud:rule ?r ; bud:findingTable ?t ;
+  ?f a bud:ReconciliationFinding ; bud:disclosure ?d ; bud:rule ?r ;
      bud:statedAmount ?stated ; bud:computedAmount ?computed ; bud:difference ?difference ;
      bud:tolerance ?tolerance ; bud:tolerated ?tolerated ; rdfs:comment ?message .
-  ?d dct:title ?document . ?t bud:tableNumber ?table .
+  ?d dct:title ?document .
+  OPTIONAL { ?f bud:findingTable/bud:tableNumber ?table }
   BIND (STRAFTER(STR(?r), "#") AS ?rule)
   OPTIONAL { ?f bud:totalObservation ?o . ?o bud:rowLabel ?row ; bud:measureLabel ?measure . }
 }

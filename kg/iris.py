@@ -70,6 +70,10 @@ class Minter:
     def org(self, name: str) -> str:
         return f"{self.base}org/{_digest(name)}"
 
+    def unit(self, key: str) -> str:
+        """A unit other than the department: named by its canonical name (divisions by department/name)."""
+        return f"{self.base}org/{_digest(key)}"
+
     def table(self, code: str) -> str:
         return f"{self.doc}/table/{slug(code)}"
 

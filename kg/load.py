@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from kg import rdf
 from kg.resources import ontology_files
+from kg.execution import analyse
 from kg.reconcile import reconcile
 from kg.store import Store
 from loaders import LoadError, iter_files, load_file
@@ -63,7 +64,8 @@ def load_one(store: Store, path: Path, base: str | None = None) -> Report:
     except LoadError as e:
         return Report(str(path), "failed", error=str(e), line=e.line)
     result = reconcile(doc)
-    minter, quads, reference = rdf.build(doc, result, base)
+    analysis = analyse(doc, result)
+    minter, quads, reference = rdf.build(doc, result, base, analysis)
     store.replace_graph(minter.graph, quads)
     store.add(reference)
     return Report(str(path), "loaded", document=minter.doc, title=doc.title, tables=len(doc.tables),

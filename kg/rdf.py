@@ -59,6 +59,10 @@ def _int(value: int, positive: bool = False) -> ox.Literal:
     return ox.Literal(str(value), datatype=_POS if positive else _INT)
 
 
+def _bool(value: bool) -> ox.Literal:
+    return ox.Literal("true" if value else "false", datatype=_BOOL)
+
+
 def _zh(text: str) -> ox.Literal:
     return ox.Literal(text, language="zh")
 
@@ -74,6 +78,14 @@ class GraphBuilder:
         self._leaves: set[int] = set()
         self._obs_iris: dict[int, ox.NamedNode] = {}
         self._table_iris: dict[int, ox.NamedNode] = {}
+        self.about: dict[int, ox.NamedNode] = {}  # id(narrative record) → its IRI, for findings
+        self._counters: dict[str, int] = {}
+        self.year_literal = ox.Literal(str(doc.year), datatype=_YEAR) if doc.year else None
+        self.dept_node = None
+
+    def next_id(self, kind: str) -> int:
+        self._counters[kind] = self._counters.get(kind, 0) + 1
+        return self._counters[kind]
 
     def add(self, s, p, o) -> None:
         self.quads.append(ox.Quad(s, p, o, self.g))
@@ -82,7 +94,7 @@ class GraphBuilder:
         """Shared resources: their triples depend on their IRI alone, so every document adds the same."""
         self.reference.append(ox.Quad(s, p, o, self.ref))
 
-    def build(self, result: Result) -> list[ox.Quad]:
+    def build(self, result: Result, analysis=None) -> list[ox.Quad]:
         doc, m = self.doc, self.m
         d = ox.NamedNode(m.doc)
         self.doc_node = d
@@ -95,7 +107,7 @@ class GraphBuilder:
             self.add(d, bud.fiscalYear, ox.Literal(str(doc.year), datatype=_YEAR))
         self.add(d, bud.consolidated, ox.Literal("true" if doc.consolidated else "false", datatype=_BOOL))
         if doc.department:
-            o = self.org(doc.department)
+            o = self.dept_node = self.org(doc.department)
             self.add(d, bud.department, o)
             self.add(d, dct.publisher, o)
         if doc.rounding_note:
@@ -113,6 +125,9 @@ class GraphBuilder:
         self.add(ck, spdx.checksumValue, ox.Literal(doc.sha256))
         for table in doc.tables:
             self.table(table)
+        if analysis is not None:
+            from kg.rdf_narrative import add_narrative
+            add_narrative(self, analysis)
         for n, f in enumerate(result.findings, 1):
             self.finding(n, f)
         return self.quads
@@ -237,7 +252,10 @@ class GraphBuilder:
         self.add(s, RDF_TYPE, bud.ReconciliationFinding)
         self.add(s, bud.disclosure, self.doc_node)
         self.add(s, bud.rule, chk[f.rule])
-        self.add(s, bud.findingTable, self._table_iris[id(f.table)])
+        if f.table is not None:
+            self.add(s, bud.findingTable, self._table_iris[id(f.table)])
+        if f.about is not None and id(f.about) in self.about:
+            self.add(s, bud.findingSubject, self.about[id(f.about)])
         if f.other_table is not None:
             self.add(s, bud.otherTable, self._table_iris[id(f.other_table)])
         self.add(s, bud.statedAmount, _dec(f.stated))
@@ -252,9 +270,10 @@ class GraphBuilder:
         self.add(s, rdfs.comment, _zh(f.message))
 
 
-def build(doc: Disclosure, result: Result, base: str | None = None) -> tuple[Minter, list[ox.Quad], list[ox.Quad]]:
+def build(doc: Disclosure, result: Result, base: str | None = None,
+          analysis=None) -> tuple[Minter, list[ox.Quad], list[ox.Quad]]:
     """The document's own quads and the shared reference quads it brings."""
     minter = Minter(base, doc.department, doc.year, doc.kind, Path(doc.path).stem)
     builder = GraphBuilder(doc, minter)
-    quads = builder.build(result)
+    quads = builder.build(result, analysis)
     return minter, quads, builder.reference

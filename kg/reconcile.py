@@ -21,7 +21,7 @@ YEAR_TOTALS = {"TotalIncome", "TotalExpenditure"}
 @dataclass
 class Finding:
     rule: str  # local name in ontology/codelists/checks.ttl
-    table: Table
+    table: Table | None
     stated: Decimal
     computed: Decimal
     tolerance: Decimal
@@ -29,6 +29,7 @@ class Finding:
     parts: list[Observation]
     message: str
     other_table: Table | None = None
+    about: object | None = None  # a narrative record (execution, evaluation) the finding is about
 
     @property
     def difference(self) -> Decimal:

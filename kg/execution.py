@@ -1,0 +1,135 @@
+"""Budget against actual: per subject (narrative lines) and per unit (整体绩效自评表).
+
+Rates are computed once here and stored with their inputs, beside the rate the
+document states; where the two disagree beyond the rounding of the stated
+figure, or the narrative disagrees with the tables, the discrepancy becomes a
+reconciliation finding (data, not an exception).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kg import subjects
+from kg.reconcile import Finding, Result
+from kg.units import Unit, UnitIndex, resolve_units
+from loaders.records import Disclosure, SubjectLine, UnitEvaluation, UnitMention
+
+_RATE_PLACES = Decimal("0.000001")
+
+
+def rate(actual: Decimal | None, budget: Decimal | None) -> Decimal | None:
+    if actual is None or not budget:
+        return None
+    return (actual / budget).quantize(_RATE_PLACES)
+
+
+def stated_fraction(percent: Decimal | None) -> Decimal | None:
+    return None if percent is None else percent / 100
+
+
+def _stated_tolerance(percent: Decimal) -> Decimal:
+    """Half a unit of the stated figure's last decimal, as a fraction."""
+    places = max(0, -percent.as_tuple().exponent)
+    return Decimal(5).scaleb(-(places + 1)) / 100
+
+
+@dataclass
+class SubjectExecution:
+    line: SubjectLine
+    code: str | None
+    evidence: str
+    exact: bool
+    computed: Decimal | None
+
+
+@dataclass
+class UnitExecution:
+    evaluation: UnitEvaluation
+    unit: Unit
+    computed: Decimal | None
+
+
+@dataclass
+class Analysis:
+    units: UnitIndex
+    unit_of: dict[int, Unit]  # id(mention) → unit
+    record_units: dict[int, Unit] = field(default_factory=dict)  # id(project count / report) → unit
+    subjects: list[SubjectExecution] = field(default_factory=list)
+    evaluations: list[UnitExecution] = field(default_factory=list)
+
+
+def analyse(doc: Disclosure, result: Result) -> Analysis:
+    narrative = doc.narrative
+    mentions: list[UnitMention] = list(narrative.units) if narrative else []
+    by_record: list[tuple[object, UnitMention]] = []
+    if narrative:
+        mentions += [UnitMention(e.unit_name, "evaluated", e.line) for e in narrative.evaluations]
+        by_record += [(p, UnitMention(p.unit_name, "other", p.line)) for p in narrative.project_counts]
+        by_record += [(r, UnitMention(r.unit_name, "other", r.line)) for r in narrative.reports if r.unit_name]
+    index, unit_of = resolve_units(doc.department, mentions + [m for _, m in by_record])
+    analysis = Analysis(index, unit_of, {id(rec): unit_of[id(m)] for rec, m in by_record})
+    if not narrative:
+        return analysis
+    evaluated = iter(m for m in mentions if m.role == "evaluated")
+    for e in narrative.evaluations:
+        unit = unit_of[id(next(evaluated))]
+        ex = UnitExecution(e, unit, rate(e.actual, e.budget))
+        analysis.evaluations.append(ex)
+        _check_rate(result, ex, e.stated_rate, ex.computed, f"{e.unit_name.strip()} 整体绩效自评表预算执行率")
+        tasks = [t for t in e.tasks if t.budget is not None]
+        if e.budget is not None and tasks:
+            _check_sum(result, ex, e.budget, sum((t.budget for t in tasks), Decimal(0)), len(tasks),
+                       f"{e.unit_name.strip()} 整体绩效自评表：金额合计预算数 {e.budget}，各任务之和")
+        tasks = [t for t in e.tasks if t.actual is not None]
+        if e.actual is not None and tasks:
+            _check_sum(result, ex, e.actual, sum((t.actual for t in tasks), Decimal(0)), len(tasks),
+                       f"{e.unit_name.strip()} 整体绩效自评表：金额合计执行数 {e.actual}，各任务之和")
+    names = subjects.table_names(doc)
+    table05 = _subject_figures(doc, "GeneralBudgetExpenditure")
+    for line in narrative.subject_lines:
+        r = subjects.resolve(line.class_name, line.section_name, line.item_name, names)
+        ex = SubjectExecution(line, r.code, r.evidence, r.exact, rate(line.actual, line.budget))
+        analysis.subjects.append(ex)
+        label = "".join(filter(None, [line.class_name, line.section_name, line.item_name]))
+        _check_rate(result, ex, line.stated_rate, ex.computed, f"第{line.number}条 {label} 完成年初预算")
+        if r.code is None:
+            doc.warnings.append(f"{doc.path}:{line.line}: cannot resolve {label} to a subject code ({r.evidence})")
+        elif r.code in table05:
+            table, obs = table05[r.code]
+            result.checks += 1
+            if obs.amount != line.actual:
+                result.findings.append(Finding(
+                    "NarrativeTableAgreement", table, line.actual, obs.amount, Decimal(0), None, [obs],
+                    f"说明第{line.number}条 {label} 支出决算为 {line.actual}，{table.number} {r.code} 为 {obs.amount}。",
+                    about=ex))
+    return analysis
+
+
+def _subject_figures(doc: Disclosure, type_key: str) -> dict:
+    """code → (table, observation of the table's first value column) for one table type."""
+    for t in doc.tables:
+        if t.type_key == type_key and t.columns:
+            first = min(c.position for c in t.columns)
+            return {o.row_code: (t, o) for o in t.observations if o.row_code and o.column.position == first}
+    return {}
+
+
+def _check_rate(result: Result, about, stated_percent: Decimal | None, computed: Decimal | None, what: str) -> None:
+    if stated_percent is None or computed is None:
+        return
+    result.checks += 1
+    stated = stated_fraction(stated_percent)
+    tolerance = _stated_tolerance(stated_percent)
+    if abs(stated - computed) > tolerance:
+        result.findings.append(Finding(
+            "StatedRateMismatch", None, stated, computed, tolerance, None, [],
+            f"{what}所述为 {stated_percent}%，按执行数÷预算数计算为 {(computed * 100).quantize(Decimal('0.01'))}%。",
+            about=about))
+
+
+def _check_sum(result: Result, about, stated: Decimal, computed: Decimal, n: int, what: str) -> None:
+    result.checks += 1
+    if stated != computed:
+        result.findings.append(Finding("TasksEqualTotal", None, stated, computed, Decimal(0), None, [],
+                                       f"{what}为 {computed}。", about=about))
