@@ -14,14 +14,19 @@ TIDY_QUERY = """
 SELECT ?document ?year ?organization ?table ?row_code ?row_name ?measure ?amount ?unit ?source_line
 WHERE {
   ?obs a qb:Observation ; qb:dataSet ?t ; bud:disclosure ?doc ; bud:amount ?amount ;
-       bud:currencyUnit ?unit ; bud:rowLabel ?row_name ; bud:measureLabel ?measure ; bud:sourceLine ?source_line .
-  ?t bud:tableNumber ?table .
+       bud:rowLabel ?row_name ; bud:measureLabel ?measure ; bud:sourceLine ?source_line .
+  OPTIONAL { ?obs bud:currencyUnit ?money }
+  OPTIONAL { ?obs bud:unitOfMeasure ?count }
+  BIND (COALESCE(?money, ?count, "") AS ?unit)
+  OPTIONAL { ?t bud:tableNumber ?number }
+  OPTIONAL { ?t a bud:NarrativeSection ; dct:title ?heading }
+  BIND (COALESCE(?number, STR(?heading)) AS ?table)
   ?doc dcat:distribution/dct:title ?document .
   OPTIONAL { ?obs bud:fiscalYear ?year }
   OPTIONAL { ?obs bud:department/skos:prefLabel ?organization }
   OPTIONAL { ?obs bud:rowCode ?row_code }
 }
-ORDER BY ?document ?table ?source_line
+ORDER BY ?document ?source_line ?measure
 """
 
 RDF_FORMATS = {

@@ -256,8 +256,7 @@ def _figures(b, figures: list[Figure]) -> None:
             b.add(s, bud.fiscalYear, b.year_literal)
         if b.dept_node:
             b.add(s, bud.department, b.dept_node)
-        if f.phase:
-            b.add(s, bud.budgetPhase, phase[f.phase])
+        b.add(s, bud.budgetPhase, phase[f.phase or ("executed" if b.doc.kind == "final" else "approved")])
         b.add(s, bud.amount, _dec(f.amount))
         if f.unit in _MONEY:
             b.add(s, bud.currencyUnit, ox.Literal(f.unit))

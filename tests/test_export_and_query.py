@@ -18,7 +18,7 @@ def test_tidy_csv_columns_and_rows(sample_store):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert out.splitlines()[0] == "document,year,organization,table,row_code,row_name,measure,amount,unit,source_line"
     assert TIDY_COLUMNS == out.splitlines()[0].split(",")
-    assert len(rows) == 1001
+    assert len([r for r in rows if r["table"].startswith("公开")]) == 1001
     hit = [r for r in rows if r["table"] == "公开05表" and r["row_code"] == "2110101" and r["measure"] == "小计"]
     assert hit == [{"document": "jiaozuo-ecology-2020-final-accounts.txt", "year": "2020",
                     "organization": "焦作市生态环境局", "table": "公开05表", "row_code": "2110101",
@@ -81,8 +81,9 @@ def test_every_named_query_is_documented_and_runs(sample_store):
     from kg.queries import catalog
     queries = catalog()
     assert {"three-public-expenses", "leaf-subject-sum", "reconciliation-findings"} <= set(queries)
+    empty_on_sample = {"indicators-missed"}  # every numeric target is met there; tested on a variant
     for q in queries.values():
         assert q.title and q.description and q.keywords, q.name
         assert all(p.default is not None for p in q.params), q.name
         out = run("query", q.name, "--store", sample_store, "--format", "json").output
-        assert json.loads(out), f"{q.name} returned no rows on the sample"
+        assert bool(json.loads(out)) != (q.name in empty_on_sample), f"{q.name} on the sample: {out[:200]}"
