@@ -28,10 +28,9 @@ def stated_fraction(percent: Decimal | None) -> Decimal | None:
     return None if percent is None else percent / 100
 
 
-def _stated_tolerance(percent: Decimal) -> Decimal:
-    """Half a unit of the stated figure's last decimal, as a fraction."""
-    places = max(0, -percent.as_tuple().exponent)
-    return Decimal(5).scaleb(-(places + 1)) / 100
+def _stated_places(percent: Decimal) -> Decimal:
+    """One unit of the stated figure's last decimal, as a fraction (0.0001 for 85.43%)."""
+    return Decimal(1).scaleb(-max(0, -percent.as_tuple().exponent)) / 100
 
 
 @dataclass
@@ -116,15 +115,17 @@ def _subject_figures(doc: Disclosure, type_key: str) -> dict:
 
 
 def _check_rate(result: Result, about, stated_percent: Decimal | None, computed: Decimal | None, what: str) -> None:
+    """A stated rate should be actual ÷ budget rounded to the printed decimals. Beyond half a unit of the
+    last decimal the gap is recorded; within one unit it is tolerated (documents often truncate)."""
     if stated_percent is None or computed is None:
         return
     result.checks += 1
     stated = stated_fraction(stated_percent)
-    tolerance = _stated_tolerance(stated_percent)
-    if abs(stated - computed) > tolerance:
+    unit = _stated_places(stated_percent)
+    if abs(stated - computed) > unit / 2:
         result.findings.append(Finding(
-            "StatedRateMismatch", None, stated, computed, tolerance, None, [],
-            f"{what}所述为 {stated_percent}%，按执行数÷预算数计算为 {(computed * 100).quantize(Decimal('0.01'))}%。",
+            "StatedRateMismatch", None, stated, computed, unit, None, [],
+            f"{what}所述为 {stated_percent}%，按执行数÷预算数计算为 {(computed * 100).quantize(Decimal('0.001'))}%。",
             about=about))
 
 

@@ -90,7 +90,7 @@ def resolve(text_or_name: str) -> NamedQuery:
     if text_or_name in named:
         return named[text_or_name]
     path = Path(text_or_name)
-    if path.suffix == ".rq" or (len(text_or_name) < 4096 and "\n" not in text_or_name and path.is_file()):
+    if path.suffix == ".rq" or ("{" not in text_or_name and "\n" not in text_or_name and _is_file(path)):
         if not path.is_file():
             raise FileNotFoundError(f"no query file {path}")
         return parse(path.read_text(encoding="utf-8"), path.stem, path)
@@ -101,6 +101,13 @@ def resolve(text_or_name: str) -> NamedQuery:
 
 def _quote(v: str) -> str:
     return '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. query text too long to be a file name
+        return False
 
 
 def sparql_term(value: str, like: str | None = None) -> str:

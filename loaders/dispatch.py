@@ -10,7 +10,9 @@ from typing import Iterator
 
 from loaders import layout, tables
 from loaders.errors import LoadError
-from loaders.records import Disclosure, Row
+from loaders.narrative import read_narrative
+from loaders.performance import read_performance
+from loaders.records import Disclosure, Narrative, Row
 from loaders.text import clean_label, nfkc
 
 SUPPORTED_SUFFIXES = {".txt": "text/plain", ".text": "text/plain"}
@@ -73,9 +75,14 @@ def _disclosure(path: str, sha256: str, media_type: str, rows: list[Row]) -> Dis
         warnings.append(f"{path}: no table names its department")
     rounding = next((s for r in rows for c in r.cells for s in re.split(r"(?<=。)", c.text)
                      if "尾数误差" in s or "尾差" in s), None)
+    duties, units, subject_lines, figures = read_narrative(rows, path, warnings)
+    evaluations, project_counts, key_evaluations, reports = read_performance(rows, path, warnings)
+    narrative = Narrative(duties, units, subject_lines, figures, evaluations, project_counts, key_evaluations,
+                          reports)
     return Disclosure(path=path, sha256=sha256, media_type=media_type, kind=kind, department=department,
                       year=year, consolidated=any(t.consolidated for t in found), tables=found,
-                      warnings=warnings, rounding_note=clean_label(rounding) if rounding else None)
+                      warnings=warnings, rounding_note=clean_label(rounding) if rounding else None,
+                      narrative=narrative)
 
 
 def _phase_from_header(column) -> bool:

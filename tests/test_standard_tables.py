@@ -83,7 +83,7 @@ def test_every_observation_traces_to_document_table_and_line(store):
     rows = select(store, """
         SELECT (COUNT(?o) AS ?n) WHERE {
           ?o a qb:Observation ; prov:wasDerivedFrom ?t ; bud:sourceLine ?line ; bud:disclosure ?d .
-          ?t bud:disclosure ?d . ?d dcat:distribution/spdx:checksum/spdx:checksumValue ?sha .
+          ?t a bud:DisclosureTable ; bud:disclosure ?d . ?d dcat:distribution/spdx:checksum/spdx:checksumValue ?sha .
         }""")
     assert rows[0]["n"] == "1001"
 

@@ -1,0 +1,841 @@
+"""The running text of a disclosure → organization, per-subject execution lines and stated figures.
+
+`read_narrative(rows, path, warnings)` reads the paragraph rows of a document (any layout
+that yields `Row`s with paragraph=True for free text) and returns
+
+* `Duty` records: the numbered items under a 部门职责 / 主要职能 heading;
+* `UnitMention`s: the department (from the 概况 heading), its internal divisions and
+  affiliated units ("内设16个职能科（室）：A、B…", "7个直属事业单位：…") and the units whose
+  accounts are consolidated (决算单位构成: "…的单位共8个…具体是：" and the list after it);
+* `SubjectLine`s: "1．X（类）Y（款）Z（项）。年初预算为…万元，支出决算为…万元，完成年初预算的…%。
+  …主要原因是…";
+* `Figure`s: every other number the narrative states, read by a small clause grammar:
+  a sentence is cut into clauses on ，；：、, and in each clause a label is followed by a
+  verb or measure word (为 / 是 / 预算 / 决算 / 增加 / 减少 / 占 / 完成…的 …) and one number, or a
+  list of numbers ("各是A,B万元"), with its unit. A clause without a label of its own
+  ("增长44.37%", "占99.91%", "支出决算为54.96万元") is about the label of the clause before it.
+
+Nothing is chosen silently: a count that differs from the names listed, a subject line
+that states one figure twice with different values, or a list of values that does not
+match its labels is reported in `warnings` ("path:line: …").
+
+All matching is done on a normalised copy of each line with the same length as the
+printed text (full-width digits and punctuation to their ASCII forms, one character for
+one character), so that names and labels are always sliced from the text as printed.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from loaders import vocab
+from loaders.records import Duty, Figure, Row, SubjectLine, UnitMention
+from loaders.text import clean_label, parse_amount
+
+__all__ = ["read_narrative"]
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN = "一二三四五六七八九十百零〇两"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MONEY = ("亿元", "万元", "千元", "元")
+_COUNT_NOUN = {"人次": "人次", "辆": "车辆数", "台(套)": "台（套）数", "台": "台数", "套": "套数", "个": "个数",
+               "人": "人数", "次": "次数", "批": "批次", "项": "项数", "家": "家数", "户": "户数", "名": "人数",
+               "件": "件数"}
+_UNIT_PRINT = {"台(套)": "台（套）", "台套": "台（套）"}
+
+
+# --- text helpers --------------------------------------------------------------------------
+
+def _norm(text: str) -> str:
+    """Same-length normal form: each character to its NFKC form where that is one character."""
+    out = []
+    for ch in text:
+        n = unicodedata.normalize("NFKC", ch)
+        if ch == "\u2212":
+            n = "-"
+        out.append(n if len(n) == 1 else ch)
+    return "".join(out)
+
+
+class _T:
+    """A piece of printed text with its same-length normal form."""
+    __slots__ = ("o", "n")
+
+    def __init__(self, o: str, n: str | None = None):
+        self.o = o
+        self.n = _norm(o) if n is None else n
+
+    def __getitem__(self, s: slice) -> "_T":
+        return _T(self.o[s], self.n[s])
+
+    def __bool__(self) -> bool:
+        return bool(self.n.strip())
+
+    def strip(self) -> "_T":
+        i, j = 0, len(self.n)
+        while i < j and (self.n[i].isspace() or self.n[i] in "\u3000\u00a0"):
+            i += 1
+        while j > i and (self.n[j - 1].isspace() or self.n[j - 1] in "\u3000\u00a0"):
+            j -= 1
+        return self[i:j]
+
+    def cut_prefix(self, rx: re.Pattern) -> "_T":
+        m = rx.match(self.n)
+        return self[m.end():].strip() if m and m.end() else self
+
+    def cut_suffix(self, rx: re.Pattern) -> "_T":
+        m = rx.search(self.n)
+        return self[:m.start()].strip() if m and m.end() > m.start() else self
+
+    @property
+    def label(self) -> str:
+        return clean_label(self.o)
+
+
+def _cn_int(text: str) -> int | None:
+    """16, "十六", "两" … → int."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in _CN for ch in text):
+        return None
+    total, current = 0, 0
+    for ch in text:
+        if ch in "十百":
+            unit = 10 if ch == "十" else 100
+            total += (current or 1) * unit
+            current = 0
+        else:
+            current = _CN_DIGITS[ch]
+    return total + current
+
+
+def _split_names(t: _T) -> list[_T]:
+    """A list of names separated by 、 (or ，；), not splitting inside brackets."""
+    parts, depth, start = [], 0, 0
+    seps = "、" if "、" in t.n else ",;"
+    for i, ch in enumerate(t.n):
+        if ch in "(（[【《“":
+            depth += 1
+        elif ch in ")）]】》”" and depth:
+            depth -= 1
+        elif ch in seps and depth == 0:
+            parts.append(t[start:i])
+            start = i + 1
+    parts.append(t[start:])
+    out = []
+    for p in parts:
+        p = p.strip().cut_suffix(re.compile(r"[。.,;:：、\s]+$"))
+        p = p.cut_suffix(re.compile(r"等$")) if p.n.endswith("等") and len(p.n) > 2 else p
+        if p:
+            out.append(p)
+    return out
+
+
+# --- lines, headings and zones ----------------------------------------------------------------
+
+@dataclass
+class _Line:
+    line: int
+    t: _T
+    level: int | None = None  # 0 part, 1 一、, 2 （一）; None for text
+    title: str = ""  # heading as printed (trimmed)
+    part: str = ""
+    section: str = ""
+    sub: str = ""
+    zone: str = "other"  # org / narrative / other
+
+
+_PART = re.compile(r"^\s*第\s*[一二三四五六七八九十\d]+\s*部分")
+_H1 = re.compile(rf"^\s*[{_CN}]+\s*[、.]")
+_H1_ARABIC = re.compile(r"^\s*\d{1,2}\s*、")
+_H2 = re.compile(rf"^\s*\(\s*[{_CN}]+\s*\)")
+_HEADING_END = re.compile(r"(说明|情况|概况|解释|职责|职能|设置|构成|附件|目录)[。.]?$")
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]\s*")
+# a heading printed at the end of the line before it: "…工作。(二)机构设置及部门决算单位构成"
+_GLUED = re.compile(rf"(?<=[。;])\s*(?=\(\s*[{_CN}]+\s*\)|[{_CN}]+、)")
+
+
+def _heading_like(rest: str) -> bool:
+    body = rest.strip().rstrip("。.")
+    return 0 < len(body) <= 40 and not re.search(r"[。,;]", body)
+
+
+def _classify(n: str) -> int | None:
+    if _PART.match(n):
+        return 0
+    m = _H1.match(n)
+    if m and _heading_like(n[m.end():]):
+        return 1
+    m = _H1_ARABIC.match(n)
+    if m and _heading_like(n[m.end():]) and _HEADING_END.search(n.strip()):
+        return 1
+    m = _H2.match(n)
+    if m and _heading_like(n[m.end():]):
+        return 2
+    return None
+
+
+def _lines(rows: list[Row]) -> list[_Line]:
+    out: list[_Line] = []
+    for row in rows:
+        if not row.paragraph or not row.cells:
+            continue
+        cell = row.cells[0]
+        raw = _BOOKMARK.sub("", cell.text).replace("\r", "")
+        for piece in raw.split("\n"):
+            t = _T(piece).strip()
+            if not t or t.n.count("|") >= 2:
+                continue  # a table row of another layout ("a | b | c |") is not running text
+            cuts = [m.start() for m in _GLUED.finditer(t.n)
+                    if m.start() > 0 and _classify(t.n[m.start():]) is not None]
+            bounds = [0, *cuts[-1:], len(t.n)]  # only the last glued heading ends the line
+            for a, b in zip(bounds, bounds[1:]):
+                part = t[a:b].strip()
+                if part:
+                    out.append(_Line(cell.line, part))
+    part = section = sub = ""
+    for ln in out:
+        ln.level = _classify(ln.t.n)
+        if ln.level is not None:
+            ln.title = ln.t.label
+        if ln.level == 0:
+            part, section, sub = ln.title, "", ""
+        elif ln.level == 1:
+            section, sub = ln.title, ""
+        elif ln.level == 2:
+            sub = ln.title
+        ln.part, ln.section, ln.sub = part, section, sub
+    has_parts = any(ln.level == 0 for ln in out)
+    for ln in out:
+        if has_parts:
+            if not ln.part:
+                ln.zone = "other"
+            elif re.search(r"概况|基本情况", ln.part):
+                ln.zone = "org"
+            elif re.search(r"[决预]算表|报表|公开表|名词解释|附件|附表|目录", ln.part):
+                ln.zone = "other"
+            else:
+                ln.zone = "narrative"
+        else:
+            if re.search(r"概况|基本情况|职责|职能|机构设置|单位构成", ln.section):
+                ln.zone = "org"
+            elif re.search(r"名词解释|附件|目录", ln.section):
+                ln.zone = "other"
+            else:
+                ln.zone = "narrative"
+    return out
+
+
+def _kind(lines: list[_Line]) -> str:
+    """final (决算) or budget (预算), from the headings."""
+    titles = " ".join(ln.title for ln in lines if ln.level is not None)
+    if "决算" in titles:
+        return "final"
+    if re.search(r"预算(情况说明|表|公开)", titles):
+        return "budget"
+    return "final"
+
+
+# --- organization: department, duties, divisions, affiliated and budget units ------------------
+
+_DEPT_HEADING = re.compile(r"^\s*(?:第\s*[一1]\s*部分|[一1]\s*[、.])\s*(?P<name>.+?)\s*(?:(?:19|20)\d{2}\s*年度?)?"
+                           r"\s*(?:部门|单位)?\s*(?:基本)?(?:概况|基本情况)\s*$")
+_DUTY_HEADING = re.compile(r"(?:部门|主要|单位|工作)?(?:主要)?(?:职责|职能)")
+_ITEM = re.compile(r"^\s*(?:(?P<a>\d{1,3})\s*[.、](?!\d)|\(\s*(?P<p>\d{1,3})\s*\)|\(\s*(?P<c>[" + _CN + r"]+)\s*\))\s*")
+_ORG_TOPIC = re.compile(r"机构|人员|单位|编制|构成|概况")
+_INLINE_ITEM = re.compile(r"(?:^|(?<=[;。:]))\s*(\d{1,2})\s*[.、](?!\d)")
+
+
+def _department(lines: list[_Line], duty_line: int | None, path: str, warnings: list[str]) -> list[UnitMention]:
+    found: list[tuple[_Line, str]] = []
+    for ln in lines:
+        if ln.level not in (0, 1):
+            continue
+        m = _DEPT_HEADING.match(ln.t.n)
+        if not m:
+            continue
+        name = ln.t[m.start("name"):m.end("name")].label
+        if name and name not in ("部门", "单位", "本部门", "本单位"):
+            found.append((ln, name))
+    if not found:
+        return []
+    # a table of contents repeats the heading: take the one the duties follow, else the last
+    before = [f for f in found if duty_line is not None and f[0].line <= duty_line]
+    ln, name = before[-1] if before else found[-1]
+    others = {n for _, n in found if n != name}
+    if others:
+        warnings.append(f"{path}:{ln.line}: the overview headings name different departments: "
+                        f"{name!r} and {', '.join(sorted(others))!r}")
+    return [UnitMention(name=name, role="department", line=ln.line)]
+
+
+def _duties(lines: list[_Line], path: str, warnings: list[str]) -> tuple[list[Duty], int | None]:
+    blocks: list[tuple[_Line, list[Duty]]] = []
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if ln.level in (0, 1, 2) and _DUTY_HEADING.search(ln.title) and len(ln.title) <= 24 \
+                and ln.zone != "narrative":
+            duties, i = _duty_block(lines, i)
+            blocks.append((ln, duties))
+            continue
+        i += 1
+    with_items = [(h, d) for h, d in blocks if d]
+    if not with_items:
+        return [], (blocks[0][0].line if blocks else None)
+    head, duties = with_items[0]
+    for other, more in with_items[1:]:
+        warnings.append(f"{path}:{other.line}: a second list of duties ({len(more)} items) under {other.title!r}; "
+                        f"the duties are read from line {head.line}")
+    expected = list(range(1, len(duties) + 1))
+    if [d.number for d in duties] != expected:
+        warnings.append(f"{path}:{head.line}: duties are numbered {[d.number for d in duties]}, not 1…{len(duties)}")
+    return duties, head.line
+
+
+def _duty_block(lines: list[_Line], start: int) -> tuple[list[Duty], int]:
+    """The numbered items after the duty heading at `start`, up to the next heading."""
+    head = lines[start]
+    duties: list[Duty] = []
+    style: str | None = None  # "a" 1. / "p" (1) / "c" (一)
+    i = start + 1
+    while i < len(lines):
+        ln = lines[i]
+        m = _ITEM.match(ln.t.n)
+        kind = next((k for k in "apc" if m and m.group(k)), None)
+        if ln.level == 2 and _DUTY_HEADING.search(ln.title) and len(ln.title) <= 24:
+            break  # "一、部门主要职责及内设机构" then "（一）主要职责": the duties are under the latter
+        if ln.level is not None:
+            # under a 一、 heading, duties may be numbered （一）（二）…: such a line is an item
+            # unless it names the next topic (机构设置, 人员情况, 决算单位构成 …)
+            item_c = (ln.level == 2 and head.level in (0, 1) and kind == "c" and style in (None, "c")
+                      and not _ORG_TOPIC.search(ln.title))
+            if not item_c:
+                break
+        if ln.zone != head.zone:
+            break
+        if kind and (style is None or kind == style):
+            style = kind
+            number = int(m.group(kind)) if kind != "c" else _cn_int(m.group("c"))
+            pieces = _inline_items(ln.t[m.end():], number)
+            for n, text in pieces:
+                duties.append(Duty(number=n, text=text.label, line=ln.line))
+        elif duties:
+            duties[-1].text += ln.t.label  # a duty continued on the next line
+        else:
+            for n, text in _inline_items(ln.t, None):  # "主要职责是：1.…；2.…"
+                duties.append(Duty(number=n, text=text.label, line=ln.line))
+                style = "a"
+        i += 1
+    return duties, i
+
+
+def _inline_items(t: _T, first: int | None) -> list[tuple[int, _T]]:
+    """Items numbered inside one line ("…；2.负责…；3.…"), numbers in sequence; `first` is the
+    number already read from the line's start (None: the line has no leading item)."""
+    marks = []
+    expect = (first + 1) if first is not None else 1
+    for m in _INLINE_ITEM.finditer(t.n):
+        if m.start() == 0 and first is None and int(m.group(1)) == 1:
+            marks.append((1, m.start(), m.end()))
+            expect = 2
+        elif m.start() > 0 and int(m.group(1)) == expect:
+            marks.append((expect, m.start(), m.end()))
+            expect += 1
+    if first is None:
+        if len(marks) < 2:
+            return []
+        return [(n, t[e:(marks[k + 1][1] if k + 1 < len(marks) else len(t.n))].strip())
+                for k, (n, s, e) in enumerate(marks)]
+    out = [(first, t[:(marks[0][1] if marks else len(t.n))].strip())]
+    out += [(n, t[e:(marks[k + 1][1] if k + 1 < len(marks) else len(t.n))].strip()) for k, (n, s, e) in enumerate(marks)]
+    return out
+
+
+_COUNT_LIST = re.compile(
+    rf"(?P<pre>内设|下设|设有|设立|共设|设|下属|所属|直属|共有|有)?\s*(?P<n>\d+|[{_CN}]+)\s*个\s*"
+    r"(?P<noun>[^,;:。、\d]{1,20}?)\s*(?:,\s*)?"
+    r"(?::|(?:分别为|分别是|分别有|包括|具体为|具体是|具体包括|即)\s*:?)\s*(?P<list>[^。;]+)")
+# "内设办公室、综合科、业务科3个科室"
+_LIST_COUNT = re.compile(
+    rf"(?P<pre>内设|下设|设有|设|下属|所属|直属|包括)\s*(?P<list>[^。;:,]+?、[^。;:,]+?)\s*(?:等|共)?\s*"
+    rf"(?P<n>\d+|[{_CN}]+)\s*个\s*(?P<noun>[^,;:。、\d]{{1,12}}?)(?=[,;。]|$)")
+# a count without its list: "内设16个职能科（室）和7个直属事业单位。"
+_COUNT_ONLY = re.compile(rf"(?P<pre>内设|下设|设有|设|下属|所属|直属|和|及)?\s*(?P<n>\d+|[{_CN}]+)\s*个\s*"
+                         r"(?P<noun>[^,;:。、\d和及]{1,12}?)(?=[,;:。和及]|$)")
+_AFFILIATED = re.compile(r"单位|直属|下属|所属|二级")
+_DIVISION = re.compile(r"科|室|处|股|机构|部门|办|组|队|所|中心")
+_BUDGET_TRIGGER = re.compile(r"编制范围|决算单位|预算单位|单位构成|纳入.*?(?:决算|预算)")
+_BUDGET_COUNT = re.compile(rf"共(?:有|计)?\s*(\d+|[{_CN}]+)\s*(?:个|家)")
+_ENDS_INTRO = re.compile(r"(?:(?:具体是|具体为|具体包括|包括|分别是|分别为|如下)\s*:?|:)\s*$")
+_LIST_AFTER = re.compile(r"(?:具体是|具体为|具体包括|分别是|分别为|包括|如下)\s*:?|:")
+_NUMBERED = re.compile(r"^\s*(?:\(\s*\d{1,3}\s*\)|\d{1,3}\s*[.、](?!\d))\s*")
+
+
+def _role(noun: str, pre: str = "") -> str | None:
+    if _AFFILIATED.search(noun) or _AFFILIATED.search(pre):
+        return "affiliated"
+    if _DIVISION.search(noun):
+        return "division"
+    return None
+
+
+def _units(lines: list[_Line], path: str, warnings: list[str]) -> list[UnitMention]:
+    out: list[UnitMention] = []
+    order = {"division": 0, "affiliated": 0, "budget-unit": 0}
+    summary: dict[str, tuple[int, str, int]] = {}  # role → (count, as printed, line) from "内设16个科室和7个直属单位。"
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if ln.zone == "narrative" or ln.level is not None:
+            i += 1
+            continue
+        n = ln.t.n
+        if _BUDGET_TRIGGER.search(n) and (_BUDGET_COUNT.search(n) or _ENDS_INTRO.search(n)):
+            count_m = _BUDGET_COUNT.search(n)
+            stated = _cn_int(count_m.group(1)) if count_m else None
+            intro = list(_LIST_AFTER.finditer(n))
+            inline = ln.t[intro[-1].end():].strip() if intro else _T("")
+            names: list[tuple[_T, int]] = []
+            j = i + 1
+            if inline and stated is not None:
+                names = [(p, ln.line) for p in _split_names(inline)]
+            elif not inline and intro:
+                while j < len(lines) and lines[j].level is None and _NUMBERED.match(lines[j].t.n):
+                    item = lines[j].t.cut_prefix(_NUMBERED).cut_suffix(re.compile(r"[。;,]+$"))
+                    if item:
+                        names.append((item, lines[j].line))
+                    j += 1
+            if names:
+                for t, line in names:
+                    order["budget-unit"] += 1
+                    out.append(UnitMention(t.label, "budget-unit", line, order["budget-unit"]))
+                if stated is not None and stated != len(names):
+                    warnings.append(f"{path}:{ln.line}: states {stated} units within the accounts but lists "
+                                    f"{len(names)}")
+                i = j
+                continue
+        listed = False
+        matches = sorted((m for rx in (_COUNT_LIST, _LIST_COUNT) for m in rx.finditer(n)
+                          if _role(m.group("noun"), m.group("pre") or "")), key=lambda m: m.start())
+        taken_to = 0
+        for m in matches:
+            if m.start() < taken_to:
+                continue  # overlaps a list already read
+            taken_to = m.end()
+            role = _role(m.group("noun"), m.group("pre") or "")
+            listed = True
+            stated = _cn_int(m.group("n"))
+            names = _split_names(ln.t[m.start("list"):m.end("list")])
+            for t in names:
+                order[role] += 1
+                out.append(UnitMention(t.label, role, ln.line, order[role]))
+            if stated is not None and stated != len(names):
+                printed = ln.t[m.start("n"):m.end("noun")].label
+                warnings.append(f"{path}:{ln.line}: states {printed} but lists {len(names)} names")
+        if not listed:
+            for m in _COUNT_ONLY.finditer(n):
+                role = _role(m.group("noun"), m.group("pre") or "")
+                if role and role not in summary and _cn_int(m.group("n")) is not None:
+                    summary[role] = (_cn_int(m.group("n")), ln.t[m.start("n"):m.end("noun")].label, ln.line)
+        i += 1
+    for role, (count, printed, line) in summary.items():
+        listed_n = order[role]
+        if listed_n and listed_n != count:
+            warnings.append(f"{path}:{line}: states {printed} but {listed_n} are listed")
+    return out
+
+
+# --- per-subject lines ---------------------------------------------------------------------------
+
+_SUBJ_NUM = re.compile(r"^\s*(?:(\d{1,3})\s*[.、](?!\d)|\(\s*(\d{1,3})\s*\))\s*")
+_CLASS = re.compile(r"\(\s*类\s*\)")
+_SECTION = re.compile(r"\(\s*款\s*\)")
+_ITEMM = re.compile(r"\(\s*项\s*\)")
+_HEAD_END = re.compile(r"[。,;:]|年初预算|全年预算|调整后预算|预算数|预算为")
+_AMT_UNIT = rf"(?P<v>{_NUM})\s*(?P<u>亿元|万元|千元|元)"
+_BUDGET = re.compile(rf"(?:年初预算|全年预算|调整后预算|预算)(?:支出)?(?:数)?\s*(?:为|是|:)?\s*{_AMT_UNIT}")
+_ACTUAL = re.compile(rf"(?:支出决算|决算|执行数|实际支出|支出)(?:数)?\s*(?:为|是|:)?\s*{_AMT_UNIT}")
+_RATE = re.compile(rf"(?:(?:完成|执行)了?(?:年初|全年|调整后)?预算(?:数)?的?\s*(?:比例)?\s*(?:为|是)?"
+                   rf"|(?:为|是|达到?|占)(?:年初|全年|调整后)?预算(?:数)?的)\s*(?P<v>{_NUM})\s*(?P<p>%)?"
+                   rf"|(?:预算)?(?:完成率|执行率)\s*(?:为|是|:)?\s*(?P<v2>{_NUM})\s*(?P<p2>%)?")
+_REASON = re.compile(r"(?:主要)?原因(?:主要)?(?:是|为|有|在于)?\s*:?")
+
+
+@dataclass
+class _Head:
+    number: int | None
+    class_name: str
+    section_name: str
+    item_name: str
+    end: int  # where the names end and the figures begin
+
+    @property
+    def name(self) -> str:
+        return "".join(f"{n}（{lvl}）" for n, lvl in
+                       ((self.class_name, "类"), (self.section_name, "款"), (self.item_name, "项")) if n)
+
+
+def _subject_head(t: _T) -> _Head | None:
+    """The names of "1．X（类）Y（款）Z（项）。年初预算…" (款 and 项 may be missing)."""
+    cm = _CLASS.search(t.n)
+    if not cm:
+        return None
+    m = _SUBJ_NUM.match(t.n)
+    start = m.end() if m else 0
+    if cm.start() <= start or not re.search(r"预算|决算", t.n[cm.end():]):
+        return None
+    end_m = _HEAD_END.search(t.n, cm.end())
+    head_end = end_m.start() if end_m else len(t.n)
+    class_name = t[start:cm.start()].label
+    if not class_name or re.search(r"预算|决算|\d", class_name):
+        return None
+    section_name = item_name = ""
+    pos = cm.end()
+    sm = _SECTION.search(t.n, pos, head_end)
+    if sm:
+        section_name = t[pos:sm.start()].label
+        pos = sm.end()
+    im = _ITEMM.search(t.n, pos, head_end)
+    if im:
+        item_name = t[pos:im.start()].label
+    number = int(m.group(1) or m.group(2)) if m else None
+    return _Head(number, class_name, section_name, item_name, head_end)
+
+
+def _subject_line(ln: _Line, head: _Head, ordinal: int, path: str, warnings: list[str]) -> SubjectLine | None:
+    t = ln.t
+    head_end = head.end
+    class_name, section_name, item_name = head.class_name, head.section_name, head.item_name
+    reason_m = _REASON.search(t.n, head_end)
+    body_end = reason_m.start() if reason_m else len(t.n)
+    body = t.n[head_end:body_end]
+    budgets = [(Decimal(x.group("v").replace(",", "")), x.group("u")) for x in _BUDGET.finditer(body)]
+    # "年初预算支出为X" is the budget: an actual must not follow 预算 directly
+    actuals = [(Decimal(x.group("v").replace(",", "")), x.group("u")) for x in _ACTUAL.finditer(body)
+               if not re.search(r"预算(?:数)?$", body[:x.start()])]
+    rates = list(_RATE.finditer(body))
+    name = head.name
+    if not budgets or not actuals:
+        if budgets or actuals:
+            warnings.append(f"{path}:{ln.line}: subject line {name} states "
+                            f"{'no actual' if budgets else 'no budget'}; not read as budget against actual")
+        return None
+    for what, values in (("budget", budgets), ("actual", actuals)):
+        if len({v for v in values}) > 1:
+            warnings.append(f"{path}:{ln.line}: subject line {name} states {len(values)} different {what} figures "
+                            f"({', '.join(f'{v}{u}' for v, u in values)}); not read")
+            return None
+    if len({(r.group("v") or r.group("v2")) for r in rates}) > 1:
+        warnings.append(f"{path}:{ln.line}: subject line {name} states different execution rates; not read")
+        return None
+    (budget, bu), (actual, au) = budgets[0], actuals[0]
+    unit = bu
+    if bu != au:
+        factor = {"元": 1, "千元": 1000, "万元": 10000, "亿元": 100000000}
+        warnings.append(f"{path}:{ln.line}: subject line {name} states the budget in {bu} and the actual in {au}; "
+                        "both read in 元")
+        budget, actual, unit = budget * factor[bu], actual * factor[au], "元"
+    stated = stated_text = None
+    if rates:
+        r = rates[0]
+        g = "v" if r.group("v") else "v2"
+        p = "p" if g == "v" else "p2"
+        stated = Decimal(r.group(g).replace(",", ""))
+        stated_text = t.o[head_end + r.start(g):head_end + (r.end(p) if r.group(p) else r.end(g))]
+    number = head.number if head.number is not None else ordinal
+    reason = t[reason_m.end():].label if reason_m else ""
+    return SubjectLine(number=number, class_name=class_name, section_name=section_name, item_name=item_name,
+                       budget=budget, actual=actual, stated_rate=stated, stated_rate_text=stated_text,
+                       reason=reason, line=ln.line, unit=unit)
+
+
+# --- figures: the clause grammar ----------------------------------------------------------------
+
+_UNITS = r"个百分点|亿元|万元|千元|元|%|人次|台\(套\)|台套|辆|台|套|个|人|次|批|项|家|户|名|件"
+_TOKEN = re.compile(rf"(?<![\dA-Za-z.\-])(?P<num>-?(?:{_NUM}))\s*(?P<unit>{_UNITS})?")
+_DATE_AFTER = re.compile(r"^\s*(?:年|月|日|号|时|周岁|岁)")  # 2020年, 10月: not figures
+_THRESHOLD_AFTER = re.compile(r"^\s*(?:及)?(?:以上|以下|以内)")  # 单位价值50万元以上…: part of a label
+_LIST_GAP = re.compile(r"\s*(?:,|、|和|及|与)\s*")
+_RATE_WORD = re.compile(r"占(?!用)|比重|完成|执行率|完成率|(?:为|是|达到?)(?:年初|全年|调整后)?预算(?:数)?的"
+                        r"|增长|增加|上升|提高|下降|减少|降低")
+_CHANGE = re.compile(r"(增加|增长|上升|提高|减少|下降|降低|节约|节省|压减)了?$")
+_DECREASE = ("减少", "下降", "降低", "节约", "节省", "压减")
+_MEASURE_BUDGET = re.compile(r"(年初预算|全年预算|调整后预算|调整预算|预算安排|预算)(数)?$")
+_MEASURE_ACTUAL = re.compile(r"(决算|执行|实际执行)(数)?$")
+_FUND_BEFORE = re.compile(r"(一般公共|政府性基金|国有资本经营|社会保险基金|部门|单位|财政)$")
+_TRAIL = re.compile(r"(为|是|:|达到|达|约为|约|共计|共有|共|各|均|分别为|分别是|分别|合计为|总计为|有)$")
+_LEAD = re.compile(r"^(其中|另外|此外|同时|以及|及|和|主要用于以下方面|具体情况如下|我部门\(单位\)|我单位\(部门\)|我部门|"
+                   r"我单位|我局|我委|我院|本部门|本单位|全年|累计|共有|共计|共)+")
+_COMPARE = re.compile(r"^(?:与|较|比|相比|同比)\s*(?:上年度?|上一年度?|去年|上年同期|\d{4}\s*年度?)?(?:同期)?"
+                      r"(?:年初)?(?:预算|决算|执行)?(?:数)?(?:相比|比较|对比)?")
+_YEAR_LEAD = re.compile(r"^.*\d{4}\s*年(?:度|末|期末|底|初|全年)?")
+_PUNCT_LEAD = re.compile(r"^[,、:的]+")
+_PUNCT_TRAIL = re.compile(r"[,、:的]+$")
+_GENERIC = {"", "支出", "收入", "其中", "各", "均", "累计", "共", "其他"}
+_SKIP_SUB = re.compile(r"自评结果|评价结果|自评表|评价报告|重点绩效|绩效目标")
+_ORDINAL_LEAD = re.compile(rf"^\s*(?:\(\s*[{_CN}\d]+\s*\)|\d{{1,3}}\s*[.、](?!\d)|[{_CN}]+\s*、)\s*")
+# a clause that ends with a figure ("…用车0辆", "…团组0个（不含…）"): a 、 after it starts the next clause
+_FIGURE_END = re.compile(rf"\d\s*(?:{_UNITS})?\s*(?:\([^()]*\))?\s*$")
+
+
+@dataclass
+class _Subject:
+    """What the clauses after a figure are about, when they name nothing themselves."""
+    labels: list[str]
+    phase: str | None
+    unit: str
+
+
+@dataclass
+class _Group:
+    start: int
+    end: int
+    values: list[Decimal]
+    unit: str | None
+
+
+def _sentences(t: _T) -> list[list[_T]]:
+    """Sentences on 。 (and on a '.' that is not a decimal point), clauses on , ; : and on a
+    、 that follows a figure; never on a comma between digits (1,234.5 or 4125.49,4143.91)."""
+    n = t.n
+    sentences, clauses, start = [], [], 0
+
+    def close(i: int, end_sentence: bool):
+        nonlocal start, clauses
+        c = t[start:i].strip()
+        if c:
+            clauses.append(c)
+        start = i + 1
+        if end_sentence and clauses:
+            sentences.append(clauses)
+            clauses = []
+
+    for i, ch in enumerate(n):
+        between_digits = i > 0 and n[i - 1].isdigit() and i + 1 < len(n) and n[i + 1].isdigit()
+        if ch in "。!?？" or (ch == "." and not between_digits):
+            close(i, True)
+        elif ch in ";:" or (ch == "," and not between_digits):
+            close(i, False)
+        elif ch == "、" and _FIGURE_END.search(n[start:i]) and not (i + 1 < len(n) and n[i + 1].isdigit()):
+            close(i, False)
+    close(len(n), True)
+    return sentences
+
+
+def _groups(c: _T) -> list[_Group]:
+    """The numbers of a clause, those printed as one list sharing a unit grouped
+    ("4125.49,4143.91万元", "23.51%、38.28%", "A万元和B万元")."""
+    toks = []
+    for m in _TOKEN.finditer(c.n):
+        unit = m.group("unit")
+        after = c.n[m.end():]
+        if not unit and _DATE_AFTER.match(c.n[m.end("num"):]):
+            continue
+        if unit and _THRESHOLD_AFTER.match(after):
+            continue
+        if m.start() > 0 and c.n[m.start() - 1] == "第":
+            continue
+        value = parse_amount(m.group("num"))
+        if value is None:
+            continue
+        toks.append((m.start(), m.end() if unit else m.end("num"), value, unit))
+    groups: list[list[tuple]] = []
+    for tok in toks:
+        if groups:
+            prev = groups[-1][-1]
+            if _LIST_GAP.fullmatch(c.n[prev[1]:tok[0]]) and (prev[3] is None or prev[3] == tok[3]):
+                groups[-1].append(tok)
+                continue
+        groups.append([tok])
+    return [_Group(g[0][0], g[-1][1], [x[2] for x in g], g[-1][3]) for g in groups]
+
+
+def _clean(t: _T) -> _T:
+    """A label without what surrounds it in the sentence: comparison (与上年度相比, 比2023年预算),
+    the year (2020年度), the speaker (我部门), connectors (其中, 共, 为, 各 …)."""
+    prev = None
+    while prev is None or prev.n != t.n:
+        prev = t
+        t = t.strip().cut_prefix(_COMPARE).cut_prefix(_YEAR_LEAD).cut_prefix(_LEAD).cut_prefix(_PUNCT_LEAD)
+        t = t.cut_suffix(_TRAIL).cut_suffix(_PUNCT_TRAIL)
+    if t.n.endswith("费支出"):  # 公务接待费支出 is 公务接待费
+        t = t[:len(t.n) - 2]
+    return t
+
+
+def _split_label(label: str, n_values: int) -> list[str]:
+    """收、支总计 → 收入总计, 支出总计; "A、B" (or A和B) → A, B when as many values follow."""
+    m = re.match(r"^(?P<pre>.*?)(?P<a>收入|收|支出|支)、(?P<b>收入|收|支出|支)(?P<post>.+)$", label)
+    if m:
+        full = {"收": "收入", "收入": "收入", "支": "支出", "支出": "支出"}
+        return [m.group("pre") + full[m.group(k)] + m.group("post") for k in ("a", "b")]
+    if n_values > 1:
+        parts = [p for p in re.split(r"、|和|及", label) if p]
+        if len(parts) == n_values:
+            return parts
+    return [label]
+
+
+def _item(label: str) -> str | None:
+    candidates = [label]
+    if label.endswith("支出"):
+        candidates.append(label[:-2])
+    for fund in ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款", "财政拨款"):
+        if label.startswith(fund) and len(label) > len(fund):
+            candidates.append(label[len(fund):])
+    for c in candidates:
+        item = vocab.item_for(c)
+        if item:
+            return item
+    return None
+
+
+def _figures_in_line(ln: _Line, kind: str, path: str, warnings: list[str], about: str | None = None) -> list[Figure]:
+    """The figures a line states; `about`: the subject a line names before its figures (a
+    subject line not read as budget against actual)."""
+    default_measure, default_phase = ("决算", "executed") if kind == "final" else ("预算", "approved")
+    section = ln.section or ln.part
+    out: list[Figure] = []
+    last: dict[str, _Subject | None] = {"money": None, "count": None, "any": None}
+    if about:
+        last["money"] = last["any"] = _Subject([about], None, "万元")
+    for clauses in _sentences(ln.t.cut_prefix(_ORDINAL_LEAD)):
+        for c in clauses:
+            prev_end = 0
+            groups = _groups(c)
+            for k, g in enumerate(groups):
+                text = c[prev_end:g.start].strip()
+                after = c[g.end:(groups[k + 1].start if k + 1 < len(groups) else len(c.n))]
+                prev_end = g.end
+                read = _read_group(text, after, g, last, default_measure, default_phase)
+                if read is None:
+                    continue
+                labels, measure, unit, sign, phase = read
+                if not labels:
+                    warnings.append(f"{path}:{ln.line}: {c.label!r}: a figure without a label; not read")
+                    continue
+                values = g.values
+                if len(values) == 1:
+                    pairs = [(x, values[0]) for x in labels]
+                elif len(values) == len(labels):
+                    pairs = list(zip(labels, values))
+                else:
+                    warnings.append(f"{path}:{ln.line}: {c.label!r}: {len(values)} figures for "
+                                    f"{len(labels)} label(s) {labels}; not read")
+                    continue
+                printed_unit = _UNIT_PRINT.get(unit, unit)
+                for lab, v in pairs:
+                    out.append(Figure(section=section, label=lab, measure=measure, amount=v * sign,
+                                      unit=printed_unit, line=ln.line, item=_item(lab), phase=phase))
+                if unit not in ("%", "个百分点"):
+                    subject = _Subject(labels, phase, unit)
+                    last["money" if unit in _MONEY else "count"] = last["any"] = subject
+    return out
+
+
+def _read_group(text: _T, after: _T, g: _Group, last: dict, default_measure: str, default_phase: str):
+    """(labels, measure, unit, sign, phase) for the numbers of one group, `text`
+    being the clause before them and `after` the rest up to the next number; None: not a figure."""
+    unit = g.unit
+    rate_m = _RATE_WORD.search(text.n)
+    if unit is None:
+        if not rate_m:
+            return None  # a bare number (图1, a table cell) is not a figure
+        unit = "%"  # "完成年初预算的109.82": the % sign left out
+    sign = 1
+    if unit in ("%", "个百分点"):
+        if rate_m:
+            word = rate_m.group(0)
+            label_t = _clean(text[:rate_m.start()])
+            if word in ("占", "比重"):
+                measure = "占比"
+            elif word in ("增长", "增加", "上升", "提高"):
+                measure = "增长率"
+            elif word in _DECREASE:
+                measure, sign = "下降率", -1
+            else:
+                measure = "完成率"
+        else:
+            label_t, measure = _clean(text), "比率"
+        if unit == "个百分点":
+            measure = "增减百分点"
+        inherit_from = last["any"]
+        phase = None if measure == "完成率" else default_phase
+        own_phase = False
+    else:
+        money = unit in _MONEY
+        measure = phase = None
+        work = text.strip().cut_suffix(_TRAIL)
+        cm = _CHANGE.search(work.n)
+        if cm:
+            measure = "减少" if cm.group(1) in _DECREASE else "增加"
+            sign = -1 if measure == "减少" else 1
+            work = work[:cm.start()].strip().cut_suffix(_TRAIL).cut_prefix(_COMPARE)
+        else:
+            work = _clean(work)
+            for rx, name, ph in ((_MEASURE_BUDGET, "预算", "approved"), (_MEASURE_ACTUAL, "决算", "executed")):
+                mm = rx.search(work.n)
+                if mm and not _FUND_BEFORE.search(work.n[:mm.start()]):
+                    measure, phase = name, ph
+                    work = work[:mm.start()]
+                    break
+        label_t = _clean(work)
+        inherit_from = last["money" if money else "count"]
+        own_phase = phase is not None
+        if measure is None:
+            key = label_t.n
+            if re.search(r"(总计|总额)$", key):
+                measure = "总计"
+            elif key.endswith("合计"):
+                measure = "合计"
+            else:
+                measure = default_measure if money else "数量"
+        if not money:
+            phase = None
+        elif phase is None:
+            phase = default_phase
+    label = label_t.label
+    if unit not in _MONEY and unit not in ("%", "个百分点"):
+        noun = _clean(after.cut_suffix(re.compile(r"\(.*$")))
+        if noun and not re.search(r"\d", noun.n):  # "共接待17个团组": the noun follows the count
+            label = (label if label not in _GENERIC else "") + noun.label
+    if label not in _GENERIC:
+        return _split_label(label, len(g.values)), measure, unit, sign, phase
+    if inherit_from is None:
+        return ([label] if label else []), measure, unit, sign, phase
+    labels = list(inherit_from.labels)
+    if unit not in _MONEY and unit not in ("%", "个百分点") and unit != inherit_from.unit:
+        # "团组数0个，累计0人次": the persons of the same subject
+        labels = [re.sub(r"(团组数|团组|批次|人数|数量|个数|数)$", "", x) + _COUNT_NOUN.get(unit, unit) for x in labels]
+    if not own_phase and measure not in ("完成率", "数量") and inherit_from.phase:
+        phase = inherit_from.phase
+    return labels, measure, unit, sign, phase
+
+
+# --- entry point ------------------------------------------------------------------------------------
+
+def read_narrative(rows: list[Row], path: str, warnings: list[str]
+                   ) -> tuple[list[Duty], list[UnitMention], list[SubjectLine], list[Figure]]:
+    """Organization, per-subject execution lines and stated figures from the paragraph rows."""
+    lines = _lines(rows)
+    duties, duty_line = _duties(lines, path, warnings)
+    units = _department(lines, duty_line, path, warnings) + _units(lines, path, warnings)
+    kind = _kind(lines)
+    subjects: list[SubjectLine] = []
+    figures: list[Figure] = []
+    for ln in lines:
+        if ln.zone != "narrative" or ln.level is not None:
+            continue
+        if re.search(r"绩效", ln.section) and _SKIP_SUB.search(ln.sub):
+            continue  # per-unit and per-project evaluation results are read elsewhere
+        head = _subject_head(ln.t)
+        s = _subject_line(ln, head, len(subjects) + 1, path, warnings) if head else None
+        if s:
+            subjects.append(s)
+            continue
+        figures += _figures_in_line(ln, kind, path, warnings, head.name if head else None)
+    return duties, units, subjects, figures
