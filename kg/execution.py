@@ -12,6 +12,9 @@ from decimal import Decimal
 
 from kg import subjects
 from kg.reconcile import Finding, Result
+from loaders import vocab
+from loaders.records import Figure, Table
+from loaders.text import label_key
 from kg.units import Unit, UnitIndex, resolve_units
 from loaders.records import Disclosure, SubjectLine, UnitEvaluation, UnitMention
 
@@ -84,6 +87,7 @@ def analyse(doc: Disclosure, result: Result) -> Analysis:
         if e.actual is not None and tasks:
             _check_sum(result, ex, e.actual, sum((t.actual for t in tasks), Decimal(0)), len(tasks),
                        f"{e.unit_name.strip()} 整体绩效自评表：金额合计执行数 {e.actual}，各任务之和")
+    check_figures(doc, result)
     names = subjects.table_names(doc)
     table05 = _subject_figures(doc, "GeneralBudgetExpenditure")
     for line in narrative.subject_lines:
@@ -103,6 +107,92 @@ def analyse(doc: Disclosure, result: Result) -> Analysis:
                     f"说明第{line.number}条 {label} 支出决算为 {line.actual}，{table.number} {r.code} 为 {obs.amount}。",
                     about=ex))
     return analysis
+
+
+# Tables a narrative section speaks of, by words in its heading (first match wins).
+_SECTION_TABLES = [
+    ("三公", ["ThreePublicExpenses"]),
+    ("一般公共预算", ["GeneralBudgetExpenditure", "GeneralBudgetBasicExpenditure"]),
+    ("财政拨款收入支出", ["FiscalAppropriationSummary"]),
+    ("", ["IncomeExpenditureSummary", "IncomeStatement", "ExpenditureStatement"]),
+]
+_MONEY = {"元", "千元", "万元", "亿元"}
+
+
+def check_figures(doc: Disclosure, result: Result) -> None:
+    """Narrative figures against the tables, and stated shares against their figures."""
+    if not doc.narrative:
+        return
+    by_type = {t.type_key: t for t in doc.tables if t.type_key and not t.is_empty}
+    for f in doc.narrative.figures:
+        if f.unit not in _MONEY or f.measure in ("增加", "减少"):
+            continue
+        types = next(ts for word, ts in _SECTION_TABLES if word in f.section)
+        candidates = [c for c in (_table_figure(by_type.get(t), f) for t in types) if c]
+        if not candidates:
+            continue
+        result.checks += 1
+        if all(o.amount != f.amount for _, o in candidates):
+            table, obs = candidates[0]
+            result.findings.append(Finding(
+                "NarrativeTableAgreement", table, f.amount, obs.amount, Decimal(0), f, [obs],
+                f"说明「{f.section}」中{f.label}{f.measure}为 {f.amount}{f.unit}，{table.number}对应数为 {obs.amount}。"))
+    _check_shares(doc, result)
+
+
+def _table_figure(table: Table | None, f: Figure):
+    """The table figure a narrative figure names: by account item (row or column) or by 类 code."""
+    if table is None:
+        return None
+    phase = f.phase or "executed"
+    wanted_phase = {"approved", "revised"} if phase in ("approved", "revised") else {"executed"}
+    item = f.item
+    if label_key(f.label).startswith("三公"):
+        item = "Total"
+    code = None
+    if not item and "（类）" in f.label.replace("(", "（").replace(")", "）"):
+        code = vocab.functional_class_for(label_key(f.label).replace("（类）", ""))
+    if not item and not code:
+        return None
+    first = min((c.position for c in table.columns), default=None)
+    for o in table.observations:
+        if o.column.phase not in wanted_phase:
+            continue
+        if code and o.row_code == code and o.column.position == first:
+            return table, o
+        if item and not o.row_code and (
+                (o.row_item == "Total" and o.column.item == item)
+                or (o.row_item == item and o.column.position == first)
+                or (table.type_key == "ThreePublicExpenses" and o.column.item == item)):
+            return table, o
+    return None
+
+
+def _check_shares(doc: Disclosure, result: Result) -> None:
+    """占X% after a figure: the figure over the line's total (合计/总计 printed first on the same line)."""
+    lines: dict[int, list[Figure]] = {}
+    for f in doc.narrative.figures:
+        lines.setdefault(f.line, []).append(f)
+    for figures in lines.values():
+        money = [f for f in figures if f.unit in _MONEY]
+        base = next((f for f in money if f.measure in ("合计", "总计")), money[0] if money else None)
+        if base is None or not base.amount:
+            continue
+        for i, f in enumerate(figures):
+            if f.measure != "占比" or f.unit != "%":
+                continue
+            value = next((g for g in reversed(figures[:i]) if g.unit in _MONEY and g.label == f.label), None)
+            if value is None or value is base:
+                continue
+            computed = value.amount / base.amount * 100
+            unit = Decimal(1).scaleb(f.amount.as_tuple().exponent)
+            result.checks += 1
+            if abs(computed - f.amount) > unit / 2:
+                result.findings.append(Finding(
+                    "StatedShareMismatch", None, f.amount, computed.quantize(Decimal("0.0001")), unit / 2, f,
+                    [value, base],
+                    f"说明第{f.line}行：{f.label} {value.amount}{value.unit} 所述占比 {f.amount}%，"
+                    f"按{base.label} {base.amount}{base.unit} 计算为 {computed.quantize(Decimal('0.01'))}%。"))
 
 
 def _subject_figures(doc: Disclosure, type_key: str) -> dict:

@@ -83,6 +83,10 @@ class GraphBuilder:
         self.year_literal = ox.Literal(str(doc.year), datatype=_YEAR) if doc.year else None
         self.dept_node = None
 
+    def register_observation(self, record, node: ox.NamedNode) -> None:
+        """Narrative figures are observations too: findings may point at them."""
+        self._obs_iris[id(record)] = node
+
     def next_id(self, kind: str) -> int:
         self._counters[kind] = self._counters.get(kind, 0) + 1
         return self._counters[kind]

@@ -249,6 +249,7 @@ def _figures(b, figures: list[Figure]) -> None:
             b.add(section, dct.title, _zh(f.section or "说明"))
             b.add(section, qb.structure, bud.StandardTableStructure)
         s = ox.NamedNode(f"{section.value}/figure/{n}")
+        b.register_observation(f, s)
         b.add(s, RDF_TYPE, qb.Observation)
         b.add(s, qb.dataSet, section)
         b.add(s, bud.disclosure, d)

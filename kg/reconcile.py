@@ -25,7 +25,7 @@ class Finding:
     stated: Decimal
     computed: Decimal
     tolerance: Decimal
-    total: Observation | None
+    total: Observation | None  # or a narrative Figure, also an observation in the graph
     parts: list[Observation]
     message: str
     other_table: Table | None = None

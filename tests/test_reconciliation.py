@@ -89,5 +89,5 @@ def test_cross_table_agreement_checked(tmp_path):
 
 def test_check_command_lists_findings(sample_store):
     out = run("check", "--store", sample_store).output
-    assert "2 mismatches" in out and "末级科目之和为 9853.46" in out
+    assert "4 mismatches" in out and "末级科目之和为 9853.46" in out
     assert "MISMATCH   焦作市环境监察支队 整体绩效自评表预算执行率所述为 89.80%" in out

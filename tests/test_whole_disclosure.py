@@ -111,3 +111,51 @@ def test_indicators_parsed_and_scored(store):
         bud:expectedValue ?value ; bud:expectedUnit ?unit ; bud:expectedOperator ?op ; bud:score ?score ;
         bud:targetMet true }""")
     assert rows == [{"value": "80", "unit": "%", "op": "≥", "score": "10"}]
+
+
+def test_stated_shares_checked(store):
+    rows = select(store, """SELECT ?stated ?computed ?msg WHERE { ?f bud:rule chk:StatedShareMismatch ;
+        bud:statedAmount ?stated ; bud:computedAmount ?computed ; bud:tolerated false ; rdfs:comment ?msg }""")
+    got = {(Decimal(r["stated"]), Decimal(r["computed"])) for r in rows}
+    assert (Decimal("0.00"), Decimal("0.0895")) in got  # 其他收入 11.82 of 13,202.51 printed as 占0.00%
+    assert len(rows) == 2
+
+
+def test_narrative_checked_against_tables(tmp_path):
+    from conftest import sample_variant
+    from kg.store import Store
+    bad = sample_variant(tmp_path, "narrative.txt", lambda t: t.replace(
+        "“三公”经费财政拨款支出预算为80.92万元，支出决算为54.96万元",
+        "“三公”经费财政拨款支出预算为80.92万元，支出决算为55.96万元"))
+    path = str(tmp_path / "s")
+    run("load", "--store", path, str(bad))
+    rows = select(Store(path, read_only=True), """SELECT ?stated ?computed ?table WHERE {
+        ?f bud:rule chk:NarrativeTableAgreement ; bud:statedAmount ?stated ; bud:computedAmount ?computed ;
+           bud:findingTable/bud:tableNumber ?table ; bud:tolerated false }""")
+    assert [(Decimal(r["stated"]), Decimal(r["computed"]), r["table"]) for r in rows] == [
+        (Decimal("55.96"), Decimal("54.96"), "公开07表")]
+
+
+def test_unit_tasks_by_any_name(sample_store):
+    rows = _query(sample_store, "unit-tasks", "unit=焦作市环境监察支队")
+    assert [r["task"][:3] for r in rows] == ["任务1", "任务2", "任务3", "任务4", "任务5"]
+    assert (rows[4]["budget"], rows[4]["actual"], rows[4]["rate"]) == (215, 153.16, 0.7124)
+    # the monitoring centre is found by the name its self-evaluation prints, too
+    assert len(_query(sample_store, "unit-tasks", "unit=河南省焦作生态环境监测中心")) == 6
+    assert len(_query(sample_store, "unit-tasks")) == 34
+
+
+def test_expenditure_structure(sample_store):
+    rows = _query(sample_store, "expenditure-structure")
+    assert [(r["code"], r["share"]) for r in rows][:2] == [("211", 0.9408), ("208", 0.0328)]
+
+
+def test_indicators_missed_on_a_variant(tmp_path):
+    from conftest import sample_variant
+    bad = sample_variant(tmp_path, "missed.txt", lambda t: t.replace(
+        "\t公众对生态环境满意度\n\t≥80%\n\t85%", "\t公众对生态环境满意度\n\t≥80%\n\t75%"))
+    path = str(tmp_path / "s")
+    run("load", "--store", path, str(bad))
+    rows = _query(path, "indicators-missed")
+    assert [(r["unit"], r["indicator"], r["expected"], r["actual"]) for r in rows] == [
+        ("焦作市生态环境局", "公众对生态环境满意度", "≥80%", "75%")]
