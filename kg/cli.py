@@ -10,28 +10,49 @@ import sys
 from dataclasses import asdict
 
 import click
+from click.core import ParameterSource
 
 from kg import __version__
 from kg.export import FORMATS, export
 from kg.load import load_paths
 from kg import queries as named_queries
 from kg.results import to_csv, to_json, to_table
-from kg.store import Store
+from kg.remote import RemoteError
+from kg.store import Store, open_store
 
 store_option = click.option("--store", "store_path", envvar="KG_STORE", default=None, metavar="PATH",
                             help="Embedded store folder (env KG_STORE; default ./kg-store).")
+endpoint_option = click.option("--endpoint", envvar="KG_ENDPOINT", default=None, metavar="URL",
+                               help="Use a SPARQL 1.1 store at URL instead of the embedded one (env KG_ENDPOINT; "
+                                    "see README).")
 format_option = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
                              show_default=True, help="Output format.")
 
 
-def _open(store_path: str | None, read_only: bool = False) -> Store:
+def _open(store_path: str | None, read_only: bool = False, endpoint: str | None = None) -> Store:
+    if store_path and endpoint:
+        # options beat environment variables: --store wins over KG_ENDPOINT, --endpoint over KG_STORE
+        source = click.get_current_context().get_parameter_source
+        on_line = {name for name in ("store_path", "endpoint") if source(name) is ParameterSource.COMMANDLINE}
+        if on_line == {"store_path", "endpoint"}:
+            raise click.UsageError("give --store or --endpoint, not both")
+        if on_line == {"store_path"}:
+            endpoint = None
     try:
-        return Store(store_path, read_only=read_only)
-    except (FileNotFoundError, OSError) as e:
+        return open_store(store_path, endpoint, read_only=read_only)
+    except (FileNotFoundError, OSError, ValueError) as e:
         raise click.ClickException(str(e))
 
 
-@click.group()
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except RemoteError as e:  # a remote store's failure: its status and text, exit 1
+            raise click.ClickException(str(e)) from None
+
+
+@click.group(cls=_Group)
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
     """A knowledge graph of Chinese budget and final-accounts disclosures (部门预算/决算公开)."""
@@ -40,11 +61,12 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @store_option
+@endpoint_option
 @click.option("--base-iri", envvar="KG_BASE_IRI", default=None, help="Base IRI of minted resources (env KG_BASE_IRI).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def load(paths, store_path, base_iri, fmt):
+def load(paths, store_path, endpoint, base_iri, fmt):
     """Load disclosure files or folders; a reload replaces a document's graph."""
-    store = _open(store_path)
+    store = _open(store_path, endpoint=endpoint)
 
     def show(r):
         if fmt != "text":
@@ -77,8 +99,9 @@ def load(paths, store_path, base_iri, fmt):
 @click.argument("query")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Named query parameter (repeatable).")
 @store_option
+@endpoint_option
 @format_option
-def query(query, params, store_path, fmt):
+def query(query, params, store_path, endpoint, fmt):
     """Run SPARQL: a named query (see `kg queries`), a .rq file, or query text."""
     try:
         q = named_queries.resolve(query)
@@ -91,7 +114,7 @@ def query(query, params, store_path, fmt):
         sparql = q.bind(values)
     except (KeyError, ValueError, FileNotFoundError) as e:
         raise click.ClickException(str(e.args[0] if isinstance(e, KeyError) else e))
-    store = _open(store_path, read_only=True)
+    store = _open(store_path, read_only=True, endpoint=endpoint)
     try:
         rows = store.select(sparql)
     except SyntaxError as e:
@@ -116,12 +139,13 @@ def list_queries(fmt):
 
 @main.command(name="export")
 @store_option
+@endpoint_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to a file instead of standard output.")
-def export_cmd(store_path, fmt, output):
+def export_cmd(store_path, endpoint, fmt, output):
     """Export the graph: tidy CSV (one row per observation) or an RDF serialisation."""
-    data = export(_open(store_path, read_only=True), fmt)
+    data = export(_open(store_path, read_only=True, endpoint=endpoint), fmt)
     if output:
         with open(output, "wb") as f:
             f.write(data)
@@ -147,11 +171,12 @@ ORDER BY ?document ?tolerated ?table ?f
 
 @main.command()
 @store_option
+@endpoint_option
 @format_option
 @click.option("--strict", is_flag=True, help="Exit non-zero when a finding exceeds the rounding the document allows.")
-def check(store_path, fmt, strict):
+def check(store_path, endpoint, fmt, strict):
     """Print the reconciliation findings of the loaded documents."""
-    store = _open(store_path, read_only=True)
+    store = _open(store_path, read_only=True, endpoint=endpoint)
     rows = store.select(CHECK_QUERY)
     if fmt == "table":
         summary = store.select("""SELECT ?document (SUM(?n) AS ?checks) WHERE { ?d bud:checkCount ?n ; dct:title ?document }

@@ -147,7 +147,7 @@ class GraphBuilder:
 
     def subject(self, kind: str, code: str, year: int | None) -> ox.NamedNode:
         """A subject of the year's code list. Its names are derived from the rows that print it
-        (Store.refresh_labels), so documents that spell a name differently do not clash."""
+        (Store.refresh_derived), so documents that spell a name differently do not clash."""
         iri = self.m.subject(kind, year, code)
         node = ox.NamedNode(iri)
         if iri not in self._subjects:

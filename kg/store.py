@@ -22,6 +22,16 @@ def store_path(path: str | None) -> str:
     return path or os.environ.get("KG_STORE") or DEFAULT_STORE
 
 
+def open_store(path: str | None = None, endpoint: str | None = None, read_only: bool = False):
+    """The embedded store at `path`, or a SPARQL 1.1 endpoint (`kg.remote.RemoteStore`) when one is
+    given; an explicit path beats the KG_ENDPOINT environment variable, an explicit endpoint beats both."""
+    endpoint = endpoint or (None if path else os.environ.get("KG_ENDPOINT"))
+    if endpoint:
+        from kg.remote import RemoteStore  # imported here: kg.remote builds on this module
+        return RemoteStore(endpoint, read_only=read_only)
+    return Store(path, read_only=read_only)
+
+
 @dataclass
 class Rows:
     """A SELECT result: variable names and rows of pyoxigraph terms (None when unbound)."""
@@ -29,35 +39,9 @@ class Rows:
     rows: list[list[ox.NamedNode | ox.Literal | ox.BlankNode | None]]
 
 
-class Store:
-    """The embedded store. Queries see the union of all named graphs as the default graph."""
-
-    def __init__(self, path: str | None = None, read_only: bool = False):
-        self.path = store_path(path)
-        if read_only:
-            if not Path(self.path).exists():
-                raise FileNotFoundError(f"no store at {self.path}: load documents first (kg load)")
-            self._store = ox.Store.read_only(self.path)
-        else:
-            Path(self.path).mkdir(parents=True, exist_ok=True)
-            self._store = ox.Store(self.path)
-
-    # --- writing -------------------------------------------------------------------
-
-    def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
-        """Replace one disclosure's named graph by `quads` (a reload gives the same graph).
-        bulk_extend writes about twice as fast as a transaction; callers parse and check a document
-        in full before calling, so bad input never reaches the store half-written."""
-        g = ox.NamedNode(graph)
-        if self._store.contains_named_graph(g):
-            self._store.remove_graph(g)
-        self._store.bulk_extend(quads)
-
-    def update(self, sparql: str) -> None:
-        self._store.update(sparql_prefixes() + sparql)
-
-    def add(self, quads: list[ox.Quad]) -> None:
-        self._store.extend(quads)
+class DerivedGraphs:
+    """The graphs derived from all documents together, rebuilt through the store's own SPARQL
+    (`update`, `select`), so the embedded store and a remote endpoint share one definition."""
 
     def refresh_derived(self, base: str | None = None) -> None:
         """Rebuild what is derived from all documents together:
@@ -101,6 +85,44 @@ class Store:
         quads = [ox.Quad(a, match, b, g)
                  for members in groups.values()
                  for ya, a in members for yb, b in members if ya < yb]
+        self._replace_derived(links, quads)
+
+    def _replace_derived(self, graph: str, quads: list[ox.Quad]) -> None:
+        raise NotImplementedError
+
+
+class Store(DerivedGraphs):
+    """The embedded store. Queries see the union of all named graphs as the default graph."""
+
+    def __init__(self, path: str | None = None, read_only: bool = False):
+        self.path = store_path(path)
+        if read_only:
+            if not Path(self.path).exists():
+                raise FileNotFoundError(f"no store at {self.path}: load documents first (kg load)")
+            self._store = ox.Store.read_only(self.path)
+        else:
+            Path(self.path).mkdir(parents=True, exist_ok=True)
+            self._store = ox.Store(self.path)
+
+    # --- writing -------------------------------------------------------------------
+
+    def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
+        """Replace one disclosure's named graph by `quads` (a reload gives the same graph).
+        bulk_extend writes about twice as fast as a transaction; callers parse and check a document
+        in full before calling, so bad input never reaches the store half-written."""
+        g = ox.NamedNode(graph)
+        if self._store.contains_named_graph(g):
+            self._store.remove_graph(g)
+        self._store.bulk_extend(quads)
+
+    def update(self, sparql: str) -> None:
+        self._store.update(sparql_prefixes() + sparql)
+
+    def add(self, quads: list[ox.Quad]) -> None:
+        self._store.extend(quads)
+
+    def _replace_derived(self, graph: str, quads: list[ox.Quad]) -> None:
+        g = ox.NamedNode(graph)
         if self._store.contains_named_graph(g):
             self._store.remove_graph(g)
         self._store.extend(quads)

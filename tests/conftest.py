@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.store import Store
+from kg.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "samples" / "jiaozuo-ecology-2020-final-accounts.txt"
@@ -39,6 +40,25 @@ def select(store: Store, sparql: str) -> list[dict]:
     return [{v: (t.value if t is not None else None) for v, t in zip(rows.variables, r)} for r in rows.rows]
 
 
+def nquads(store_args: tuple[str, str]) -> set[str]:
+    """The store's quads as N-Quads lines; `store_args` is ("--store", PATH) or ("--endpoint", URL)."""
+    flag, where = store_args
+    store = open_store(**{("path" if flag == "--store" else "endpoint"): where}, read_only=True)
+    return set(store.dump(ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
+
+
+def assert_bad_file_leaves_store_unchanged(store_args: tuple[str, str], bad: Path, expect_line: int | None,
+                                           reason: str) -> None:
+    """Load the sample, then `bad`: the load fails naming the file (and line) and the store holds what it held."""
+    run("load", *store_args, str(SAMPLE))
+    before = nquads(store_args)
+    result = run("load", *store_args, str(bad), ok=False)
+    assert result.exit_code != 0
+    where = f"{bad}:{expect_line}" if expect_line else str(bad)
+    assert where in result.output and reason in result.output
+    assert nquads(store_args) == before
+
+
 def sample_variant(tmp_path: Path, name: str, edit) -> Path:
     """A copy of the sample with `edit(text) -> text` applied."""
     text = SAMPLE.read_text(encoding="utf-8")
@@ -54,6 +74,11 @@ def replace_in_table(text: str, table: str, old: str, new: str) -> str:
     start = text.index(table)
     i = text.index(old, start)
     return text[:i] + new + text[i + len(old):]
+
+
+OBSERVATIONS_PER_TABLE = """
+    SELECT ?table (COUNT(?obs) AS ?n) WHERE { ?t bud:tableNumber ?table . OPTIONAL { ?obs qb:dataSet ?t } }
+    GROUP BY ?table ORDER BY ?table"""
 
 
 def numeric_cells_by_table(text: str) -> dict[str, int]:
@@ -72,3 +97,10 @@ def numeric_cells_by_table(text: str) -> dict[str, int]:
         if current and re.fullmatch(r"\t-?[\d,]+\.\d+", line):
             counts[current] += 1
     return counts
+
+
+def malformed_amount(tmp_path):
+    """The sample with one figure of 公开05表 misprinted, and the line it is on."""
+    bad = sample_variant(tmp_path, "bad-amount.txt",
+                         lambda t: replace_in_table(t, "公开05表", "\t1,175.87\n", "\t1,17a5.87\n"))
+    return bad, bad.read_text(encoding="utf-8").split("\n").index("\t1,17a5.87") + 1

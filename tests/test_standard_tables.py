@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conftest import SAMPLE, numeric_cells_by_table, select
+from conftest import OBSERVATIONS_PER_TABLE, SAMPLE, numeric_cells_by_table, select
 
 
 def test_one_observation_per_numeric_cell(store):
     expected = numeric_cells_by_table(SAMPLE.read_text(encoding="utf-8"))
     assert sum(n for t, n in expected.items() if t <= "公开07表") == 1001
-    rows = select(store, """
-        SELECT ?table (COUNT(?obs) AS ?n) WHERE { ?t bud:tableNumber ?table . OPTIONAL { ?obs qb:dataSet ?t } }
-        GROUP BY ?table ORDER BY ?table""")
+    rows = select(store, OBSERVATIONS_PER_TABLE)
     got = {r["table"]: int(r["n"]) for r in rows}
     assert got == expected
     assert got["公开08表"] == got["公开09表"] == 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from conftest import SAMPLE, replace_in_table, run, sample_variant
+from conftest import SAMPLE, assert_bad_file_leaves_store_unchanged, malformed_amount, run
 from kg.store import Store
 
 
@@ -38,20 +38,11 @@ def test_store_from_environment(tmp_path, monkeypatch):
 
 
 def _bad_file_leaves_store_unchanged(tmp_path, bad, expect_line: int | None, reason: str):
-    path = str(tmp_path / "s")
-    run("load", "--store", path, str(SAMPLE))
-    before = _nquads(path)
-    result = run("load", "--store", path, str(bad), ok=False)
-    assert result.exit_code != 0
-    where = f"{bad}:{expect_line}" if expect_line else str(bad)
-    assert where in result.output and reason in result.output
-    assert _nquads(path) == before
+    assert_bad_file_leaves_store_unchanged(("--store", str(tmp_path / "s")), bad, expect_line, reason)
 
 
 def test_malformed_amount_names_file_and_line(tmp_path):
-    bad = sample_variant(tmp_path, "bad-amount.txt",
-                         lambda t: replace_in_table(t, "公开05表", "\t1,175.87\n", "\t1,17a5.87\n"))
-    line = bad.read_text(encoding="utf-8").split("\n").index("\t1,17a5.87") + 1
+    bad, line = malformed_amount(tmp_path)
     _bad_file_leaves_store_unchanged(tmp_path, bad, line, "expects an amount")
 
 

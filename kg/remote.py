@@ -1,0 +1,210 @@
+"""A SPARQL 1.1 store over HTTP standing in for the embedded one (`--endpoint`, `KG_ENDPOINT`).
+
+Queries and updates go through the SPARQL 1.1 Protocol, whole named graphs through the
+Graph Store Protocol (PUT replaces a graph, POST adds to it, DELETE drops it). One base URL
+gives Oxigraph's endpoints (`/query`, `/update`, `/store`); KG_ENDPOINT_QUERY,
+KG_ENDPOINT_UPDATE and KG_ENDPOINT_STORE (or the constructor's arguments) set each one for
+servers laid out otherwise. The server must answer queries over the union of its named graphs
+as the default graph (`oxigraph serve --union-default-graph`); the first request checks it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from kg.iris import PREFIXES, sparql_prefixes
+from kg.store import DerivedGraphs, Rows, _dump_prefixes, _with_prefixes
+
+URL_ENV = {"query": "KG_ENDPOINT_QUERY", "update": "KG_ENDPOINT_UPDATE", "store": "KG_ENDPOINT_STORE"}
+
+_RESULTS_JSON = "application/sparql-results+json"
+_NTRIPLES = "application/n-triples"
+
+# true when a named graph holds a triple the default graph does not show: no union default graph
+_UNION_PROBE = """ASK { { SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1 }
+                        FILTER NOT EXISTS { ?s ?p ?o } }"""
+
+
+class RemoteError(RuntimeError):
+    """The endpoint could not be reached or refused a request; the message says which and why."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+class RemoteStore(DerivedGraphs):
+    """The `Store` interface over the SPARQL 1.1 Protocol and the Graph Store Protocol."""
+
+    def __init__(self, endpoint: str, read_only: bool = False, query_url: str | None = None,
+                 update_url: str | None = None, store_url: str | None = None, timeout: float = 600):
+        if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
+            raise ValueError(f"endpoint {endpoint!r}: expected an http:// or https:// URL")
+        self.path = endpoint  # what the CLI reports as the store
+        base = endpoint.rstrip("/")
+        self.query_url = query_url or os.environ.get(URL_ENV["query"]) or base + "/query"
+        self.update_url = update_url or os.environ.get(URL_ENV["update"]) or base + "/update"
+        self.store_url = store_url or os.environ.get(URL_ENV["store"]) or base + "/store"
+        self.read_only = read_only
+        self.timeout = timeout
+        self._union_checked = False
+
+    # --- writing -------------------------------------------------------------------
+
+    def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
+        """One PUT replaces the graph, so a reader never sees it half-written."""
+        g = ox.NamedNode(graph)
+        own = [q.triple for q in quads if q.graph_name == g]
+        if own:
+            self._graph_request("PUT", graph, ox.serialize(own, format=ox.RdfFormat.N_TRIPLES))
+        else:
+            self._drop(graph)
+        self.add([q for q in quads if q.graph_name != g])
+
+    def add(self, quads: list[ox.Quad]) -> None:
+        by_graph: dict[str, list[ox.Triple]] = {}
+        for q in quads:
+            if not isinstance(q.graph_name, ox.NamedNode):
+                raise ValueError(f"only named graphs are written to an endpoint, not {q.graph_name}")
+            by_graph.setdefault(q.graph_name.value, []).append(q.triple)
+        for graph, triples in by_graph.items():
+            self._graph_request("POST", graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+
+    def update(self, sparql: str) -> None:
+        self._before_write()
+        self._request("POST", self.update_url, (sparql_prefixes() + sparql).encode("utf-8"),
+                      "application/sparql-update")
+
+    def _replace_derived(self, graph: str, quads: list[ox.Quad]) -> None:
+        self.replace_graph(graph, quads)
+
+    def flush(self) -> None:
+        pass  # every request is committed by the server
+
+    def _drop(self, graph: str) -> None:
+        try:
+            self._graph_request("DELETE", graph)
+        except RemoteError as e:
+            if e.status != 404:  # dropping a graph that is not there is fine
+                raise
+
+    def _graph_request(self, method: str, graph: str, body: bytes | None = None) -> None:
+        self._before_write()
+        sep = "&" if "?" in self.store_url else "?"
+        url = f"{self.store_url}{sep}graph={urllib.parse.quote(graph, safe='')}"
+        self._request(method, url, body, _NTRIPLES if body is not None else None)
+
+    def _before_write(self) -> None:
+        if self.read_only:
+            raise RemoteError(f"{self.path} was opened read-only")
+        self._check_union()  # refuse before writing anything the queries could not see
+
+    # --- reading -------------------------------------------------------------------
+
+    def select(self, sparql: str) -> Rows:
+        self._check_union()
+        return self._select(_with_prefixes(sparql))
+
+    def construct(self, sparql: str) -> list[ox.Triple]:
+        self._check_union()
+        body = self._query(_with_prefixes(sparql), _NTRIPLES)[1]
+        return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+
+    def graphs(self) -> list[str]:
+        rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }").rows
+        return sorted(g.value for (g,) in rows)
+
+    def __len__(self) -> int:
+        # the quads of the named graphs: the project writes nothing to the default graph
+        (n,), = self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        return int(n.value)
+
+    def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
+        values = f"VALUES ?g {{ <{graph}> }}" if graph else ""
+        rows = self._select(f"SELECT ?s ?p ?o ?g WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o }} }}").rows
+        return [ox.Quad(s, p, o, g) for s, p, o, g in rows]
+
+    def dump(self, fmt: ox.RdfFormat) -> bytes:
+        if fmt.supports_datasets:
+            return ox.serialize(self.quads(), format=fmt, prefixes=_dump_prefixes(fmt))
+        # triple formats: the union of the named graphs, as the embedded store gives it
+        triples = self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        return ox.serialize(triples, format=fmt, prefixes=_dump_prefixes(fmt))
+
+    def _check_union(self) -> None:
+        if self._union_checked:
+            return
+        if self._select(_UNION_PROBE).rows[0][0].value == "true":
+            raise RemoteError(
+                f"{self.query_url} does not query the union of its named graphs as the default graph: "
+                "start Oxigraph with `oxigraph serve --union-default-graph`, or set the store's equivalent "
+                "(Fuseki/TDB2: tdb2:unionDefaultGraph true)")
+        self._union_checked = True
+
+    def _select(self, sparql: str) -> Rows:
+        """SELECT and ASK as `Rows` of pyoxigraph terms; CONSTRUCT and DESCRIBE as subject/predicate/object rows."""
+        kind, body = self._query(sparql, f"{_RESULTS_JSON}, {_NTRIPLES};q=0.9")
+        if kind == _NTRIPLES:
+            return Rows(["subject", "predicate", "object"],
+                        [[t.subject, t.predicate, t.object] for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)])
+        return rows_from_json(json.loads(body))
+
+    def _query(self, sparql: str, accept: str) -> tuple[str, bytes]:
+        return self._request("POST", self.query_url, sparql.encode("utf-8"), "application/sparql-query", accept)
+
+    def _request(self, method: str, url: str, body: bytes | None = None, content_type: str | None = None,
+                 accept: str | None = None) -> tuple[str, bytes]:
+        headers = {k: v for k, v in (("Content-Type", content_type), ("Accept", accept)) if v}
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.headers.get_content_type(), response.read()
+        except urllib.error.HTTPError as e:
+            text = e.read().decode("utf-8", "replace").strip()
+            raise RemoteError(f"{method} {url}: HTTP {e.code} {e.reason}" + (f": {text[:2000]}" if text else ""),
+                              e.code) from None
+        except urllib.error.URLError as e:
+            raise RemoteError(f"cannot reach {url}: {e.reason}") from None
+        except OSError as e:  # timeouts and dropped connections
+            raise RemoteError(f"{method} {url}: {e}") from None
+
+
+_BOOLEAN = ox.NamedNode(PREFIXES["xsd"] + "boolean")
+
+
+def rows_from_json(data: dict) -> Rows:
+    """SPARQL 1.1 Query Results JSON → `Rows`, as the embedded store returns them."""
+    if "boolean" in data:
+        return Rows(["ask"], [[ox.Literal("true" if data["boolean"] else "false", datatype=_BOOLEAN)]])
+    variables = data["head"].get("vars", [])
+    blanks: dict[str, ox.BlankNode] = {}
+    return Rows(variables, [[_term(b[v], blanks) if v in b else None for v in variables]
+                            for b in data["results"]["bindings"]])
+
+
+def _term(b: dict, blanks: dict[str, ox.BlankNode]):
+    kind, value = b["type"], b["value"]
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind in ("literal", "typed-literal"):  # typed-literal: the pre-1.1 spelling some servers still send
+        if "xml:lang" in b:
+            return ox.Literal(value, language=b["xml:lang"])
+        if "datatype" in b:
+            return ox.Literal(value, datatype=ox.NamedNode(b["datatype"]))
+        return ox.Literal(value)
+    if kind == "bnode":
+        if value not in blanks:  # one node per label within a result, whatever the label's syntax
+            try:
+                blanks[value] = ox.BlankNode(value)
+            except ValueError:
+                blanks[value] = ox.BlankNode()
+        return blanks[value]
+    if kind == "triple":  # RDF 1.2 triple terms
+        return ox.Triple(*(_term(value[k], blanks) for k in ("subject", "predicate", "object")))
+    raise RemoteError(f"unknown term type {kind!r} in SPARQL JSON results")
