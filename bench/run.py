@@ -93,15 +93,17 @@ def main() -> None:
     ap.add_argument("--keep", help="folder to keep the corpora and stores in")
     args = ap.parse_args()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="kg-bench-"))
-    results = [bench(n, work) for n in args.sizes]
     print(f"{'N':>6} {'docs/s':>8} {'kg load t/s':>12} {'bulk_load t/s':>14} {'rdflib t/s':>11} "
-          f"{'load/bulk':>9} {'load/rdflib':>11} {'failed':>6}")
-    for r in results:
+          f"{'load/bulk':>9} {'load/rdflib':>11} {'failed':>6}", flush=True)
+    results = []
+    for n in args.sizes:
+        r = bench(n, work)
+        results.append(r)
         load_rate = r["triples"] / r["t_load"]
         raw_rate = r["raw_count"] / r["t_raw"]
         rdflib_rate = r["rdflib_count"] / r["t_rdflib"]
         print(f"{r['n']:>6} {r['n'] / r['t_load']:>8.1f} {load_rate:>12,.0f} {raw_rate:>14,.0f} {rdflib_rate:>11,.0f} "
-              f"{load_rate / raw_rate:>9.2f} {load_rate / rdflib_rate:>11.2f} {r['failed']:>6}")
+              f"{load_rate / raw_rate:>9.2f} {load_rate / rdflib_rate:>11.2f} {r['failed']:>6}", flush=True)
     print()
     names = sorted(results[0]["latencies"])
     print(f"{'median query latency (ms)':<28}" + "".join(f"{'N=' + str(r['n']):>10}" for r in results))
