@@ -8,15 +8,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
-from loaders import layout, tables
+from loaders import layout, layouts, tables
 from loaders.errors import LoadError
 from loaders.narrative import read_narrative
-from loaders.performance import read_performance
+from loaders.performance import read_performance, read_project_execution
 from loaders.records import Disclosure, Narrative, Row
 from loaders.text import clean_label, nfkc
 
 SUPPORTED_SUFFIXES = {".txt": "text/plain", ".text": "text/plain"}
 _DOC_TITLE = re.compile(r"(.{2,40}?)\s*((?:19|20)\d{2})\s*年度?\s*(?:部门|单位)?(决算|预算)")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_FUND_BUDGETS = re.compile(r"(?:一般公共|政府性基金|国有资本经营|社会保险基金)预算")
 
 
 def iter_files(paths: list[str]) -> Iterator[Path]:
@@ -42,22 +44,44 @@ def load_file(path: str | Path) -> Disclosure:
                         + ", ".join(sorted(SUPPORTED_SUFFIXES)))
     data = path.read_bytes()
     text = layout.decode(data, str(path))
-    if not layout.is_tab_layout(text):
-        raise LoadError(str(path), 1, "unrecognised text layout: expected table cells one per line, tab indented")
-    rows = layout.tab_cell_rows(text)
-    return _disclosure(str(path), hashlib.sha256(data).hexdigest(), SUPPORTED_SUFFIXES[suffix], rows)
-
-
-def _disclosure(path: str, sha256: str, media_type: str, rows: list[Row]) -> Disclosure:
+    chosen = layouts.detect(text, str(path))
+    sha256 = hashlib.sha256(data).hexdigest()
     warnings: list[str] = []
-    found = tables.find_tables(rows, path, warnings)
+    rows = chosen.produce(text, str(path), warnings)
+    try:
+        return _disclosure(str(path), sha256, SUPPORTED_SUFFIXES[suffix], rows, warnings)
+    except LoadError as e:
+        if chosen is layouts.LINES or e.reason != _NOTHING:
+            raise
+        # nothing read in the layout the text looked like: read it line by line before giving up
+        warnings = [f"{path}: nothing readable as {chosen.name} ({chosen.description}); read line by line"]
+        return _disclosure(str(path), sha256, SUPPORTED_SUFFIXES[suffix],
+                           layouts.LINES.produce(text, str(path), warnings), warnings)
+
+
+_NOTHING = ("no standard disclosure table (公开NN表 or a known table title) found, and no narrative figures "
+            "or performance records")
+
+
+def _disclosure(path: str, sha256: str, media_type: str, rows: list[Row],
+                warnings: list[str] | None = None) -> Disclosure:
+    warnings = warnings if warnings is not None else []
+    counts: list = []  # rows of tables that count things (vehicles, groups), read as figures
+    found = tables.find_tables(rows, path, warnings, counts)
+    duties, units, subject_lines, figures = read_narrative(rows, path, warnings)
+    evaluations, project_counts, key_evaluations, reports = read_performance(rows, path, warnings)
+    projects = read_project_execution(rows, path, warnings)
+    figures = figures + counts + projects
     if not found:
-        raise LoadError(path, None, "no standard disclosure table (公开NN表) found")
+        if not (figures or subject_lines or evaluations or project_counts or key_evaluations or reports):
+            raise LoadError(path, None, _NOTHING)
+        warnings.append(f"{path}: no standard disclosure table (公开NN表 or a known table title) found; "
+                        "only the narrative figures and performance records are loaded")
     head = " ".join(c.text for r in rows[:40] for c in r.cells)
     m = _DOC_TITLE.search(nfkc(head))
     kind = _kind(found, m.group(3) if m else None)
     department = _most_common([t.department for t in found])
-    year = _most_common([t.year for t in found]) or (int(m.group(2)) if m else None)
+    year = _most_common([t.year for t in found]) or (int(m.group(2)) if m else None) or _heading_year(rows)
     unit = _most_common([t.unit for t in found])
     for t in found:
         if t.department and department and t.department != department:
@@ -71,18 +95,28 @@ def _disclosure(path: str, sha256: str, media_type: str, rows: list[Row]) -> Dis
         for column in t.columns:
             if column.phase in (None, "executed", "approved") and not _phase_from_header(column):
                 column.phase = t.default_phase
-    if not department:
+    if not department and found:
         warnings.append(f"{path}: no table names its department")
     rounding = next((s for r in rows for c in r.cells for s in re.split(r"(?<=。)", c.text)
                      if "尾数误差" in s or "尾差" in s), None)
-    duties, units, subject_lines, figures = read_narrative(rows, path, warnings)
-    evaluations, project_counts, key_evaluations, reports = read_performance(rows, path, warnings)
     narrative = Narrative(duties, units, subject_lines, figures, evaluations, project_counts, key_evaluations,
                           reports)
     return Disclosure(path=path, sha256=sha256, media_type=media_type, kind=kind, department=department,
                       year=year, consolidated=any(t.consolidated for t in found), tables=found,
                       warnings=warnings, rounding_note=clean_label(rounding) if rounding else None,
                       narrative=narrative)
+
+
+def _heading_year(rows: list[Row]) -> int | None:
+    """The year of a document whose tables state none: the first year in a heading line about a
+    budget, final accounts or an evaluation (岳阳县2017年度部门“三公”经费预算情况表)."""
+    for r in rows[:40]:
+        for c in r.cells:
+            t = nfkc(c.text)
+            m = _YEAR.search(t)
+            if m and len(t) <= 80 and re.search(r"预算|决算|绩效", t):
+                return int(m.group(1))
+    return None
 
 
 def _phase_from_header(column) -> bool:
@@ -95,6 +129,8 @@ def _kind(found, heading_kind: str | None) -> str:
     if "决算" in titles:
         return "final"
     if heading_kind == "预算" or re.search(r"预算(总)?表", titles):
+        return "budget"
+    if "预算" in _FUND_BUDGETS.sub("", titles):  # 部门“三公”经费预算情况表 (not 一般公共预算…)
         return "budget"
     return "final"
 

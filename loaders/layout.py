@@ -1,9 +1,10 @@
-"""Text layouts → rows of cells.
+"""Decoding, and the tab layout → rows of cells.
 
 The layout found in Word-extracted disclosures: each table cell on its own line
 starting with a tab, a blank line between table rows; a line without the tab
 continues the cell above (a header wrapped over lines), or, outside a row, is a
-paragraph of narrative.
+paragraph of narrative. The other layouts, and telling them apart, are in
+loaders/layouts/.
 """
 from __future__ import annotations
 

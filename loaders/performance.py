@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from loaders.records import (Cell, EvaluationReport, Indicator, KeyEvaluation, PerformanceTask, ProjectCount,
-                             Row, UnitEvaluation)
-from loaders.text import clean_label, is_blank, label_key, nfkc, parse_amount
+from loaders.records import (Cell, EvaluationReport, Figure, Indicator, KeyEvaluation, PerformanceTask,
+                             ProjectCount, Row, UnitEvaluation)
+from loaders.text import clean_label, is_blank, label_key, nfkc, parse_amount, strip_ordinal
 
-__all__ = ["read_performance", "parse_target"]
+__all__ = ["read_performance", "read_project_execution", "parse_target"]
 
 # --- labels --------------------------------------------------------------------------------------
 
@@ -859,3 +859,132 @@ def read_performance(rows: list[Row], path: str, warnings: list[str]
         if form is not None:
             forms.append(form)
     return forms, _project_counts(rows, path, warnings), _key_evaluations(rows), _reports(rows, path, warnings)
+
+
+# --- project self-evaluation forms (项目支出绩效自评表): the 预算执行情况 block -------------------------
+
+_PROJECT_TITLE = re.compile(r"项目(?:支出)?绩效(?:自评|评价)表$")
+_EXEC_BLOCK = re.compile(r"^(?:预算|资金)?执行情况$|^项目资金$")
+# measure columns of the block, by their printed labels: (pattern, kind, phase)
+_EXEC_COLUMNS = [
+    (re.compile(r"^年初预算(?:数|金额)?$"), "money", "approved"),
+    (re.compile(r"^(?:调整后|全年|调整)预算(?:数|金额)?$"), "money", "revised"),
+    (re.compile(r"^(?:预算|全年|实际)?(?:执行数|执行金额|支出数|支出金额)$"), "money", "executed"),
+    (re.compile(r"^(?:预算)?执行率$"), "rate", None),
+    (re.compile(r"^(?:权重|分值)$"), "weight", None),
+    (re.compile(r"^得分$"), "score", None),
+]
+_EXEC_END = re.compile(r"^(?:绩效指标|一级指标|年度总体目标|年度目标|绩效目标|总分|自评得分|评价结论)")
+
+
+def _exec_kind(text: str) -> tuple[str, str | None] | None:
+    k = _key(text)
+    for rx, kind, phase in _EXEC_COLUMNS:
+        if rx.match(k):
+            return kind, phase
+    return None
+
+
+def read_project_execution(rows: list[Row], path: str, warnings: list[str]) -> list[Figure]:
+    """The 预算执行情况 block of each 项目支出绩效自评表 (年初预算 / 调整后预算数 / 预算执行数 / 预算执行率 /
+    权重 / 得分 for 总额 and its parts 财政资金 …) as figures: one per printed number, its row label
+    as printed (其中： left out), its column label as the measure, in the block's currency unit.
+    A stated rate that the amounts do not give, or parts that do not add up to the total, are warned of."""
+    starts = [i for i, r in enumerate(rows)
+              if any(_PROJECT_TITLE.search(_key(c.text)) and len(_key(c.text)) <= 40 for c in r.cells)]
+    out: list[Figure] = []
+    for n, s in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(rows)
+        out += _project_form(rows, s, end, path, warnings)
+    return out
+
+
+def _project_form(rows: list[Row], start: int, end: int, path: str, warnings: list[str]) -> list[Figure]:
+    project = None
+    header_at = None
+    for i in range(start, end):
+        cells = rows[i].cells
+        keys = [_key(c.text) for c in cells]
+        if project is None and "项目名称" in keys:
+            project = next((clean_label(c.text) for c in cells[keys.index("项目名称") + 1:] if not _blank(c.text)), None)
+        if sum(_exec_kind(c.text) is not None for c in cells) >= 2 and any(
+                _exec_kind(c.text) == ("money", "executed") for c in cells):
+            header_at = i
+            break
+    title = rows[start]
+    title_line = next(c.line for c in title.cells if _PROJECT_TITLE.search(_key(c.text)))
+    if header_at is None:
+        return []
+    header = rows[header_at]
+    cells = [c for c in header.cells if not _blank(c.text)]
+    if cells and _EXEC_BLOCK.match(_key(cells[0].text)):
+        cells = cells[1:]  # the block's own label (预算执行情况（10分）), printed once for all its rows
+    label_at = next((j for j, c in enumerate(cells) if _UNIT_IN_HEADER.search(nfkc(c.text))), None)
+    if label_at is None:
+        label_at = next((j for j, c in enumerate(cells) if _exec_kind(c.text) is None), 0)
+    unit_m = _UNIT_IN_HEADER.search(nfkc(cells[label_at].text)) if cells else None
+    unit = unit_m.group(1) if unit_m else "万元"
+    if not unit_m:
+        warnings.append(f"{path}:{header.line}: 预算执行情况 of {project or 'a project'} states no currency unit; "
+                        "using 万元")
+    columns = [(c, _exec_kind(c.text)) for c in cells[label_at + 1:]]
+    section = f"{project or clean_label(title.cells[0].text)}：预算执行情况"
+    figures: list[Figure] = []
+    table: list[tuple[str, int, dict[str, tuple[Decimal, str]]]] = []  # (label, line, phase/kind → value)
+    numeric = sum(1 for _, kind in columns if kind is not None)
+    for i in range(header_at + 1, end):
+        row = rows[i]
+        data = [c for c in row.cells if not _blank(c.text) or c.text.strip() in ("/", "-", "—")]
+        if row.paragraph or not data or _EXEC_END.match(_key(data[0].text)) or _num(data[0].text) is not None:
+            break
+        label = strip_ordinal(clean_label(data[0].text))
+        values = data[1:]
+        if not any(_num(c.text) is not None for c in values):
+            if not values:
+                break
+            continue  # a row without figures (其他资金 | / | /)
+        if len(values) < numeric:
+            warnings.append(f"{path}:{row.line}: 预算执行情况 row {label} has {len(values)} cells for the "
+                            f"{numeric} columns of its header; read left to right")
+        read: dict[str, tuple[Decimal, str]] = {}
+        for c, (head, kind) in zip(values, columns):
+            value = _num(c.text)
+            if kind is None or value is None:
+                continue
+            what, phase = kind
+            measure = clean_label(head.text)
+            fig_unit = unit if what == "money" else "%" if what == "rate" else "分"
+            figures.append(Figure(section=section, label=label, measure=measure, amount=value, unit=fig_unit,
+                                  line=c.line, phase=phase))
+            read[phase if what == "money" else what] = (value, c.text.strip())
+        table.append((label, row.line, read))
+    if figures:
+        warnings.append(f"{path}:{title_line}: 项目支出绩效自评表 of {project or '(no project name)'}: its 预算执行情况 "
+                        "is read as figures; the form's indicators and conclusions are not kept (no record for "
+                        "project self-evaluations)")
+    _check_execution(table, project, path, warnings)
+    return figures
+
+
+def _check_execution(table, project, path: str, warnings: list[str]) -> None:
+    """Stated rates against 执行数 / 调整后预算数 (else 年初预算), and the parts against the total."""
+    for label, line, read in table:
+        budget = read.get("revised") or read.get("approved")
+        if "rate" not in read or "executed" not in read or budget is None or not budget[0]:
+            continue
+        stated, printed = read["rate"]
+        computed = read["executed"][0] / budget[0] * 100
+        places = -stated.as_tuple().exponent if stated.as_tuple().exponent < 0 else 0
+        if abs(computed - stated) > Decimal(1).scaleb(-places) / 2:
+            warnings.append(f"{path}:{line}: 预算执行率 of {label} ({project}) is printed {printed}, "
+                            f"but {read['executed'][0]} / {budget[0]} is {computed.quantize(Decimal('0.01'))}%")
+    if len(table) < 3:
+        return
+    total, parts = table[0], table[1:]
+    for key in ("approved", "revised", "executed"):
+        if key not in total[2]:
+            continue
+        present = [p[2][key][0] for p in parts if key in p[2]]
+        if len(present) >= 2 and sum(present) != total[2][key][0]:
+            warnings.append(f"{path}:{total[1]}: 预算执行情况 of {project}: the parts printed under "
+                            f"{key} add up to {sum(present)}, not the {total[2][key][0]} of {total[0]}")

@@ -1,7 +1,8 @@
 """Rows of cells → standard tables (公开01表…09表) with their figures.
 
-Layout-independent: any layout that yields `Row`s (loaders/layout.py) goes
-through here. A table is found by its number marker (公开NN表) and title; its
+Layout-independent: any layout that yields `Row`s (loaders/layouts/) goes
+through here. A table is found by its number marker (公开NN表) and title, or,
+printed without a marker, by a known title followed by rows of figures; its
 department, year and currency unit come from its own header lines; its columns
 come from its own header rows, read bottom-up so that multi-level headers
 (本年支出 → 小计 / 基本支出 / 项目支出) and two-sided tables (收入 | 支出) work
@@ -15,8 +16,9 @@ from dataclasses import dataclass, field
 
 from loaders import vocab
 from loaders.errors import LoadError
-from loaders.records import Column, Observation, Row, Table
-from loaders.text import clean_label, is_blank, is_indented, label_key, looks_numeric, nfkc, parse_amount
+from loaders.records import Column, Figure, Observation, Row, Table
+from loaders.text import (clean_label, is_blank, is_indented, label_key, looks_numeric, nfkc, parse_amount,
+                          strip_ordinal)
 
 MARKER = re.compile(r"^\s*公开\s*(\d{1,2})\s*表\s*$")
 _DEPT = re.compile(r"^(?:部门|单位|编制单位|部门名称|单位名称|预算单位|填报单位)\s*[:：]\s*(.*)$")
@@ -29,6 +31,10 @@ _CODE = re.compile(r"^\d{3,7}$")
 _CODE_NAME = re.compile(r"^(\d{3,7})\s+(\S.*)$")
 _NOTE = re.compile(r"^\s*(注|备注)\s*[:：]")
 _EMPTY = re.compile(r"无数据|没有|无此|不涉及|未发生|为空|空表")
+_PART_HEADING = re.compile(r"^\s*第\s*[一二三四五六七八九十\d]+\s*部分")
+_NOT_TITLE = re.compile(r"[。；;，,:：]")
+# a row that counts (vehicles, groups, persons) in a money table: 公务用车保有量（辆）
+_COUNT_UNIT = re.compile(r"[（(]\s*(人次|批次|台[（(]套[)）]|台套|个|人|辆|台|套|批|次|家|户|项|名|件|所|天)\s*[)）]\s*$")
 
 STUB_CODE = {"科目编码", "功能分类科目编码", "经济分类科目编码", "功能分类编码", "经济分类编码", "科目代码", "编码",
              "功能科目编码", "经济科目编码", "支出功能分类科目编码", "支出经济分类科目编码"}
@@ -56,6 +62,53 @@ def is_total_label(text: str) -> bool:
     return key in {"合计", "小计", "总计"} or key.endswith("合计") or key.endswith("小计")
 
 
+def stub_role(text: str) -> str | None:
+    """code / name / rownum / colnum for a stub header label (科目编码, 项目, 行次, 栏次), else None."""
+    return _stub_role(text)
+
+
+def is_marker(text: str) -> bool:
+    """A table number marker: 公开03表."""
+    return bool(MARKER.match(nfkc(text)))
+
+
+def is_note(text: str) -> bool:
+    """A note under a table: 注：… / 备注：…"""
+    return bool(_NOTE.match(text))
+
+
+def is_meta(text: str) -> bool:
+    """A table's header metadata: 部门：… / 金额单位：万元 / 2020年度."""
+    return not is_blank(text) and _meta(Table(number="", code="", title="", line=0), text)
+
+
+def table_title_type(text: str) -> str | None:
+    """The table type (tables.ttl key) a table title names: short text ending in 表 that contains
+    a known title (altLabels included); None for anything else (headings, sentences, 部分 titles)."""
+    t = clean_label(nfkc(text))
+    if not t or len(t) > 60 or _NOT_TITLE.search(t) or _PART_HEADING.match(t):
+        return None
+    key = re.sub(r"(?:（[^（）]*）)+$", "", label_key(t))
+    if not key.endswith("表"):
+        return None
+    return vocab.table_type_for(t)
+
+
+@dataclass
+class _Start:
+    """Where a table starts: its marker (or, for a table printed without one, its title) cell."""
+    row: int  # index of the row holding the marker or title cell
+    cell: int
+    code: str
+    number: str  # the marker as printed; "" for a table found by its title
+    title_row: int | None
+    title: str
+
+    @property
+    def first(self) -> int:
+        return self.title_row if self.title_row is not None else self.row
+
+
 @dataclass
 class _Node:
     label: str
@@ -65,29 +118,70 @@ class _Node:
     side_header: bool = False
 
 
-def find_tables(rows: list[Row], path: str, warnings: list[str]) -> list[Table]:
-    markers: list[tuple[int, int, str]] = []
+def find_tables(rows: list[Row], path: str, warnings: list[str],
+                figures: list[Figure] | None = None) -> list[Table]:
+    """The tables of a document: each found by its marker (公开NN表) and title, or, printed without a
+    marker, by its title alone (a known table title followed by rows of figures). Rows that count
+    (公务用车保有量（辆）) rather than hold amounts are added to `figures` when given."""
+    starts: list[_Start] = []
     for i, row in enumerate(rows):
         if row.paragraph:
             continue
         for j, cell in enumerate(row.cells):
             m = MARKER.match(nfkc(cell.text))
             if m:
-                markers.append((i, j, m.group(1).zfill(2)))
+                title_row, title = _find_title(rows, i, j)
+                starts.append(_Start(i, j, m.group(1).zfill(2), clean_label(cell.text).replace(" ", ""),
+                                     title_row, title))
                 break
-    starts = []
-    for i, j, code in markers:
-        title_row, title = _find_title(rows, i, j)
-        starts.append((i, j, code, title_row, title))
+    marker_rows = [s.row for s in starts]
+    taken = set(marker_rows) | {s.title_row for s in starts if s.title_row is not None}
+    for i, row in enumerate(rows):
+        if i in taken:
+            continue
+        cells = [c for c in row.cells if not is_blank(c.text)]
+        if len(cells) != 1:
+            continue
+        type_key = table_title_type(cells[0].text)
+        if type_key is None or any(i < m <= i + 3 for m in marker_rows) or not _body_follows(rows, i + 1):
+            continue  # a heading, a contents line, or the title of a marked table
+        starts.append(_Start(i, row.cells.index(cells[0]), "", "", i, clean_label(cells[0].text)))
+    starts.sort(key=lambda s: s.row)
+    used = {s.code for s in starts if s.number}
     tables = []
-    for k, (i, j, code, title_row, title) in enumerate(starts):
-        end = starts[k + 1][3] if k + 1 < len(starts) else len(rows)
-        number = clean_label(rows[i].cells[j].text).replace(" ", "")
-        line = rows[title_row].line if title_row is not None else rows[i].line
-        table = Table(number=number, code=code, title=title, line=line, type_key=vocab.table_type_for(title))
-        _parse_table(table, rows, i, j, end, path, warnings)
+    for k, st in enumerate(starts):
+        end = starts[k + 1].first if k + 1 < len(starts) else len(rows)
+        line = rows[st.first].line
+        type_key = vocab.table_type_for(st.title)
+        code = st.code
+        if not st.number:  # named after its type's number, or its place among the tables
+            code = (type_key and vocab.table_notation(type_key)) or f"t{k + 1}"
+            if code in used:
+                code = f"{code}-{k + 1}"
+            used.add(code)
+        table = Table(number=st.number, code=code, title=st.title, line=line, type_key=type_key)
+        _parse_table(table, rows, st.row, st.cell, end, path, warnings, figures)
         tables.append(table)
     return tables
+
+
+def _body_follows(rows: list[Row], k: int) -> bool:
+    """Rows of figures follow (after header metadata and header rows) before any paragraph, note or
+    other table: what tells a table's title from a heading or a contents line naming the table."""
+    seen = 0
+    while k < len(rows) and seen < 40:
+        row = rows[k]
+        texts = [c.text for c in row.cells if not is_blank(c.text)]
+        k += 1
+        if not texts:
+            continue
+        if row.paragraph or _NOTE.match(texts[0]) or any(is_marker(t) for t in texts) \
+                or (len(texts) == 1 and table_title_type(texts[0])):
+            return False
+        if _has_amount(row) and _is_colnum_row(row) is None:
+            return True
+        seen += 1
+    return False
 
 
 def _find_title(rows: list[Row], i: int, j: int) -> tuple[int | None, str]:
@@ -162,7 +256,8 @@ def _has_amount(row: Row) -> bool:
     return any(parse_amount(c.text) is not None or looks_numeric(c.text) for c in row.cells)
 
 
-def _parse_table(table: Table, rows: list[Row], i: int, j: int, end: int, path: str, warnings: list[str]) -> None:
+def _parse_table(table: Table, rows: list[Row], i: int, j: int, end: int, path: str, warnings: list[str],
+                 figures: list[Figure] | None = None) -> None:
     for c in rows[i].cells[j + 1:]:
         _meta(table, c.text)
     k = i + 1
@@ -171,6 +266,10 @@ def _parse_table(table: Table, rows: list[Row], i: int, j: int, end: int, path: 
         if cells and not all(_meta(table, c.text) for c in cells):
             break
         k += 1
+    if table.year is None:  # 2024年一般公共预算“三公”经费支出预算表: the year in the title
+        m = _YEAR.search(nfkc(table.title))
+        if m:
+            table.year = int(m.group(1))
     body: list[Row] = []
     while k < end:
         row = rows[k]
@@ -210,11 +309,28 @@ def _parse_table(table: Table, rows: list[Row], i: int, j: int, end: int, path: 
         return
 
     width = _width(data)
+    if headers:
+        leaf = headers[-1]
+        # a header row wider than the rows below it, stub first (项目 | 2016年执行数 | 2017年预算数):
+        # the rows left their empty cells out, the header gives the columns
+        if len(leaf.cells) > width and _stub_role(leaf.cells[0].text) and all(len(r.cells) <= len(leaf.cells)
+                                                                            for r in data):
+            width = len(leaf.cells)
     roles, columns = _columns(headers, width, data, colnums, table)
     table.columns = columns
     if not any(r == "value" for r in roles):
         raise LoadError(path, data[0].line, f"{table.number or table.title}: cannot tell the value columns from the header")
-    _read_rows(table, data, roles, columns, width, path, warnings)
+    _read_rows(table, data, roles, columns, width, path, warnings, figures)
+    if k >= len(rows):  # nothing after the table: no note, no text
+        last = data[-1]
+        name = table.number or table.title
+        if len(last.cells) < width:
+            warnings.append(f"{path}:{last.line}: {name}: the text ends inside this table, in a row of "
+                            f"{len(last.cells)} of its {width} cells; the document appears cut off here "
+                            "(the figures before it are read)")
+        else:
+            warnings.append(f"{path}:{last.line}: {name}: the text ends with this table's last row, with no note "
+                            "or text after it; the document may be cut off")
 
 
 def _width(data: list[Row]) -> int:
@@ -380,14 +496,19 @@ def _lift(nodes: list[_Node], cells: list[str], sides: list[int]) -> list[_Node]
     return out
 
 
+def _is_figure(text: str) -> bool:
+    return parse_amount(text) is not None or looks_numeric(text)
+
+
 def _read_rows(table: Table, data: list[Row], roles: list[str], columns: list[Column], width: int,
-               path: str, warnings: list[str]) -> None:
+               path: str, warnings: list[str], figures: list[Figure] | None = None) -> None:
     by_position = {c.position: c for c in columns}
     sides = _sides(roles)
     n_sides = max(sides) + 1
     value_positions = [p for p in range(width) if roles[p] == "value"]
     stub_positions = [p for p in range(width) if roles[p] != "value"]
     name = table.number or table.title
+    short: list[int] = []  # lines of rows with fewer figures than value columns, read right-aligned
     for index, row in enumerate(data, 1):
         cells = row.cells
         if len(cells) > width:
@@ -398,8 +519,15 @@ def _read_rows(table: Table, data: list[Row], roles: list[str], columns: list[Co
         elif n_sides == 1:
             placed = {}
             k = len(cells)
-            values = cells[max(0, k - len(value_positions)):]
-            leading = cells[: max(0, k - len(value_positions))]
+            cut = max(0, k - len(value_positions))
+            if cut == 0 and stub_positions:
+                # no room left for the row's name: its leading text cells are the name, the rest its figures
+                while cut < k and not is_blank(cells[cut].text) and not _is_figure(cells[cut].text):
+                    cut += 1
+                if cut and any(not is_blank(c.text) for c in cells[cut:]) and k - cut < len(value_positions):
+                    short.append(row.line)
+            values = cells[cut:]
+            leading = cells[:cut]
             for p, cell in zip(value_positions[len(value_positions) - len(values):], values):
                 placed[p] = cell
             if len(leading) == 1:
@@ -412,11 +540,17 @@ def _read_rows(table: Table, data: list[Row], roles: list[str], columns: list[Co
         else:
             placed = _place_pairs(cells, roles, sides, n_sides)
         for s in range(n_sides):
-            _read_side(table, row, index, placed, roles, sides, s, by_position, path)
+            _read_side(table, row, index, placed, roles, sides, s, by_position, path, warnings, figures)
+    if short:
+        right = [c.label or str(c.position + 1) for c in columns][-1]
+        warnings.append(f"{path}:{short[0]}: {name}: {len(short)} row(s) give fewer figures than the "
+                        f"{len(value_positions)} value columns of the header (empty cells left out); their figures "
+                        f"are read under the right-most column(s), ending with {right}")
 
 
 def _place_pairs(cells, roles, sides, n_sides):
-    """A short row in a multi-sided table (人员经费合计 2,378.63 | 公用经费合计 347.17): label/value pairs, one per side."""
+    """A short row in a multi-sided table (人员经费合计 2,378.63 | 公用经费合计 347.17): label/value pairs, one per side;
+    a side printed in full (name, 行次, amount) is placed cell by cell."""
     groups: list[list] = []
     for cell in cells:
         if is_blank(cell.text):
@@ -428,6 +562,9 @@ def _place_pairs(cells, roles, sides, n_sides):
     placed = {}
     for s, group in enumerate(groups[:n_sides]):
         side_positions = [p for p in range(len(roles)) if sides[p] == s]
+        if len(group) == len(side_positions):
+            placed.update(zip(side_positions, group))
+            continue
         name_pos = next((p for p in side_positions if roles[p] == "name"), None)
         if name_pos is None:
             name_pos = next((p for p in side_positions if roles[p] != "value"), None)
@@ -439,7 +576,8 @@ def _place_pairs(cells, roles, sides, n_sides):
 
 
 def _read_side(table: Table, row: Row, index: int, placed: dict, roles: list[str], sides: list[int], s: int,
-               by_position: dict[int, Column], path: str) -> None:
+               by_position: dict[int, Column], path: str, warnings: list[str] | None = None,
+               figures: list[Figure] | None = None) -> None:
     code = name_raw = None
     rownum = None
     for p, cell in placed.items():
@@ -462,6 +600,10 @@ def _read_side(table: Table, row: Row, index: int, placed: dict, roles: list[str
         m = _CODE_NAME.match(nfkc(label))
         if m:
             code, label = m.group(1), clean_label(m.group(2))
+    count = _COUNT_UNIT.search(label) if not code else None
+    if count:
+        _read_counts(table, label, count, placed, roles, sides, s, by_position, path, warnings, figures)
+        return
     row_item = row_class = None
     if not code and label:
         row_item = vocab.item_for(label)
@@ -484,3 +626,29 @@ def _read_side(table: Table, row: Row, index: int, placed: dict, roles: list[str
             amount=amount, line=cell.line, column=column, row_label=label, row_code=code,
             line_number=rownum, row_item=row_item, row_class=row_class,
             indented=is_indented(name_raw), row_index=index))
+
+
+def _read_counts(table: Table, label: str, count: re.Match, placed: dict, roles: list[str], sides: list[int],
+                 s: int, by_position: dict[int, Column], path: str, warnings: list[str] | None,
+                 figures: list[Figure] | None) -> None:
+    """A row that counts (因公出国（境）团组数（个）, 公务用车保有量（辆）): its figures are numbers of things,
+    not amounts in the table's currency unit, so they become figures with their own unit."""
+    unit = count.group(1).replace("(", "（").replace(")", "）")
+    name = strip_ordinal(clean_label(label[:count.start()]))
+    for p in sorted(placed):
+        if sides[p] != s or roles[p] != "value" or is_blank(placed[p].text):
+            continue
+        cell = placed[p]
+        amount = parse_amount(cell.text)
+        column = by_position[p]
+        if amount is None:
+            raise LoadError(path, cell.line, f"{table.number or table.title}: {cell.text.strip()!r} where row "
+                                             f"{label} expects a count")
+        if figures is None:
+            if warnings is not None:
+                warnings.append(f"{path}:{cell.line}: {table.number or table.title}: count {label} not read")
+            continue
+        stated = next((vocab.phase_for(x) for x in [column.label, *reversed(column.group)] if vocab.phase_for(x)),
+                      None)  # else the disclosure's own phase
+        figures.append(Figure(section=table.title, label=name, measure="数量", amount=amount, unit=unit,
+                              line=cell.line, phase=stated))

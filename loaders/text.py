@@ -51,6 +51,13 @@ def clean_label(text: str) -> str:
     return _CJK_GAP.sub("", t)
 
 
+def strip_ordinal(text: str) -> str:
+    """A printed label without its ordinal prefix (一、 / 1. / （一） / 其中：), otherwise as printed."""
+    t = text.strip()
+    m = _ORDINAL.match(nfkc(t))
+    return t[m.end():].strip() if m and len(nfkc(t[:m.end()])) == m.end() else t
+
+
 def label_key(text: str) -> str:
     """Matching key for names and headers: no whitespace, ordinal prefixes, quotes or
     bracket width differences; 其它 → 其他."""

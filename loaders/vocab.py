@@ -5,6 +5,7 @@ skos:altLabel there teaches every loader the new spelling.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -47,8 +48,24 @@ def _labels(filename: str, ns: str) -> dict[str, str]:
     return labels
 
 
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*(?:年度?|-)\s*")
+
+
+def _lookup(filename: str, ns: str, label: str) -> str | None:
+    """A header label's concept; a leading year (2016年执行数, 2017年度预算数) is tried without it."""
+    if not label:
+        return None
+    labels = _labels(filename, ns)
+    key = label_key(label)
+    found = labels.get(key)
+    if found is None and _LEADING_YEAR.match(key):
+        rest = _LEADING_YEAR.sub("", key)
+        found = labels.get(rest) if rest else None
+    return found
+
+
 def item_for(label: str) -> str | None:
-    return _labels("items.ttl", ITEM).get(label_key(label)) if label else None
+    return _lookup("items.ttl", ITEM, label)
 
 
 def functional_class_for(label: str) -> str | None:
@@ -68,4 +85,31 @@ def table_type_for(title: str) -> str | None:
 
 
 def phase_for(label: str) -> str | None:
-    return _labels("phases.ttl", PHASE).get(label_key(label)) if label else None
+    return _lookup("phases.ttl", PHASE, label)
+
+
+@lru_cache(maxsize=None)
+def _broader() -> dict[str, str]:
+    """item local name → the local name of its skos:broader item."""
+    path = ontology_dir() / "codelists" / "items.ttl"
+    out: dict[str, str] = {}
+    for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        if t.predicate.value == SKOS + "broader" and t.subject.value.startswith(ITEM) \
+                and t.object.value.startswith(ITEM):
+            out[t.subject.value[len(ITEM):]] = t.object.value[len(ITEM):]
+    return out
+
+
+def broader_item(item: str | None) -> str | None:
+    """The item an item is a part of (公务用车购置费 → 公务用车购置及运行费), per items.ttl."""
+    return _broader().get(item) if item else None
+
+
+@lru_cache(maxsize=None)
+def table_notation(type_key: str) -> str | None:
+    """The table type's number (skos:notation, e.g. "07")."""
+    path = ontology_dir() / "codelists" / "tables.ttl"
+    for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        if t.subject.value == TBL + type_key and t.predicate.value == SKOS + "notation":
+            return t.object.value
+    return None

@@ -19,6 +19,7 @@ def test_wheel_carries_ontology_and_queries(tmp_path):
     for path in ROOT.glob("queries/*.rq"):
         assert "kg/" + str(path.relative_to(ROOT)) in names, path
     assert "loaders/tables.py" in names and "kg/cli.py" in names
+    assert "loaders/layouts/stream.py" in names
 
 
 def test_installed_command_finds_its_queries_outside_the_checkout(tmp_path):

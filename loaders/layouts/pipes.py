@@ -1,0 +1,84 @@
+"""Layouts that print table cells with '|'.
+
+* `pipe_cell_rows` — one cell per line, each ending in " |" (spreadsheets saved from web pages:
+  黔南州 …). A row's empty cells are printed as bare '|' after its last cell ("0.00 | |||"), or
+  as a line of bare pipes, so they end the row; where they sit in the row is not printed, so they
+  are left out. A text whose cells never end a row that way is read as a cell stream
+  (loaders/layouts/stream.py). A last line without its closing '|' is a cell cut off: not read,
+  with a warning.
+* `pipe_rows` — one row per line, cells separated by '|' ("a | b | c |"), the empty cells left out
+  or left at the end (大英县 …): the cells that are there, in order; the table readers align
+  them by the header.
+
+Lines without a '|' are running text.
+"""
+from __future__ import annotations
+
+from loaders.layouts.common import paragraph
+from loaders.layouts.lines import stream_rows
+from loaders.records import Cell, Row
+
+
+def _split(line: str) -> list[str]:
+    return [p.strip() for p in line.split("|")]
+
+
+def pipe_cell_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
+    lines = [raw.rstrip("\r").rstrip() for raw in text.split("\n")]
+    last = max((n for n, l in enumerate(lines, 1) if l.strip()), default=0)
+    rows: list[Row] = []
+    current: list[Cell] = []
+    ended = 0  # rows ended by their empty cells
+
+    def close():
+        nonlocal current
+        if current:
+            rows.append(Row(cells=current, line=current[0].line))
+            current = []
+
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if "|" not in line:
+            if current and n == last:
+                warnings.append(f"{path}:{n}: the text ends inside a cell ({line.strip()!r} has no closing '|'); "
+                                "the document appears cut off here, and the cell is not read")
+                continue
+            close()
+            rows.append(paragraph(Cell(line, n)))
+            continue
+        parts = _split(line)
+        texts = [p for p in parts if p]
+        if len(texts) > 1:  # a whole row on one line
+            close()
+            rows.append(Row(cells=[Cell(p, n) for p in texts], line=n))
+            continue
+        if texts:
+            current.append(Cell(texts[0], n))
+        if len(parts) > 2 or not texts:  # the row's empty cells: the row ends here
+            ended += 1
+            close()
+    close()
+    if ended == 0:  # nothing marks a row's end: a stream of cells
+        items = [Cell(_split(l)[0] if "|" in l else l, n) for n, l in enumerate(lines, 1) if l.strip()]
+        return stream_rows(items, False, path, warnings)
+    return rows
+
+
+def pipe_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
+    rows: list[Row] = []
+    for n, raw in enumerate(text.split("\n"), 1):
+        line = raw.rstrip("\r").rstrip()
+        if not line.strip():
+            continue
+        if "|" not in line:
+            rows.append(paragraph(Cell(line, n)))
+            continue
+        parts = _split(line)
+        while parts and not parts[-1]:
+            parts.pop()
+        if parts and not parts[0] and line.lstrip().startswith("|"):
+            parts.pop(0)  # "| a | b |": the leading bar opens the row
+        if parts:
+            rows.append(Row(cells=[Cell(p, n) for p in parts], line=n))
+    return rows
