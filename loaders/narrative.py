@@ -32,7 +32,7 @@ from decimal import Decimal
 
 from loaders import vocab
 from loaders.records import Duty, Figure, Row, SubjectLine, UnitMention
-from loaders.text import clean_label, parse_amount
+from loaders.text import PART_HEADING, clean_label, parse_amount
 
 __all__ = ["read_narrative"]
 
@@ -148,7 +148,7 @@ class _Line:
     zone: str = "other"  # org / narrative / other
 
 
-_PART = re.compile(r"^\s*第\s*[一二三四五六七八九十\d]+\s*部分")
+_PART = PART_HEADING
 _H1 = re.compile(rf"^\s*[{_CN}]+\s*[、.]")
 _H1_ARABIC = re.compile(r"^\s*\d{1,2}\s*、")
 _H2 = re.compile(rf"^\s*\(\s*[{_CN}]+\s*\)")

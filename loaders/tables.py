@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from loaders import vocab
 from loaders.errors import LoadError
 from loaders.records import Column, Figure, Observation, Row, Table
-from loaders.text import (clean_label, is_blank, is_indented, label_key, looks_numeric, nfkc, parse_amount,
+from loaders.text import (PART_HEADING, clean_label, is_blank, is_indented, label_key, looks_numeric, nfkc, parse_amount,
                           strip_ordinal)
 
 MARKER = re.compile(r"^\s*公开\s*(\d{1,2})\s*表\s*$")
@@ -31,7 +31,7 @@ _CODE = re.compile(r"^\d{3,7}$")
 _CODE_NAME = re.compile(r"^(\d{3,7})\s+(\S.*)$")
 _NOTE = re.compile(r"^\s*(注|备注)\s*[:：]")
 _EMPTY = re.compile(r"无数据|没有|无此|不涉及|未发生|为空|空表")
-_PART_HEADING = re.compile(r"^\s*第\s*[一二三四五六七八九十\d]+\s*部分")
+_PART_HEADING = PART_HEADING
 _NOT_TITLE = re.compile(r"[。；;，,:：]")
 # a row that counts (vehicles, groups, persons) in a money table: 公务用车保有量（辆）
 _COUNT_UNIT = re.compile(r"[（(]\s*(人次|批次|台[（(]套[)）]|台套|个|人|辆|台|套|批|次|家|户|项|名|件|所|天)\s*[)）]\s*$")

@@ -14,6 +14,10 @@ _ORDINAL = re.compile(
 )
 
 
+# 第二部分 … : the parts of a disclosure (概况, 表, 情况说明, 名词解释, 附件)
+PART_HEADING = re.compile(r"^\s*第\s*[一二三四五六七八九十\d]+\s*部分")
+
+
 def nfkc(text: str) -> str:
     """Full-width digits, letters and spaces to their plain forms; the minus sign (U+2212) to '-'."""
     return unicodedata.normalize("NFKC", text).replace("\u2212", "-")

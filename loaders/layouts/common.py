@@ -5,9 +5,9 @@ import re
 
 from loaders.records import Cell, Row
 from loaders.tables import is_marker, is_meta, is_note, table_title_type
-from loaders.text import clean_label, nfkc
+from loaders.text import PART_HEADING, clean_label, nfkc
 
-_PART = re.compile(r"^\s*第\s*[一二三四五六七八九十\d]+\s*部分")
+_PART = PART_HEADING
 _SENTENCE = re.compile(r"[。；;！!？?]")
 
 
