@@ -36,3 +36,16 @@ def test_no_duplicate_rows_from_shared_resources(tmp_path):
     rows = select(Store(path, read_only=True), """SELECT ?name WHERE {
         ?c skos:notation "2110301" ; skos:inScheme/bud:fiscalYear "2020"^^xsd:gYear ; skos:prefLabel ?name }""")
     assert rows == [{"name": "大气"}]
+
+
+def test_year_over_year_named_query(tmp_path):
+    import json
+    later = sample_variant(tmp_path, "2021.txt", lambda t: t.replace("2020", "2021").replace(
+        "\t2110101\n\t  行政运行\n\t1,175.87\n", "\t2110101\n\t  行政运行\n\t1,275.87\n"))
+    path = str(tmp_path / "s")
+    run("load", "--store", path, str(SAMPLE), str(later))
+    rows = json.loads(run("query", "year-over-year", "--store", path, "--format", "json").output)
+    admin = [r for r in rows if r["code"] == "2110101"]
+    assert [(r["year"], r["amount"], r["previous"], r["change"]) for r in admin] == [
+        ("2020", 1175.87, None, None), ("2021", 1275.87, 1175.87, 100)]
+    assert {r["department"] for r in rows} == {"焦作市生态环境局"}
