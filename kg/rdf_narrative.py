@@ -121,11 +121,9 @@ def add_narrative(b, analysis: Analysis) -> None:
                   ex.computed, e.line, e.currency_unit or "万元")
         b.add(node, bud.evaluatedUnit, unit_node(ex.unit))
         b.add(node, bud.printedName, ox.Literal(e.unit_name.strip()))
-        for prop, value in ((bud.budgetOwnFunds, e.budget_own), (bud.actualOwnFunds, e.actual_own),
+        _optional(b, node, ((bud.budgetOwnFunds, e.budget_own), (bud.actualOwnFunds, e.actual_own),
                             (bud.rateWeight, e.rate_weight), (bud.rateScore, e.rate_score),
-                            (bud.totalScore, e.total_score)):
-            if value is not None:
-                b.add(node, prop, _dec(value))
+                            (bud.totalScore, e.total_score)), _dec)
         if e.goals:
             b.add(node, bud.goals, _zh(e.goals))
         if e.achievements:
@@ -138,11 +136,9 @@ def add_narrative(b, analysis: Analysis) -> None:
             b.add(tn, bud.taskName, _zh(t.name))
             if t.completion:
                 b.add(tn, bud.completion, _zh(t.completion))
-            for prop, value in ((bud.budgetAmount, t.budget), (bud.budgetOwnFunds, t.budget_own),
+            _optional(b, tn, ((bud.budgetAmount, t.budget), (bud.budgetOwnFunds, t.budget_own),
                                 (bud.actualAmount, t.actual), (bud.actualOwnFunds, t.actual_own),
-                                (bud.computedRate, rate(t.actual, t.budget))):
-                if value is not None:
-                    b.add(tn, prop, _dec(value))
+                                (bud.computedRate, rate(t.actual, t.budget))), _dec)
             b.add(tn, bud.sourceLine, _int(t.line, positive=True))
         for k, ind in enumerate(e.indicators, 1):
             _indicator(b, ox.NamedNode(f"{node.value}/indicator/{k}"), node, k, ind)
@@ -179,9 +175,7 @@ def add_narrative(b, analysis: Analysis) -> None:
             unit = analysis.record_units.get(id(r))
             if unit:
                 b.add(node, bud.evaluatedUnit, unit_node(unit))
-        for prop, value in ((bud.budgetAmount, r.budget), (bud.actualAmount, r.actual), (bud.score, r.score)):
-            if value is not None:
-                b.add(node, prop, _dec(value))
+        _optional(b, node, ((bud.budgetAmount, r.budget), (bud.actualAmount, r.actual), (bud.score, r.score)), _dec)
         if r.problems:
             b.add(node, bud.problems, _zh(r.problems))
         if r.suggestions:
@@ -196,24 +190,25 @@ def rdfs_comment():
     return rdfs.comment
 
 
+def _optional(b, node, pairs, literal) -> None:
+    """Add (property, value) pairs whose value is there (not None, not empty)."""
+    for prop, value in pairs:
+        if value is not None and value != "":
+            b.add(node, prop, literal(value))
+
+
 def _indicator(b, node, evaluation, k: int, ind: Indicator) -> None:
     from kg.rdf import RDF_TYPE, _bool, _dec, _int, _zh, bud
     b.add(evaluation, bud.indicator, node)
     b.add(node, RDF_TYPE, bud.PerformanceIndicator)
     b.add(node, bud.order, _int(k))
-    for prop, text in ((bud.indicatorLevel1, ind.level1), (bud.indicatorLevel2, ind.level2),
+    _optional(b, node, ((bud.indicatorLevel1, ind.level1), (bud.indicatorLevel2, ind.level2),
                        (bud.indicatorContent, ind.content), (bud.expectedText, ind.expected),
-                       (bud.actualText, ind.actual)):
-        if text:
-            b.add(node, prop, _zh(text))
-    for prop, value in ((bud.expectedValue, ind.expected_value), (bud.actualValue, ind.actual_value),
-                        (bud.weight, ind.weight), (bud.score, ind.score)):
-        if value is not None:
-            b.add(node, prop, _dec(value))
-    for prop, text in ((bud.expectedUnit, ind.expected_unit), (bud.actualUnit, ind.actual_unit),
-                       (bud.expectedOperator, ind.expected_op)):
-        if text:
-            b.add(node, prop, ox.Literal(text))
+                       (bud.actualText, ind.actual)), _zh)
+    _optional(b, node, ((bud.expectedValue, ind.expected_value), (bud.actualValue, ind.actual_value),
+                        (bud.weight, ind.weight), (bud.score, ind.score)), _dec)
+    _optional(b, node, ((bud.expectedUnit, ind.expected_unit), (bud.actualUnit, ind.actual_unit),
+                       (bud.expectedOperator, ind.expected_op)), ox.Literal)
     met = target_met(ind)
     if met is not None:
         b.add(node, bud.targetMet, _bool(met))
