@@ -8,14 +8,22 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
-from loaders import layout, layouts, tables
+from loaders import formats, layout, layouts, tables
 from loaders.errors import LoadError
 from loaders.narrative import read_narrative
 from loaders.performance import read_performance, read_project_execution
 from loaders.records import Disclosure, Narrative, Row
 from loaders.text import clean_label, nfkc
 
-SUPPORTED_SUFFIXES = {".txt": "text/plain", ".text": "text/plain"}
+SUPPORTED_SUFFIXES = {
+    ".txt": "text/plain",
+    ".text": "text/plain",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pdf": "application/pdf",
+}
+# old binary Office formats: no reader; found in a folder they fail with how to convert them
+_CONVERT = {".doc": ("Word", "docx"), ".xls": ("Excel", "xlsx")}
 _DOC_TITLE = re.compile(r"(.{2,40}?)\s*((?:19|20)\d{2})\s*年度?\s*(?:部门|单位)?(决算|预算)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _FUND_BUDGETS = re.compile(r"(?:一般公共|政府性基金|国有资本经营|社会保险基金)预算")
@@ -28,7 +36,9 @@ def iter_files(paths: list[str]) -> Iterator[Path]:
             for root, dirs, files in os.walk(p):
                 dirs.sort()
                 for f in sorted(files):
-                    if Path(f).suffix.lower() in SUPPORTED_SUFFIXES and not f.startswith("."):
+                    suffix = Path(f).suffix.lower()
+                    # ~$name.docx: the lock file Office keeps beside an open document
+                    if (suffix in SUPPORTED_SUFFIXES or suffix in _CONVERT) and not f.startswith((".", "~$")):
                         yield Path(root) / f
         else:
             yield p
@@ -39,13 +49,24 @@ def load_file(path: str | Path) -> Disclosure:
     suffix = path.suffix.lower()
     if not path.exists():
         raise LoadError(str(path), None, "no such file")
+    if suffix in _CONVERT:
+        program, target = _CONVERT[suffix]
+        raise LoadError(str(path), None, f"{suffix} is the old binary {program} format, which is not read; convert "
+                        f"it to {target} first, e.g. `libreoffice --headless --convert-to {target} {path.name}`")
     if suffix not in SUPPORTED_SUFFIXES:
         raise LoadError(str(path), None, f"unsupported file type {suffix or '(none)'}; supported: "
                         + ", ".join(sorted(SUPPORTED_SUFFIXES)))
     data = path.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    reader = formats.reader_for(suffix)
+    if reader is not None:  # .docx / .xlsx / .pdf: rows from the document, then as for text
+        document = reader(str(path))
+        try:
+            return _disclosure(str(path), sha256, SUPPORTED_SUFFIXES[suffix], document.rows, document.warnings)
+        except LoadError as e:
+            raise document.located(e) from None
     text = layout.decode(data, str(path))
     chosen = layouts.detect(text, str(path))
-    sha256 = hashlib.sha256(data).hexdigest()
     warnings: list[str] = []
     rows = chosen.produce(text, str(path), warnings)
     try:
