@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # Cells that mean "no figure" rather than zero.
 _BLANKS = {"", "-", "--", "—", "——", "－", "/", "…", "\\"}
@@ -18,15 +19,18 @@ _ORDINAL = re.compile(
 PART_HEADING = re.compile(r"^\s*第\s*[一二三四五六七八九十\d]+\s*部分")
 
 
+@lru_cache(maxsize=1 << 16)  # pure and called for every cell many times over
 def nfkc(text: str) -> str:
     """Full-width digits, letters and spaces to their plain forms; the minus sign (U+2212) to '-'."""
     return unicodedata.normalize("NFKC", text).replace("\u2212", "-")
 
 
+@lru_cache(maxsize=1 << 16)
 def is_blank(text: str) -> bool:
     return nfkc(text).strip() in _BLANKS
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_amount(text: str) -> Decimal | None:
     """A printed amount as a Decimal: thousands separators, full-width digits and
     spaces allowed; None when the text is not an amount."""
@@ -62,6 +66,7 @@ def strip_ordinal(text: str) -> str:
     return t[m.end():].strip() if m and len(nfkc(t[:m.end()])) == m.end() else t
 
 
+@lru_cache(maxsize=1 << 16)
 def label_key(text: str) -> str:
     """Matching key for names and headers: no whitespace, ordinal prefixes, quotes or
     bracket width differences; 其它 → 其他."""
@@ -77,3 +82,97 @@ def label_key(text: str) -> str:
 def is_indented(text: str) -> bool:
     """Printed with leading spaces: the document marks a sub-item that way."""
     return bool(re.match(r"^[ \u3000\u00a0]+\S", text))
+
+
+# --- traditional characters -------------------------------------------------------------------
+# A disclosure printed in traditional characters (部門決算 … 單位：萬元) is read after conversion to
+# simplified ones, line by line so that every line keeps its number. Only a text where a share of the
+# characters exists in traditional form only is converted: simplified text is never touched. Converters
+# leave debris behind: a pinyin reading in brackets after a character (預(yù)算, 單（dān）位), removed in
+# any text (a tone-marked syllable in brackets straight after a Chinese character is never a figure's
+# or a name's own content).
+
+TRADITIONAL_SHARE = 0.05  # of the Chinese characters: traditional-only ones in a traditional text (~20-40 %)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_SYLLABLE = rf"[a-zü{_TONED}]{{1,6}}[1-5]?"
+_PINYIN_DEBRIS = re.compile(
+    rf"(?<=[\u4e00-\u9fff])[(（]\s*({_SYLLABLE}(?:\s+{_SYLLABLE}){{0,3}})\s*[)）]")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    """The OpenCC traditional → simplified converter (None where the library is not installed)."""
+    try:
+        import opencc
+    except ImportError:
+        return None
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=None)
+def _traditional_only(ch: str) -> bool:
+    conv = _t2s()
+    return conv is not None and conv.convert(ch) != ch
+
+
+def traditional_share(text: str) -> float:
+    """The share of the Chinese characters of a text that exist in traditional form only (0 without any)."""
+    han = _HAN.findall(text)
+    if not han:
+        return 0.0
+    return sum(1 for ch in han if _traditional_only(ch)) / len(han)
+
+
+def is_traditional(text: str) -> bool:
+    return traditional_share(text) >= TRADITIONAL_SHARE
+
+
+def _is_debris(m: re.Match) -> bool:
+    reading = m.group(1)
+    return any(ch in _TONED for ch in reading) or bool(re.search(r"[a-zü][1-5]\b", reading))
+
+
+def strip_pinyin_debris(line: str) -> tuple[str, int]:
+    """A line without the pinyin readings a converter left after characters (預(yù)算 → 預算), and how many."""
+    count = 0
+
+    def drop(m: re.Match) -> str:
+        nonlocal count
+        if _is_debris(m):
+            count += 1
+            return ""
+        return m.group(0)
+
+    return _PINYIN_DEBRIS.sub(drop, line), count
+
+
+@lru_cache(maxsize=8)
+def simplified_text(text: str) -> tuple[str, tuple[str, ...]]:
+    """The text as the loaders read it: converter debris removed, traditional characters converted to
+    simplified (only when the text is detected as traditional), line by line (the line numbers stay);
+    and notes saying what was changed, for the load's warnings."""
+    notes: list[str] = []
+    lines = text.split("\n")
+    debris = 0
+    for k, line in enumerate(lines):
+        if "(" in line or "（" in line:
+            lines[k], n = strip_pinyin_debris(line)
+            debris += n
+    if debris:
+        notes.append(f"{debris} pinyin reading(s) left by a character converter (預(yù)算) removed")
+    joined = "\n".join(lines)
+    if is_traditional(joined):
+        conv = _t2s()
+        share = traditional_share(joined)
+        lines = [conv.convert(line) if _HAN.search(line) else line for line in lines]
+        notes.append(f"text in traditional characters ({share:.0%} traditional-only characters) converted to "
+                     "simplified before reading (OpenCC t2s)")
+        joined = "\n".join(lines)
+    elif _t2s() is None and sum(ch in _FALLBACK_TRADITIONAL for ch in _HAN.findall(joined)) >= 0.01 * len(
+            _HAN.findall(joined)) > 0:
+        notes.append("text looks traditional but no converter (opencc-py) is installed: read as printed")
+    return joined, tuple(notes)
+
+
+_FALLBACK_TRADITIONAL = set("單萬預決開門與財撥醫療衛計劃總務額費實際當")  # to warn when no converter is installed

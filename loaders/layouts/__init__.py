@@ -11,6 +11,8 @@ tab                       one cell per tab-indented line, blank line between row
 pipe-cells                one cell per line ending in " |", a row's empty cells    layouts.pipes
                           as bare '|' after its last cell
 pipe-rows                 one row per line, "a | b | c |", empty cells left out    layouts.pipes
+flat                      a table flattened into one very long line: title, unit, layouts.flat
+                          header and rows, cells apart by single spaces or tabs
 spaces                    one row per line, cells apart by 2+ spaces / full-width  layouts.spaces
 blank-separated           one cell per line, a blank line between cells            layouts.lines
 lines                     one cell or paragraph per line, nothing between          layouts.lines
@@ -18,7 +20,12 @@ lines                     one cell or paragraph per line, nothing between       
 
 `detect` decides from the share of lines that show each layout's mark (a leading tab, a '|',
 a run of spaces inside the line, a blank line after it), in that order; text with none of them
-is read as `lines`. Markup and comma-separated tables are layouts no producer reads: a
+is read as `lines`. A text with a flat line (30+ cells, 8+ amounts, no sentence, a table title or
+公开NN表 in or just above it: no other layout prints one) is `flat`, whatever its other lines.
+
+Before any of this the text is normalised (`loaders.text.simplified_text`, called by `detect` and by
+every producer): the pinyin readings a character converter leaves (預(yù)算) are removed, and a text in
+traditional characters is converted to simplified, line by line; the producers add a warning saying so. Markup and comma-separated tables are layouts no producer reads: a
 `LoadError` naming the file and the first such line.
 """
 from __future__ import annotations
@@ -29,11 +36,12 @@ from typing import Callable
 
 from loaders.errors import LoadError
 from loaders.layout import is_tab_layout, tab_cell_rows
+from loaders.layouts.flat import flat_lines, flat_rows
 from loaders.layouts.lines import blank_separated_rows, line_rows
 from loaders.layouts.pipes import pipe_cell_rows, pipe_rows
 from loaders.layouts.spaces import GAP, space_rows
 from loaders.records import Row
-from loaders.text import parse_amount
+from loaders.text import parse_amount, simplified_text
 
 
 @dataclass(frozen=True)
@@ -47,13 +55,26 @@ def _tab(text: str, path: str, warnings: list[str]) -> list[Row]:
     return tab_cell_rows(text)
 
 
-TAB = Layout("tab", "table cells one per line, tab indented", _tab)
-PIPE_CELLS = Layout("pipe-cells", "table cells one per line ending in ' |'", pipe_cell_rows)
-PIPE_ROWS = Layout("pipe-rows", "table rows one per line, cells separated by '|'", pipe_rows)
-SPACES = Layout("spaces", "table rows one per line, cells separated by runs of spaces", space_rows)
-BLANK_SEPARATED = Layout("blank-separated", "one cell per line, a blank line between cells", blank_separated_rows)
-LINES = Layout("lines", "one cell or paragraph per line", line_rows)
-LAYOUTS = [TAB, PIPE_CELLS, PIPE_ROWS, SPACES, BLANK_SEPARATED, LINES]
+def _normalised(produce: Callable[[str, str, list[str]], list[Row]]) -> Callable[[str, str, list[str]], list[Row]]:
+    """A producer that reads the text as `simplified_text` gives it, with a warning for what was changed."""
+    def run(text: str, path: str, warnings: list[str]) -> list[Row]:
+        text, notes = simplified_text(text)
+        warnings.extend(f"{path}: {note}" for note in notes)
+        return produce(text, path, warnings)
+    run.__name__ = getattr(produce, "__name__", "produce")
+    run.__doc__ = produce.__doc__
+    return run
+
+
+TAB = Layout("tab", "table cells one per line, tab indented", _normalised(_tab))
+PIPE_CELLS = Layout("pipe-cells", "table cells one per line ending in ' |'", _normalised(pipe_cell_rows))
+PIPE_ROWS = Layout("pipe-rows", "table rows one per line, cells separated by '|'", _normalised(pipe_rows))
+FLAT = Layout("flat", "a table flattened into one long line, cells separated by single spaces", _normalised(flat_rows))
+SPACES = Layout("spaces", "table rows one per line, cells separated by runs of spaces", _normalised(space_rows))
+BLANK_SEPARATED = Layout("blank-separated", "one cell per line, a blank line between cells",
+                         _normalised(blank_separated_rows))
+LINES = Layout("lines", "one cell or paragraph per line", _normalised(line_rows))
+LAYOUTS = [TAB, PIPE_CELLS, PIPE_ROWS, FLAT, SPACES, BLANK_SEPARATED, LINES]
 
 _MARKUP = re.compile(r"^\s*<(?:[A-Za-z][\w:-]*|/[A-Za-z][\w:-]*|!DOCTYPE|!--|\?xml)[\s>/]", re.I)
 _SHARE = 0.2
@@ -70,6 +91,7 @@ def _csv_like(line: str) -> bool:
 
 def detect(text: str, path: str) -> Layout:
     """The layout of a text; a `LoadError` (file and line) for text in a layout no producer reads."""
+    text = simplified_text(text)[0]
     numbered = [(n, l.rstrip("\r")) for n, l in enumerate(text.split("\n"), 1)]
     lines = [(n, l) for n, l in numbered if l.strip()]
     if not lines:
@@ -89,6 +111,8 @@ def detect(text: str, path: str) -> Layout:
     if len(csv) >= _SHARE * total:
         raise LoadError(path, csv[0], "unrecognised text layout: comma- or semicolon-separated fields; readable "
                         "text layouts are " + ", ".join(f"{x.name} ({x.description})" for x in LAYOUTS))
+    if flat_lines(text):
+        return FLAT
     if sum(1 for _, l in lines if GAP.search(l.strip())) >= _SHARE * total:
         return SPACES
     after_blank = sum(1 for n, _ in lines if n < len(numbered) and not numbered[n][1].strip())
@@ -103,5 +127,5 @@ def rows_of(text: str, path: str, warnings: list[str], layout: Layout | None = N
     return layout, layout.produce(text, path, warnings)
 
 
-__all__ = ["Layout", "LAYOUTS", "detect", "rows_of", "TAB", "PIPE_CELLS", "PIPE_ROWS", "SPACES",
+__all__ = ["Layout", "LAYOUTS", "detect", "rows_of", "TAB", "PIPE_CELLS", "PIPE_ROWS", "FLAT", "SPACES",
            "BLANK_SEPARATED", "LINES"]

@@ -367,6 +367,19 @@ def _colnum_run(items: list[Cell], first: int) -> tuple[int, int, int] | None:
     return s, e, expect - 1
 
 
+
+def header_candidates(items: list[Cell], first: int, is_text) -> tuple[tuple | None, list[tuple[int, list[Cell]]]]:
+    """Where a table's header may end, given its first figure at `first`: after a 栏次 row (1 2 3 …)
+    when there is one, else up to four text cells before the figure may already be the first data row's
+    labels. Returns the 栏次 run (start, end, count) or None, and (data start, header cells) candidates."""
+    colrow = _colnum_run(items, first)
+    if colrow is not None:
+        return colrow, [(colrow[1], items[:colrow[0]])]
+    t = 0
+    while t < 4 and first - t - 1 >= 0 and is_text(items[first - t - 1]):
+        t += 1
+    return None, [(first - k, items[:first - k]) for k in range(t + 1)]
+
 def group(items: list[Cell], marks_empty: bool, at_end: bool, path: str,
           warnings: list[str]) -> tuple[list[Row], int]:
     """The rows of one table from its stream of cells (header cells first, then the data), and how many
@@ -377,15 +390,8 @@ def group(items: list[Cell], marks_empty: bool, at_end: bool, path: str,
     first = next((k for k, c in enumerate(items) if _numeric(c)), None)
     if first is None:
         return [], 0
-    colrow = _colnum_run(items, first)
-    if colrow is not None:
-        s, e, n_numbers = colrow
-        candidates = [(e, items[:s])]
-    else:
-        t = 0
-        while t < 4 and first - t - 1 >= 0 and not _numeric(items[first - t - 1]):
-            t += 1
-        candidates = [(first - k, items[:first - k]) for k in range(t + 1)]
+    colrow, candidates = header_candidates(items, first, lambda c: not _numeric(c))
+    n_numbers = colrow[2] if colrow else 0
 
     strict = _decimal_amounts(items[first:])
     chosen = None
@@ -406,7 +412,7 @@ def group(items: list[Cell], marks_empty: bool, at_end: bool, path: str,
     start, header_rows, roles, sides = chosen
     out = list(header_rows)
     if colrow is not None:
-        out.append(Row(cells=items[s:e], line=items[s].line))
+        out.append(Row(cells=items[colrow[0]:colrow[1]], line=items[colrow[0]].line))
     data, k = _rows(items, start, sides, at_end, strict)
     return out + data, k
 

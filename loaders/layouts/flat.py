@@ -1,0 +1,273 @@
+"""A spreadsheet flattened into one line: a table's title, marker, unit, header and rows all on ONE line
+(or a few very long lines), its cells apart by single spaces or tabs, the row ends lost:
+
+    收入支出决算总表 公开01表 单位：万元 收入 支出 项目 行次 金额 项目 行次 金额 栏次 1 栏次 2
+    一、一般公共预算财政拨款收入 1 13,190.69 一、一般公共服务支出 32 0.00 二、… 2 0.00 二、外交支出 33 0.00 …
+
+A flat line is one of 30+ cells with 8+ amounts, no sentence (。) and a table anchor (公开NN表 or a known
+table title) in it or on one of the few lines above it. The line is cut into cells at the spaces; a table
+begins at each anchor, followed by its metadata (部门：… / 2020年度 / 单位：万元), its header labels and
+its 栏次 run; the header is read as the cell-stream layouts read it (`stream.decode_header`), and the
+rows are recovered from it: per side of the table (收入 | 支出) its stub (code, name, 行次) then at most
+as many amounts as the side has value columns.
+
+Where the table prints its amounts with decimals (13,190.69; 0.00), a bare integer can only be a code or
+a 行次, so the rows are recovered even where empty cells left no trace (a side without a name or a figure:
+`9 九、卫生健康支出 40 146.60`): each side's 行次 runs on by one from row to row, which tells which side a
+行次 belongs to; a side that gives fewer amounts than its columns has them read from the left, with a
+warning. Tables printed without decimals are read only where every row is complete (the cell-stream
+reading, `stream.group`). Covered: the tables with a stub of 项目 | 行次 (收入支出决算总表, 财政拨款收入支出
+决算总表, per side), of 科目编码 | 科目名称 (收入决算表, 支出决算表, 一般公共预算财政拨款支出决算表 and 基本支出
+表, 政府性基金 …) and without a stub (“三公” 经费支出决算表: one row of figures). Not covered: a label with
+spaces inside it (read as two cells), a code printed apart from nothing (a code-only row), figures broken
+over two lines.
+
+Other lines: running text is paragraphs; a short line naming a table or giving its metadata is a
+one-cell row (the table reader finds the marker, title and unit there).
+"""
+from __future__ import annotations
+
+import re
+
+from loaders.layouts.common import is_anchor, is_marker, is_meta, is_prose, paragraph, single
+from loaders.layouts.stream import _decimal_amounts, _sides, decode_header, group, header_candidates
+from loaders.records import Cell, Row
+from loaders.text import is_blank, looks_numeric, nfkc, parse_amount
+
+MIN_CELLS = 30
+MIN_AMOUNTS = 8
+_SPLIT = re.compile(r"[ \t\u00a0\u3000]+")
+_META_PREFIX = re.compile(r"^(?:部门|单位|编制单位|部门名称|单位名称|预算单位|填报单位|金额单位|货币单位)\s*[:：]$")
+_INT = re.compile(r"^\d{1,7}$")
+_CODE_META = re.compile(r"^(?:预算代码|单位代码|部门代码|单位编码)\s*[:：]")  # 预算代码：701, printed by the title
+
+
+def _tokens(line: str) -> list[str]:
+    return [t for t in _SPLIT.split(line.strip()) if t]
+
+
+def _amount(t: str) -> bool:
+    return parse_amount(t) is not None and bool(re.search(r"[.,]", t))
+
+
+def is_flat_line(line: str, anchored: bool = False) -> bool:
+    """A table flattened into this line: many cells, many amounts, no sentence, a table anchor in it
+    (or, with `anchored`, on a line just above)."""
+    if "。" in line or len(line) < 150 or "|" in line:
+        return False
+    tokens = _tokens(line)
+    if len(tokens) < MIN_CELLS or sum(_amount(t) for t in tokens) < MIN_AMOUNTS:
+        return False
+    return anchored or any(is_anchor(t) for t in tokens)
+
+
+def flat_lines(text: str) -> list[int]:
+    """The numbers of the text's flat lines (see `is_flat_line`)."""
+    found, recent = [], []  # recent: whether each of the last non-blank lines held an anchor
+    for n, raw in enumerate(text.split("\n"), 1):
+        line = raw.rstrip("\r")
+        if not line.strip():
+            continue
+        if is_flat_line(line, anchored=any(recent[-4:])):
+            found.append(n)
+        recent.append(is_anchor(line.strip()) or is_meta(line.strip()) and any(recent[-4:]))
+    return found
+
+
+def _cells(line: str, n: int) -> list[Cell]:
+    """The cells of a flat line; a metadata label cut from its value (单位： 万元) put back together."""
+    out: list[Cell] = []
+    for t in _tokens(line):
+        if out and _META_PREFIX.match(nfkc(out[-1].text)):
+            out[-1] = Cell(out[-1].text + t, n)
+        else:
+            out.append(Cell(t, n))
+    return out
+
+
+def flat_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
+    flat = set(flat_lines(text))
+    rows: list[Row] = []
+    for n, raw in enumerate(text.split("\n"), 1):
+        line = raw.rstrip("\r").strip()
+        if not line:
+            continue
+        if n in flat:
+            rows += _line_rows(_cells(line, n), path, warnings)
+        elif is_prose(line) or not (is_anchor(line) or is_meta(line)):
+            rows.append(paragraph(Cell(line, n)))
+        else:
+            rows.append(single(Cell(line, n)))
+    return rows
+
+
+def _line_rows(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
+    """The rows of one flat line: a table from each anchor on; cells before the first are running text."""
+    starts = [k for k, c in enumerate(items) if is_anchor(c.text)
+              and not (k > 0 and is_anchor(items[k - 1].text))]
+    rows: list[Row] = []
+    if not starts or starts[0] > 0:
+        lead = items[:starts[0] if starts else len(items)]
+        if not starts:  # the table's head is on the lines above: this line is its body
+            return _table(lead, path, warnings)
+        rows.append(paragraph(Cell(" ".join(c.text for c in lead), lead[0].line)))
+    for a, b in zip(starts, starts[1:] + [len(items)]):
+        rows += _table(items[a:b], path, warnings)
+    return rows
+
+
+def _table(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
+    k = 0
+    heads: list[Row] = []
+    while k < len(items) and (is_anchor(items[k].text) or is_meta(items[k].text)
+                               or _CODE_META.match(nfkc(items[k].text))):
+        heads.append(single(items[k]))
+        k += 1
+    body = items[k:]
+    table, used = _body(body, path, warnings)
+    rest = body[used:]
+    out = heads + table
+    if rest:
+        if table and any(parse_amount(c.text) is not None for c in rest):
+            warnings.append(f"{path}:{rest[0].line}: the cells of the flattened table {_name(heads)} could not be "
+                            f"followed past cell {k + used + 1} ({rest[0].text!r}): a row that does not fit its "
+                            "header; the figures after it are not read")
+        out.append(paragraph(Cell(" ".join(c.text for c in rest), rest[0].line)))
+    return out
+
+
+def _name(heads: list[Row]) -> str:
+    return next((r.cells[0].text for r in heads if is_marker(r.cells[0].text)),
+                heads[0].cells[0].text if heads else "")
+
+
+def _kind(c: Cell, strict: bool) -> str:
+    """int (a code or a 行次), dec (an amount, or a blank mark), or text."""
+    t = nfkc(c.text).strip()
+    if is_blank(c.text):
+        return "dec"
+    if _INT.match(t):
+        return "int" if strict else "dec"
+    if parse_amount(t) is not None or looks_numeric(t):
+        return "dec"
+    return "text"
+
+
+def _body(items: list[Cell], path: str, warnings: list[str]) -> tuple[list[Row], int]:
+    """The header and data rows of a table's cells, and how many cells they take."""
+    first = next((k for k, c in enumerate(items) if parse_amount(c.text) is not None or looks_numeric(c.text)), None)
+    if first is None:
+        return [], 0
+    if not _decimal_amounts(items[first:]):
+        return group(items, False, True, path, warnings)
+    colrow, candidates = header_candidates(items, first, lambda c: _kind(c, True) == "text")
+    n_numbers = colrow[2] if colrow else 0
+    kinds = [_kind(c, True) for c in items]
+    best, chosen = 0, None
+    for start, header in candidates:
+        for header_rows, roles in decode_header(header):
+            if not roles or "value" not in roles:
+                continue
+            if colrow is not None and roles.count("value") != n_numbers:
+                continue
+            sides = _sides(roles)
+            data, end, short = _rows(items, kinds, start, sides)
+            if data and end > max(best, start):
+                best, chosen = end, (header_rows, data, short)
+    if chosen is None:
+        return [], 0
+    header_rows, data, short = chosen
+    out = list(header_rows)
+    if colrow is not None:
+        out.append(Row(cells=items[colrow[0]:colrow[1]], line=items[colrow[0]].line))
+    if short:
+        warnings.append(f"{path}:{short[0]}: {len(short)} row side(s) of a flattened table give fewer amounts than "
+                        "their value columns (empty cells left no trace); their amounts are read from the left")
+    return out + data, best
+
+
+def _rows(items: list[Cell], kinds: list[str], k: int,
+          sides: list[tuple[list[str], int]]) -> tuple[list[Row], int, list[int]]:
+    """Data rows from k on, as long as the cells fit the sides; where they end; rows read short."""
+    last: dict[int, int] = {}  # side → its last 行次
+    rows: list[Row] = []
+    short: list[int] = []
+    end = k
+    while k < len(items):
+        cells: list[Cell] = []
+        j = k
+        got = False
+        for s, (stubs, n_values) in enumerate(sides):
+            parsed = _side(items, kinds, j, stubs, n_values, s, last, sides)
+            if parsed is None:
+                cells += [Cell("", items[min(j, len(items) - 1)].line) for _ in range(len(stubs) + n_values)]
+                continue
+            side_cells, j, n_read = parsed
+            if 0 < n_read < n_values:
+                short.append(side_cells[0].line)
+            cells += side_cells
+            got = True
+        if not got or j == k:
+            break
+        rows.append(Row(cells=cells, line=next((c.line for c in cells if c.text), cells[0].line)))
+        k = end = j
+    return rows, end, short
+
+
+def _side(items, kinds, k, stubs, n_values, s, last, sides):
+    """One side of a row at k: (its cells, next index, amounts read) or None when it is not printed here."""
+    cells: list[Cell] = []
+    j = k
+    printed = 0
+    for role in stubs:
+        if role == "code":
+            if j < len(items) and kinds[j] == "int" and len(nfkc(items[j].text).strip()) >= 3:
+                cells.append(items[j])
+                j += 1
+                printed += 1
+            else:
+                cells.append(Cell("", items[min(j, len(items) - 1)].line))
+        elif role == "name":
+            names = []
+            while j < len(items) and kinds[j] == "text" and not is_anchor(items[j].text):
+                names.append(items[j])
+                j += 1
+            if names:
+                cells.append(Cell(" ".join(c.text for c in names), names[0].line))
+                printed += 1
+            else:
+                cells.append(Cell("", items[min(j, len(items) - 1)].line))
+        elif role == "rownum":
+            if j < len(items) and kinds[j] == "int" and _rownum_fits(int(items[j].text), s, last, sides):
+                last[s] = int(items[j].text)
+                cells.append(items[j])
+                j += 1
+                printed += 1
+            elif s in last or printed:
+                return None  # a side that numbers its rows prints its 行次
+            else:
+                cells.append(Cell("", items[min(j, len(items) - 1)].line))
+        else:
+            cells.append(Cell("", items[min(j, len(items) - 1)].line))
+    values = []
+    while j < len(items) and len(values) < n_values and kinds[j] == "dec":
+        values.append(items[j])
+        j += 1
+    if not printed and not values:
+        return None
+    if not stubs and len(values) < n_values and j < len(items):
+        return None  # a stub-less row is its full run of figures
+    cells += values + [Cell("", values[-1].line if values else cells[0].line) for _ in range(n_values - len(values))]
+    return cells, j, len(values)
+
+
+def _rownum_fits(value: int, s: int, last: dict[int, int], sides) -> bool:
+    """Whether a 行次 belongs to side s: above the side's last one (a row the side leaves empty skips one)
+    and above those of the sides before it on its first row, below those of the sides after it."""
+    if s in last and value <= last[s]:
+        return False
+    before = [last[x] for x in range(s) if x in last]
+    later = [last[x] for x in range(s + 1, len(sides)) if x in last]
+    if s in last:
+        return not later or value < min(later) or value == last[s] + 1
+    return (not before or value > max(before)) and (not later or value < min(later))
