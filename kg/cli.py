@@ -14,7 +14,8 @@ from click.core import ParameterSource
 
 from kg import __version__
 from kg.export import FORMATS, export
-from kg.load import load_paths
+from kg.load import default_jobs, load_paths
+from loaders import iter_files
 from kg import queries as named_queries
 from kg.results import to_csv, to_json, to_table
 from kg.remote import RemoteError
@@ -64,11 +65,26 @@ def main() -> None:
 @endpoint_option
 @click.option("--base-iri", envvar="KG_BASE_IRI", default=None, help="Base IRI of minted resources (env KG_BASE_IRI).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def load(paths, store_path, endpoint, base_iri, fmt):
-    """Load disclosure files or folders; a reload replaces a document's graph."""
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="N",
+              help="Worker processes that parse while the store is written (default: one per core).")
+@click.option("--progress/--no-progress", default=None,
+              help="Show a progress bar on standard error (default: when it is a terminal and there are several files).")
+def load(paths, store_path, endpoint, base_iri, fmt, jobs, progress):
+    """Load disclosure files or folders (.txt, .docx, .xlsx, .pdf, any mix); a reload replaces a document's
+    graph. Each document is loaded on its own: a failure is reported and the others still load; the exit
+    status is 1 if any failed."""
     store = _open(store_path, endpoint=endpoint)
+    files = list(iter_files(list(paths)))
+    for r in getattr(store, "recovered", []):
+        click.echo(f"warning: removed graph {r}: a load was cut off while writing it", err=True)
+    if progress is None:
+        progress = len(files) > 1 and sys.stderr.isatty()
+    bar = click.progressbar(length=len(files), label="loading", file=sys.stderr, show_pos=True, show_eta=True) \
+        if progress else None
 
     def show(r):
+        if bar is not None:
+            bar.update(1)
         if fmt != "text":
             return
         if r.status == "loaded":
@@ -80,7 +96,11 @@ def load(paths, store_path, endpoint, base_iri, fmt):
         for w in r.warnings:
             click.echo(f"warning: {w}", err=True)
 
-    reports = load_paths(store, list(paths), base_iri, progress=show)
+    if bar is not None:
+        bar.render_progress()
+    reports = load_paths(store, files, base_iri, progress=show, jobs=jobs or default_jobs())
+    if bar is not None:
+        bar.render_finish()
     loaded = [r for r in reports if r.status == "loaded"]
     failed = [r for r in reports if r.status == "failed"]
     if fmt == "json":
@@ -89,6 +109,7 @@ def load(paths, store_path, endpoint, base_iri, fmt):
         click.echo(f"{len(loaded)} documents loaded, {len(failed)} failed; "
                    f"{sum(r.observations for r in loaded)} observations, {sum(r.triples for r in loaded)} triples; "
                    f"store {store.path} holds {len(store)} triples")
+    del store  # closes it, so that a caller in the same process can open it again
     if not reports:
         raise click.ClickException("no loadable files found")
     if failed:
@@ -120,6 +141,10 @@ def query(query, params, store_path, endpoint, fmt):
     except SyntaxError as e:
         raise click.ClickException(f"SPARQL syntax error: {e}")
     click.echo({"json": to_json, "csv": to_csv, "table": to_table}[fmt](rows).rstrip("\n"))
+    page = q.page_size(values)
+    if page and len(rows.rows) >= page:
+        click.echo(f"note: the first {page} rows (the query's page); --param limit=0 for all, or a larger limit",
+                   err=True)
 
 
 @main.command(name="queries")

@@ -1,16 +1,23 @@
 """Loading: file → records (loaders/) → reconciliation → quads → the store, one disclosure at a time.
 
-Every file is parsed and checked in full before anything is written, so bad
-input leaves the store as it was.
+Every file is parsed and checked in full (`prepare`) before anything is written (`write`), so bad
+input leaves the store as it was. With several files, worker processes prepare the next documents
+while this process writes: parsing is pure Python and would otherwise leave a core idle.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 
-from kg import rdf
+from kg import rdf, years
+from kg.years import YearIndex
 from kg.resources import ontology_files
 from kg.execution import analyse
 from kg.reconcile import reconcile
@@ -58,31 +65,103 @@ def ontology_quads() -> list[ox.Quad]:
     return quads
 
 
-def load_one(store: Store, path: Path, base: str | None = None) -> Report:
+@dataclass
+class Prepared:
+    """A document parsed, checked and turned into RDF, ready to write. From a worker process the quads
+    come as N-Quads bytes (pyoxigraph terms do not cross processes cheaply: see `portable`)."""
+    report: Report
+    graph: str = ""
+    quads: list[ox.Quad] | bytes = field(default_factory=list)
+    reference: list[ox.Quad] | bytes = field(default_factory=list)
+    department: str | None = None
+    kind: str = ""
+    year: int | None = None
+    coded: list[tuple] = field(default_factory=list)  # (table type, measure, row code, figure)
+
+    def portable(self) -> "Prepared":
+        nq = ox.RdfFormat.N_QUADS
+        if isinstance(self.quads, list):
+            self.quads, self.reference = ox.serialize(self.quads, format=nq), ox.serialize(self.reference, format=nq)
+            self.coded = [(t, m, c, o.value) for t, m, c, o in self.coded]
+        return self
+
+    def terms(self) -> "Prepared":
+        nq = ox.RdfFormat.N_QUADS
+        if isinstance(self.quads, bytes):
+            self.quads = list(ox.parse(self.quads, format=nq))
+            self.reference = list(ox.parse(self.reference, format=nq))
+            self.coded = [(t, m, c, ox.NamedNode(o)) for t, m, c, o in self.coded]
+        return self
+
+
+def prepare_portable(path: Path, base: str | None = None) -> Prepared:
+    return prepare(path, base).portable()
+
+
+def prepare(path: Path, base: str | None = None) -> Prepared:
+    """Everything but the write: file → records → checks → quads. Pure, so it runs in any process."""
     try:
         doc = load_file(path)
     except LoadError as e:
-        return Report(str(path), "failed", error=str(e), line=e.line)
+        return Prepared(Report(str(path), "failed", error=str(e), line=e.line))
     result = reconcile(doc)
     analysis = analyse(doc, result)
-    minter, quads, reference = rdf.build(doc, result, base, analysis)
-    store.replace_graph(minter.graph, quads)
-    store.add(reference)
-    return Report(str(path), "loaded", document=minter.doc, title=doc.title, tables=len(doc.tables),
-                  observations=len(doc.observations), triples=len(quads) + len(reference), checks=result.checks,
-                  findings=len(result.findings), mismatches=sum(not f.tolerated for f in result.findings),
-                  warnings=doc.warnings)
+    minter, quads, reference, coded = rdf.build(doc, result, base, analysis)
+    report = Report(str(path), "loaded", document=minter.doc, title=doc.title, tables=len(doc.tables),
+                    observations=len(doc.observations), triples=len(quads) + len(reference), checks=result.checks,
+                    findings=len(result.findings), mismatches=sum(not f.tolerated for f in result.findings),
+                    warnings=doc.warnings)
+    return Prepared(report, minter.graph, quads, reference, minter.org(doc.department) if doc.department else None,
+                    doc.kind, doc.year, coded)
 
 
-def load_paths(store: Store, paths: list[str], base: str | None = None, progress=None) -> list[Report]:
+def write(store: Store, p: Prepared, index: YearIndex) -> Report:
+    """One document into the store: its graph replaced as one unit (Store.replace_graph)."""
+    if p.report.status != "loaded":
+        return p.report
+    p.terms()
+    store.replace_graph(p.graph, p.quads)
+    store.add(p.reference)
+    if p.department and p.year:
+        index.add(p.department, p.kind, p.year, p.coded)
+    return p.report
+
+
+def prepared(files: list[Path], base: str | None, jobs: int) -> Iterator[Prepared]:
+    """Documents prepared in order: in `jobs` worker processes while this one writes, or here when
+    jobs is 1 or there is a single file. At most 2 × jobs documents wait in memory."""
+    if jobs <= 1 or len(files) < 2:
+        for path in files:
+            yield prepare(path, base)
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        pending: deque = deque()
+        for path in files:
+            pending.append(pool.submit(prepare_portable, path, base))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def default_jobs() -> int:
+    """Worker processes for parsing: one per core (the writes are mostly in pyoxigraph's own threads)."""
+    return max(1, min(8, (os.cpu_count() or 1)))
+
+
+def load_paths(store: Store, paths: list[str], base: str | None = None, progress=None,
+               jobs: int = 1) -> list[Report]:
     files = list(iter_files(paths))
     reports = []
-    for path in files:
-        reports.append(load_one(store, path, base))
+    index = YearIndex()
+    for p in prepared(files, base, jobs):
+        reports.append(write(store, p, index))
         if progress:
             progress(reports[-1])
     if any(r.status == "loaded" for r in reports):
         store.replace_graph(ONTOLOGY_GRAPH, ontology_quads())
         store.refresh_derived(base)
+        years.refresh(store, index, base)
         store.flush()
     return reports

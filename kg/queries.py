@@ -9,6 +9,10 @@ A file starts with comment lines that describe it:
 
 Parameters appear in the SPARQL as `$name` (a valid SPARQL variable, so the file
 also runs as it is) and are replaced by the value given, written as a SPARQL term.
+One is special: `limit`, the page size, appears as `LIMIT $limit` (not valid SPARQL
+until bound): a number of rows, or 0 for all of them, which drops the clause. Queries
+over the whole corpus take one, because a page must cost the same at 10 documents as
+at 10,000 (see docs/architecture.md, "Queries at scale").
 """
 from __future__ import annotations
 
@@ -41,6 +45,11 @@ class NamedQuery:
     keywords: list[str] = field(default_factory=list)
     path: Path | None = None
 
+    def page_size(self, values: dict[str, str] | None = None) -> int | None:
+        """The rows a page holds with these values, None when the query has no `limit` or it is 0."""
+        limit = next((p for p in self.params if p.name == "limit"), None)
+        return _page_size((values or {}).get("limit", limit.default)) if limit else None
+
     def bind(self, values: dict[str, str] | None = None) -> str:
         values = dict(values or {})
         unknown = set(values) - {p.name for p in self.params}
@@ -52,9 +61,27 @@ class NamedQuery:
             value = values.get(p.name, p.default)
             if value is None:
                 raise ValueError(f"query {self.name} needs --param {p.name}=…")
+            if p.name == "limit":
+                text = _bind_limit(text, value, self.name)
+                continue
             term = sparql_term(value, like=p.default)
             text = re.sub(r"\$" + re.escape(p.name) + r"\b", lambda _m, t=term: t, text)
         return text
+
+
+def _page_size(value: str | None) -> int | None:
+    v = (value or "").strip().strip("\"'").lower()
+    return int(v) if v.isdigit() and int(v) > 0 else None
+
+
+def _bind_limit(text: str, value: str, name: str) -> str:
+    """`LIMIT $limit`, the page size: a whole number, 0 (or "all") for every row."""
+    v = value.strip().strip("\"'").lower()
+    if v in ("0", "all", "none"):
+        return re.sub(r"LIMIT\s+\$limit\b", "", text)
+    if not v.isdigit():
+        raise ValueError(f"query {name}: limit must be a whole number of rows (0 for all), not {value!r}")
+    return re.sub(r"\$limit\b", str(int(v)), text)
 
 
 def parse(text: str, name: str, path: Path | None = None) -> NamedQuery:

@@ -22,6 +22,7 @@ _INT = ox.NamedNode(_XSD + "integer")
 _POS = ox.NamedNode(_XSD + "positiveInteger")
 _BOOL = ox.NamedNode(_XSD + "boolean")
 _YEAR = ox.NamedNode(_XSD + "gYear")
+_SHARE = Decimal("0.0001")
 _UNIT_FACTOR = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 _KIND_CLASS = {"final": "FinalAccountsDisclosure", "budget": "BudgetDisclosure"}
 _SCHEME_NAME = {"functional": "支出功能分类", "economic": "支出经济分类"}
@@ -79,6 +80,7 @@ class GraphBuilder:
         self._obs_iris: dict[int, ox.NamedNode] = {}
         self._table_iris: dict[int, ox.NamedNode] = {}
         self.about: dict[int, ox.NamedNode] = {}  # id(narrative record) → its IRI, for findings
+        self.coded: list[tuple[str, str, str, ox.NamedNode]] = []  # (table type, measure, code, figure)
         self._counters: dict[str, int] = {}
         self.year_literal = ox.Literal(str(doc.year), datatype=_YEAR) if doc.year else None
         self.dept_node = None
@@ -196,12 +198,34 @@ class GraphBuilder:
         self.add(tnode, bud.isEmpty, ox.Literal("true" if t.is_empty else "false", datatype=_BOOL))
         if t.empty_reason:
             self.add(tnode, bud.emptyReason, _zh(t.empty_reason))
-        self._leaves |= {id(o) for o in leaf_rows(t)}
+        leaves = leaf_rows(t)
+        self._leaves |= {id(o) for o in leaves}
         unit = ox.Literal(t.unit)
         factor = _UNIT_FACTOR.get(t.unit, Decimal(1))
         seen: set[str] = set()
         for o in t.observations:
             self.observation(t, tnode, o, year, dept, unit, factor, seen)
+        self.totals(t, leaves)
+
+    def totals(self, t: Table, leaves: list[Observation]) -> None:
+        """Figures queries need often, computed once per load: on each 合计 figure the sum of its column's
+        leaf rows (leaf-subject-sum); on each 类 figure its share of that 合计 (expenditure-structure)."""
+        for total in t.observations:
+            if total.row_item != "Total" or total.row_code:
+                continue
+            position = total.column.position
+            column = [o.amount for o in leaves if o.column.position == position]
+            tnode = self._obs_iris[id(total)]
+            if column:
+                self.add(tnode, bud.leafSum, _dec(sum(column)))
+                self.add(tnode, bud.leafCount, _int(len(column)))
+            if total.amount:
+                for o in t.observations:
+                    if o.column.position == position and o.subject_kind == "functional" \
+                            and len(o.row_code or o.row_class or "") == 3:
+                        s = self._obs_iris[id(o)]
+                        self.add(s, bud.shareOfTotal, _dec((o.amount / total.amount).quantize(_SHARE)))
+                        self.add(s, bud.totalFigure, tnode)
 
     def observation(self, t: Table, tnode, o: Observation, year, dept, unit, factor, seen: set[str]) -> None:
         c = o.column
@@ -237,6 +261,8 @@ class GraphBuilder:
             code = o.row_code or o.row_class
             concept = self.subject(kind, code, t.year)
             add(s, bud.functionalSubject if kind == "functional" else bud.economicSubject, concept)
+        if o.row_code and c.item and t.type_key:
+            self.coded.append((t.type_key, c.item, o.row_code, s))
         if o.row_code:
             add(s, bud.isLeafRow, ox.Literal("true" if id(o) in self._leaves else "false", datatype=_BOOL))
         add(s, bud.measureLabel, ox.Literal(c.label))
@@ -275,9 +301,10 @@ class GraphBuilder:
 
 
 def build(doc: Disclosure, result: Result, base: str | None = None,
-          analysis=None) -> tuple[Minter, list[ox.Quad], list[ox.Quad]]:
-    """The document's own quads and the shared reference quads it brings."""
+          analysis=None) -> tuple[Minter, list[ox.Quad], list[ox.Quad], list[tuple]]:
+    """The document's own quads, the shared reference quads it brings, and its coded figures
+    (table type, measure, row code, figure) for the year-over-year links."""
     minter = Minter(base, doc.department, doc.year, doc.kind, Path(doc.path).stem)
     builder = GraphBuilder(doc, minter)
     quads = builder.build(result, analysis)
-    return minter, quads, builder.reference
+    return minter, quads, builder.reference, builder.coded

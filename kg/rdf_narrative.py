@@ -22,6 +22,7 @@ def add_narrative(b, analysis: Analysis) -> None:
     d = b.doc_node
     year = b.year_literal
     units: dict[int, ox.NamedNode] = {}
+    ranked_rate = {bud.UnitPerformanceEvaluation: bud.unitExecutionRate, bud.SubjectExecution: bud.subjectExecutionRate}
 
     def unit_node(u: Unit) -> ox.NamedNode:
         if id(u) in units:
@@ -92,6 +93,7 @@ def add_narrative(b, analysis: Analysis) -> None:
             b.add(node, bud.statedRateText, ox.Literal(stated_text))
         if computed is not None:
             b.add(node, bud.computedRate, _dec(computed))
+            b.add(node, ranked_rate[kind], _dec(computed))
         b.add(node, bud.currencyUnit, ox.Literal(unit_text))
         b.add(node, bud.sourceLine, _int(line, positive=True))
 

@@ -120,7 +120,8 @@ def _subject_hierarchy(doc: Disclosure, table: Table, result: Result) -> None:
             _compare(doc, result, "ParentEqualsChildren", table, coded[parent], children, "下级科目之和")
         top_len = min(len(c) for c in codes)
         classes = [coded[c] for c in codes if len(c) == top_len]
-        leaves = [coded[c] for c in codes if not any(d != c and d.startswith(c) for d in codes)]
+        heads = _heads(codes)
+        leaves = [coded[c] for c in codes if c not in heads]
         for total in (o for o in observations if not o.row_code and o.row_label and is_total_label(o.row_label)):
             _compare(doc, result, "TotalEqualsClasses", table, total, classes, "各类科目之和")
             if len(leaves) != len(classes):
@@ -135,9 +136,14 @@ def leaf_rows(table: Table) -> list[Observation]:
         if o.row_code:
             by_measure[_measure_key(o)].append(o)
     for observations in by_measure.values():
-        codes = {o.row_code for o in observations}
-        leaves += [o for o in observations if not any(c != o.row_code and c.startswith(o.row_code) for c in codes)]
+        heads = _heads({o.row_code for o in observations})
+        leaves += [o for o in observations if o.row_code not in heads]
     return leaves
+
+
+def _heads(codes) -> set[str]:
+    """The codes some other code of `codes` starts with (the ones that are not leaves)."""
+    return {d[:k] for d in codes for k in range(1, len(d))} & set(codes)
 
 
 def _column_totals(doc: Disclosure, table: Table, result: Result) -> None:

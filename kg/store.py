@@ -16,6 +16,9 @@ import pyoxigraph as ox
 from kg.iris import PREFIXES, shared_graph, sparql_prefixes
 
 DEFAULT_STORE = "./kg-store"
+# an internal graph, empty but while a document is being written (Store.replace_graph)
+_JOURNAL = ox.NamedNode("https://w3id.org/cnbudget/def/load-journal")
+_WRITING = ox.NamedNode("https://w3id.org/cnbudget/def/load-journal#writing")
 
 
 def store_path(path: str | None) -> str:
@@ -103,17 +106,35 @@ class Store(DerivedGraphs):
         else:
             Path(self.path).mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(self.path)
+        self._journal = _JOURNAL
+        self.recovered = [] if read_only else self.recover()
 
     # --- writing -------------------------------------------------------------------
 
-    def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
-        """Replace one disclosure's named graph by `quads` (a reload gives the same graph).
-        bulk_extend writes about twice as fast as a transaction; callers parse and check a document
-        in full before calling, so bad input never reaches the store half-written."""
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        """Replace one disclosure's named graph by `quads` (a reload gives the same graph), as one unit.
+
+        bulk_extend writes about three times as fast as a transaction (extend) but is not one, so the
+        write is journalled instead: the graph is entered in the journal graph (a transaction) before
+        it is touched and taken out after; a graph still in the journal when the store is next opened
+        was cut off mid-write, and is removed then (`recover`). Callers parse and check a document in
+        full before calling, so bad input never reaches the store at all."""
         g = ox.NamedNode(graph)
+        entry = ox.Quad(g, _WRITING, g, self._journal)
+        self._store.add(entry)
         if self._store.contains_named_graph(g):
             self._store.remove_graph(g)
         self._store.bulk_extend(quads)
+        self._store.remove_graph(self._journal)  # one writer at a time: the entry is the journal's only quad
+
+    def recover(self) -> list[str]:
+        """Remove the graphs a write was cut off in (see replace_graph); the IRIs of those removed."""
+        cut = [q.subject for q in self._store.quads_for_pattern(None, _WRITING, None, self._journal)]
+        for g in cut:
+            self._store.remove_graph(g)
+        if self._store.contains_named_graph(self._journal):
+            self._store.remove_graph(self._journal)
+        return [g.value for g in cut]
 
     def update(self, sparql: str) -> None:
         self._store.update(sparql_prefixes() + sparql)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from loaders.records import (Cell, EvaluationReport, Figure, Indicator, KeyEvaluation, PerformanceTask,
                              ProjectCount, Row, UnitEvaluation)
@@ -80,6 +81,7 @@ _KEY_SCORE = re.compile(r"得分(?:为|是|：|:)?\s*(\d+(?:\.\d+)?)\s*分")
 _COUNT_TOTAL = re.compile(r"共有?\s*(\d+)\s*个项目批复了?绩效目标")
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(text: str) -> str:
     """label_key without a trailing bracketed unit: 预算数（万元） → 预算数, 预算执行率（%） → 预算执行率."""
     return re.sub(r"(?:（[^（）]*）)+$", "", label_key(text)).strip()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -118,10 +119,10 @@ def _traditional_only(ch: str) -> bool:
 
 def traditional_share(text: str) -> float:
     """The share of the Chinese characters of a text that exist in traditional form only (0 without any)."""
-    han = _HAN.findall(text)
+    han = Counter(_HAN.findall(text))  # each distinct character converted once, not each occurrence
     if not han:
         return 0.0
-    return sum(1 for ch in han if _traditional_only(ch)) / len(han)
+    return sum(n for ch, n in han.items() if _traditional_only(ch)) / sum(han.values())
 
 
 def is_traditional(text: str) -> bool:

@@ -87,5 +87,5 @@ def test_every_named_query_is_documented_and_runs(sample_store):
     for q in queries.values():
         assert q.title and q.description and q.keywords, q.name
         assert all(p.default is not None for p in q.params), q.name
-        out = run("query", q.name, "--store", sample_store, "--format", "json").output
+        out = run("query", q.name, "--store", sample_store, "--format", "json").stdout
         assert bool(json.loads(out)) != (q.name in empty_on_sample), f"{q.name} on the sample: {out[:200]}"

@@ -105,7 +105,7 @@ def test_tidy_csv_export_identical(sample_store, endpoint):
 @pytest.mark.parametrize("name", sorted(catalog()))
 def test_named_query_same_rows_in_same_order(sample_store, endpoint, name):
     local, remote = both(sample_store, endpoint, "query", name, "--format", "json")
-    assert json.loads(remote.output) == json.loads(local.output)
+    assert json.loads(remote.stdout) == json.loads(local.stdout)
 
 
 @pytest.mark.parametrize("fmt", ["table", "json"])

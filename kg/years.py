@@ -1,0 +1,75 @@
+"""Year-over-year links: each coded figure to the same department's figure of the year before.
+
+`bud:previousYearFigure` joins a figure to the one with the same table type, column measure and
+row code in the same department's disclosure of the same kind for the year before. The links are
+derived (one graph per department, replaced whenever one of its disclosures is loaded), so the
+`year-over-year` query follows one link instead of joining every figure of every year.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyoxigraph as ox
+
+from kg.iris import shared_graph
+from kg.rdf import _KIND_CLASS
+
+_PREVIOUS = ox.NamedNode("https://w3id.org/cnbudget/def#previousYearFigure")
+
+# (table type, measure, row code) → {year: figure}
+Figures = dict[tuple[str, str, str], dict[int, ox.NamedNode]]
+
+
+class YearIndex:
+    """The coded figures of the disclosures loaded in one run, by department and kind."""
+
+    def __init__(self) -> None:
+        self.by_department: dict[tuple[str, str], Figures] = defaultdict(lambda: defaultdict(dict))
+        self.years: dict[tuple[str, str], set[int]] = defaultdict(set)
+
+    def add(self, department: str, kind: str, year: int, coded) -> None:
+        figures = self.by_department[(department, kind)]
+        self.years[(department, kind)].add(year)
+        for type_key, measure, code, node in coded:
+            figures[(type_key, measure, code)].setdefault(year, node)
+
+
+def graph_for(base: str | None, department: str, kind: str) -> str:
+    return shared_graph(base, f"year-links/{kind}/{department.rsplit('/', 1)[-1]}")
+
+
+def refresh(store, index: YearIndex, base: str | None = None) -> None:
+    """Rebuild the link graph of every department the run touched, adding from the store the figures
+    of its other years (loaded in earlier runs)."""
+    for (department, kind), figures in index.by_department.items():
+        others = _stored_years(store, department, kind) - index.years[(department, kind)]
+        if others:
+            _add_stored(store, department, kind, others, figures)
+        graph = ox.NamedNode(graph_for(base, department, kind))
+        quads = [ox.Quad(by_year[year], _PREVIOUS, by_year[year - 1], graph)
+                 for by_year in figures.values() for year in by_year if year - 1 in by_year]
+        store.replace_graph(graph.value, quads)
+
+
+def _stored_years(store, department: str, kind: str) -> set[int]:
+    rows = store.select(f"""SELECT DISTINCT ?year WHERE {{
+        ?d bud:department <{department}> ; a bud:{_KIND_CLASS[kind]} ; bud:fiscalYear ?year }}""").rows
+    return {int(r[0].value) for r in rows}
+
+
+def _add_stored(store, department: str, kind: str, years: set[int], figures: Figures) -> None:
+    values = " ".join(f'"{y}"^^xsd:gYear' for y in sorted(years))
+    rows = store.select(f"""SELECT ?type ?measure ?code ?year ?o WHERE {{
+        VALUES ?year {{ {values} }}
+        ?d bud:department <{department}> ; a bud:{_KIND_CLASS[kind]} ; bud:fiscalYear ?year .
+        ?t bud:disclosure ?d ; bud:tableType ?type .
+        ?o qb:dataSet ?t ; bud:rowCode ?code ; bud:measure ?measure .
+    }}""").rows
+    for type_, measure, code, year, o in rows:
+        key = (_local(type_.value), _local(measure.value), code.value)
+        figures[key].setdefault(int(year.value), o)
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1]
+
