@@ -77,6 +77,7 @@ class Prepared:
     kind: str = ""
     year: int | None = None
     coded: list[tuple] = field(default_factory=list)  # (table type, measure, row code, figure)
+    named: set[tuple[str, str]] = field(default_factory=set)  # (subject IRI, name printed for it)
 
     def portable(self) -> "Prepared":
         nq = ox.RdfFormat.N_QUADS
@@ -106,24 +107,35 @@ def prepare(path: Path, base: str | None = None) -> Prepared:
         return Prepared(Report(str(path), "failed", error=str(e), line=e.line))
     result = reconcile(doc)
     analysis = analyse(doc, result)
-    minter, quads, reference, coded = rdf.build(doc, result, base, analysis)
-    report = Report(str(path), "loaded", document=minter.doc, title=doc.title, tables=len(doc.tables),
-                    observations=len(doc.observations), triples=len(quads) + len(reference), checks=result.checks,
-                    findings=len(result.findings), mismatches=sum(not f.tolerated for f in result.findings),
-                    warnings=doc.warnings)
-    return Prepared(report, minter.graph, quads, reference, minter.org(doc.department) if doc.department else None,
-                    doc.kind, doc.year, coded)
+    b = rdf.build(doc, result, base, analysis)
+    report = Report(str(path), "loaded", document=b.m.doc, title=doc.title, tables=len(doc.tables),
+                    observations=len(doc.observations), triples=len(b.quads) + len(b.reference),
+                    checks=result.checks, findings=len(result.findings),
+                    mismatches=sum(not f.tolerated for f in result.findings), warnings=doc.warnings)
+    return Prepared(report, b.m.graph, b.quads, b.reference, b.m.org(doc.department) if doc.department else None,
+                    doc.kind, doc.year, b.coded, b.named)
 
 
-def write(store: Store, p: Prepared, index: YearIndex) -> Report:
+@dataclass
+class Batch:
+    """What the documents of one run add to the derived graphs (Store.refresh_derived, kg/years.py)."""
+    years: YearIndex = field(default_factory=YearIndex)
+    names: dict[str, set[str]] = field(default_factory=dict)
+    replaced: bool = False  # a graph held before was replaced: names may have gone, labels are rebuilt
+
+
+def write(store: Store, p: Prepared, batch: Batch) -> Report:
     """One document into the store: its graph replaced as one unit (Store.replace_graph)."""
     if p.report.status != "loaded":
         return p.report
     p.terms()
-    store.replace_graph(p.graph, p.quads)
+    if store.replace_graph(p.graph, p.quads) is not False:
+        batch.replaced = True
     store.add(p.reference)
     if p.department and p.year:
-        index.add(p.department, p.kind, p.year, p.coded)
+        batch.years.add(p.department, p.kind, p.year, p.coded)
+    for subject, name in p.named:
+        batch.names.setdefault(subject, set()).add(name)
     return p.report
 
 
@@ -154,14 +166,14 @@ def load_paths(store: Store, paths: list[str], base: str | None = None, progress
                jobs: int = 1) -> list[Report]:
     files = list(iter_files(paths))
     reports = []
-    index = YearIndex()
+    batch = Batch()
     for p in prepared(files, base, jobs):
-        reports.append(write(store, p, index))
+        reports.append(write(store, p, batch))
         if progress:
             progress(reports[-1])
     if any(r.status == "loaded" for r in reports):
         store.replace_graph(ONTOLOGY_GRAPH, ontology_quads())
-        store.refresh_derived(base)
-        years.refresh(store, index, base)
+        store.refresh_derived(base, None if batch.replaced else batch.names)
+        years.refresh(store, batch.years, base)
         store.flush()
     return reports

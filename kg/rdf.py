@@ -81,6 +81,7 @@ class GraphBuilder:
         self._table_iris: dict[int, ox.NamedNode] = {}
         self.about: dict[int, ox.NamedNode] = {}  # id(narrative record) → its IRI, for findings
         self.coded: list[tuple[str, str, str, ox.NamedNode]] = []  # (table type, measure, code, figure)
+        self.named: set[tuple[str, str]] = set()  # (subject IRI, name a coded row prints for it)
         self._counters: dict[str, int] = {}
         self.year_literal = ox.Literal(str(doc.year), datatype=_YEAR) if doc.year else None
         self.dept_node = None
@@ -261,6 +262,8 @@ class GraphBuilder:
             code = o.row_code or o.row_class
             concept = self.subject(kind, code, t.year)
             add(s, bud.functionalSubject if kind == "functional" else bud.economicSubject, concept)
+            if o.row_code and o.row_label:
+                self.named.add((concept.value, o.row_label))
         if o.row_code and c.item and t.type_key:
             self.coded.append((t.type_key, c.item, o.row_code, s))
         if o.row_code:
@@ -300,11 +303,10 @@ class GraphBuilder:
         self.add(s, rdfs.comment, _zh(f.message))
 
 
-def build(doc: Disclosure, result: Result, base: str | None = None,
-          analysis=None) -> tuple[Minter, list[ox.Quad], list[ox.Quad], list[tuple]]:
-    """The document's own quads, the shared reference quads it brings, and its coded figures
-    (table type, measure, row code, figure) for the year-over-year links."""
-    minter = Minter(base, doc.department, doc.year, doc.kind, Path(doc.path).stem)
-    builder = GraphBuilder(doc, minter)
-    quads = builder.build(result, analysis)
-    return minter, quads, builder.reference, builder.coded
+def build(doc: Disclosure, result: Result, base: str | None = None, analysis=None) -> GraphBuilder:
+    """The document in RDF: the builder's `quads` (its own graph), `reference` (the shared resources it
+    brings), `coded` (table type, measure, row code, figure: for the year-over-year links) and `named`
+    (subject, name printed for it: for the subjects' labels); `m` mints its IRIs."""
+    builder = GraphBuilder(doc, Minter(base, doc.department, doc.year, doc.kind, Path(doc.path).stem))
+    builder.build(result, analysis)
+    return builder

@@ -46,13 +46,21 @@ class DerivedGraphs:
     """The graphs derived from all documents together, rebuilt through the store's own SPARQL
     (`update`, `select`), so the embedded store and a remote endpoint share one definition."""
 
-    def refresh_derived(self, base: str | None = None) -> None:
+    def refresh_derived(self, base: str | None = None, added: dict[str, set[str]] | None = None) -> None:
         """Rebuild what is derived from all documents together:
         - labels: a subject's skos:prefLabel is the smallest name printed for its code in the year's
           tables, the other spellings skos:altLabel (so the choice does not depend on load order);
         - codelist-links: concepts of different years' code lists that keep code and name (skos:exactMatch),
-          from the earlier year to the later."""
+          from the earlier year to the later.
+        `added` (subject IRI → names printed for it) says the documents just loaded only added names: no
+        graph they replaced held other ones. The labels are then updated for those subjects alone, which
+        gives what a rebuild gives (the smallest name is the smaller of the old and the added ones) without
+        reading every figure of every document."""
         reference, labels, links = (shared_graph(base, n) for n in ("reference", "labels", "codelist-links"))
+        if added is not None:
+            self._add_labels(labels, added)
+            self._relink(reference, labels, links)
+            return
         self.update(f"""
             DROP SILENT GRAPH <{labels}> ;
             INSERT {{ GRAPH <{labels}> {{ ?c skos:prefLabel ?pref }} }}
@@ -71,6 +79,29 @@ class DerivedGraphs:
               FILTER NOT EXISTS {{ GRAPH <{labels}> {{ ?c skos:prefLabel ?alt }} }}
             }}""")
         self._relink(reference, labels, links)
+
+    def _add_labels(self, labels: str, added: dict[str, set[str]], chunk: int = 500) -> None:
+        pref, alt = PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel"
+        subjects = sorted(added)
+        for k in range(0, len(subjects), chunk):
+            part = subjects[k:k + chunk]
+            values = " ".join(f"<{c}>" for c in part)
+            old: dict[str, list[tuple[str, str]]] = {c: [] for c in part}
+            for c, p, name in self.select(f"""SELECT ?c ?p ?name WHERE {{ VALUES ?c {{ {values} }}
+                    GRAPH <{labels}> {{ ?c ?p ?name }} }}""").rows:
+                old[c.value].append((p.value, name.value))
+            delete, insert = [], []
+            for c in part:
+                names = {n for _, n in old[c]} | {n for n in added[c] if n}
+                if not names:
+                    continue
+                new = {(pref, min(names))} | {(alt, n) for n in names if n != min(names)}
+                delete += [(c, p, n) for p, n in old[c] if (p, n) not in new]
+                insert += [(c, p, n) for p, n in new if (p, n) not in old[c]]
+            for verb, triples in (("DELETE", delete), ("INSERT", insert)):
+                if triples:
+                    data = " ".join(f"<{c}> <{p}> {_zh_literal(n)} ." for c, p, n in triples)
+                    self.update(f"{verb} DATA {{ GRAPH <{labels}> {{ {data} }} }}")
 
     def _relink(self, reference: str, labels: str, links: str) -> None:
         # grouped in Python: the same join in SPARQL takes seconds on a few thousand concepts
@@ -94,6 +125,10 @@ class DerivedGraphs:
         raise NotImplementedError
 
 
+def _zh_literal(text: str) -> str:
+    return str(ox.Literal(text, language="zh"))
+
+
 class Store(DerivedGraphs):
     """The embedded store. Queries see the union of all named graphs as the default graph."""
 
@@ -111,8 +146,9 @@ class Store(DerivedGraphs):
 
     # --- writing -------------------------------------------------------------------
 
-    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
-        """Replace one disclosure's named graph by `quads` (a reload gives the same graph), as one unit.
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> bool:
+        """Replace one disclosure's named graph by `quads` (a reload gives the same graph), as one unit;
+        whether the store held the graph before.
 
         bulk_extend writes about three times as fast as a transaction (extend) but is not one, so the
         write is journalled instead: the graph is entered in the journal graph (a transaction) before
@@ -122,10 +158,12 @@ class Store(DerivedGraphs):
         g = ox.NamedNode(graph)
         entry = ox.Quad(g, _WRITING, g, self._journal)
         self._store.add(entry)
-        if self._store.contains_named_graph(g):
+        existed = self._store.contains_named_graph(g)
+        if existed:
             self._store.remove_graph(g)
         self._store.bulk_extend(quads)
         self._store.remove_graph(self._journal)  # one writer at a time: the entry is the journal's only quad
+        return existed
 
     def recover(self) -> list[str]:
         """Remove the graphs a write was cut off in (see replace_graph); the IRIs of those removed."""

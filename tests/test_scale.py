@@ -174,3 +174,23 @@ def test_write_cut_off_is_undone_when_the_store_is_next_opened(tmp_path, sample_
     assert f"removed graph {g.value}: a load was cut off" in r.stderr
     assert nquads(("--store", path)) == before
     assert g.value not in Store(path, read_only=True).graphs()
+
+
+def test_labels_added_run_by_run_equal_labels_rebuilt(tmp_path):
+    """Subject names are updated only for the subjects a run prints when it replaced no graph; that must
+    give the labels a rebuild from every document gives, and a replaced graph must drop its old names."""
+    a = sample_variant(tmp_path, "a.txt", 2020)
+    b = tmp_path / "b.txt"  # another department, same year, one subject spelt otherwise
+    b.write_text(a.read_text(encoding="utf-8").replace("焦作市生态环境局", "焦作市林业局")
+                 .replace("\t2110101\n\t  行政运行\n", "\t2110101\n\t  行政运行（机关）\n"), encoding="utf-8")
+    together, apart = str(tmp_path / "together"), str(tmp_path / "apart")
+    run("load", "--store", together, str(a), str(b))  # one run: nothing replaced
+    run("load", "--store", apart, str(b))
+    run("load", "--store", apart, str(a))  # a second run: labels updated for its subjects only
+    assert nquads(("--store", apart)) == nquads(("--store", together))
+    names = """SELECT ?p ?name WHERE { GRAPH ?g { ?c skos:notation "2110101" } ?c ?p ?name .
+               FILTER (?p IN (skos:prefLabel, skos:altLabel)) }"""
+    assert {r["name"] for r in select(Store(apart, read_only=True), names)} == {"行政运行", "行政运行（机关）"}
+    b.write_text(a.read_text(encoding="utf-8").replace("焦作市生态环境局", "焦作市林业局"), encoding="utf-8")
+    run("load", "--store", apart, str(b))  # b replaced: its old spelling is printed nowhere now
+    assert {r["name"] for r in select(Store(apart, read_only=True), names)} == {"行政运行"}
