@@ -67,36 +67,17 @@ def ontology_quads() -> list[ox.Quad]:
 
 @dataclass
 class Prepared:
-    """A document parsed, checked and turned into RDF, ready to write. From a worker process the quads
-    come as N-Quads bytes (pyoxigraph terms do not cross processes cheaply: see `portable`)."""
+    """A document parsed, checked and turned into RDF, ready to write: N-Quads bytes, which cross from a
+    worker process cheaply (pyoxigraph terms do not)."""
     report: Report
     graph: str = ""
-    quads: list[ox.Quad] | bytes = field(default_factory=list)
-    reference: list[ox.Quad] | bytes = field(default_factory=list)
+    quads: bytes = b""
+    reference: bytes = b""
     department: str | None = None
     kind: str = ""
     year: int | None = None
-    coded: list[tuple] = field(default_factory=list)  # (table type, measure, row code, figure)
+    coded: list[tuple[str, str, str, str]] = field(default_factory=list)  # (table type, measure, row code, figure)
     named: set[tuple[str, str]] = field(default_factory=set)  # (subject IRI, name printed for it)
-
-    def portable(self) -> "Prepared":
-        nq = ox.RdfFormat.N_QUADS
-        if isinstance(self.quads, list):
-            self.quads, self.reference = ox.serialize(self.quads, format=nq), ox.serialize(self.reference, format=nq)
-            self.coded = [(t, m, c, o.value) for t, m, c, o in self.coded]
-        return self
-
-    def terms(self) -> "Prepared":
-        nq = ox.RdfFormat.N_QUADS
-        if isinstance(self.quads, bytes):
-            self.quads = list(ox.parse(self.quads, format=nq))
-            self.reference = list(ox.parse(self.reference, format=nq))
-            self.coded = [(t, m, c, ox.NamedNode(o)) for t, m, c, o in self.coded]
-        return self
-
-
-def prepare_portable(path: Path, base: str | None = None) -> Prepared:
-    return prepare(path, base).portable()
 
 
 def prepare(path: Path, base: str | None = None) -> Prepared:
@@ -109,10 +90,11 @@ def prepare(path: Path, base: str | None = None) -> Prepared:
     analysis = analyse(doc, result)
     b = rdf.build(doc, result, base, analysis)
     report = Report(str(path), "loaded", document=b.m.doc, title=doc.title, tables=len(doc.tables),
-                    observations=len(doc.observations), triples=len(b.quads) + len(b.reference),
+                    observations=len(doc.observations), triples=len(b.lines) + len(b.reference_lines),
                     checks=result.checks, findings=len(result.findings),
                     mismatches=sum(not f.tolerated for f in result.findings), warnings=doc.warnings)
-    return Prepared(report, b.m.graph, b.quads, b.reference, b.m.org(doc.department) if doc.department else None,
+    return Prepared(report, b.m.graph, b.nquads(), b.reference_nquads(),
+                    b.m.org(doc.department) if doc.department else None,
                     doc.kind, doc.year, b.coded, b.named)
 
 
@@ -128,10 +110,10 @@ def write(store: Store, p: Prepared, batch: Batch) -> Report:
     """One document into the store: its graph replaced as one unit (Store.replace_graph)."""
     if p.report.status != "loaded":
         return p.report
-    p.terms()
-    if store.replace_graph(p.graph, p.quads) is not False:
+    nq = ox.RdfFormat.N_QUADS
+    if store.replace_graph(p.graph, list(ox.parse(p.quads, format=nq))) is not False:
         batch.replaced = True
-    store.add(p.reference)
+    store.add(list(ox.parse(p.reference, format=nq)))
     if p.department and p.year:
         batch.years.add(p.department, p.kind, p.year, p.coded)
     for subject, name in p.named:
@@ -150,7 +132,7 @@ def prepared(files: list[Path], base: str | None, jobs: int) -> Iterator[Prepare
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
         pending: deque = deque()
         for path in files:
-            pending.append(pool.submit(prepare_portable, path, base))
+            pending.append(pool.submit(prepare, path, base))
             if len(pending) >= 2 * jobs:
                 yield pending.popleft().result()
         while pending:

@@ -73,14 +73,16 @@ class GraphBuilder:
         self.doc, self.m = doc, minter
         self.g = ox.NamedNode(minter.graph)
         self.ref = ox.NamedNode(shared_graph(minter.base, "reference"))
-        self.quads: list[ox.Quad] = []
-        self.reference: list[ox.Quad] = []
+        # N-Quads lines, not pyoxigraph Quads: a third of the cost, and what crosses to the writing process
+        self.lines: list[str] = []
+        self.reference_lines: list[str] = []
+        self._g, self._ref = str(self.g), str(self.ref)
         self._subjects: set[str] = set()
         self._leaves: set[int] = set()
         self._obs_iris: dict[int, ox.NamedNode] = {}
         self._table_iris: dict[int, ox.NamedNode] = {}
         self.about: dict[int, ox.NamedNode] = {}  # id(narrative record) → its IRI, for findings
-        self.coded: list[tuple[str, str, str, ox.NamedNode]] = []  # (table type, measure, code, figure)
+        self.coded: list[tuple[str, str, str, str]] = []  # (table type, measure, code, figure IRI)
         self.named: set[tuple[str, str]] = set()  # (subject IRI, name a coded row prints for it)
         self._counters: dict[str, int] = {}
         self.year_literal = ox.Literal(str(doc.year), datatype=_YEAR) if doc.year else None
@@ -95,13 +97,13 @@ class GraphBuilder:
         return self._counters[kind]
 
     def add(self, s, p, o) -> None:
-        self.quads.append(ox.Quad(s, p, o, self.g))
+        self.lines.append(f"{s} {p} {o} {self._g} .\n")
 
     def add_ref(self, s, p, o) -> None:
         """Shared resources: their triples depend on their IRI alone, so every document adds the same."""
-        self.reference.append(ox.Quad(s, p, o, self.ref))
+        self.reference_lines.append(f"{s} {p} {o} {self._ref} .\n")
 
-    def build(self, result: Result, analysis=None) -> list[ox.Quad]:
+    def build(self, result: Result, analysis=None) -> None:
         doc, m = self.doc, self.m
         d = ox.NamedNode(m.doc)
         self.doc_node = d
@@ -137,7 +139,12 @@ class GraphBuilder:
             add_narrative(self, analysis)
         for n, f in enumerate(result.findings, 1):
             self.finding(n, f)
-        return self.quads
+
+    def nquads(self) -> bytes:
+        return "".join(self.lines).encode("utf-8")
+
+    def reference_nquads(self) -> bytes:
+        return "".join(self.reference_lines).encode("utf-8")
 
     def org(self, name: str) -> ox.NamedNode:
         node = ox.NamedNode(self.m.org(name))
@@ -265,7 +272,7 @@ class GraphBuilder:
             if o.row_code and o.row_label:
                 self.named.add((concept.value, o.row_label))
         if o.row_code and c.item and t.type_key:
-            self.coded.append((t.type_key, c.item, o.row_code, s))
+            self.coded.append((t.type_key, c.item, o.row_code, iri))
         if o.row_code:
             add(s, bud.isLeafRow, ox.Literal("true" if id(o) in self._leaves else "false", datatype=_BOOL))
         add(s, bud.measureLabel, ox.Literal(c.label))
@@ -304,8 +311,8 @@ class GraphBuilder:
 
 
 def build(doc: Disclosure, result: Result, base: str | None = None, analysis=None) -> GraphBuilder:
-    """The document in RDF: the builder's `quads` (its own graph), `reference` (the shared resources it
-    brings), `coded` (table type, measure, row code, figure: for the year-over-year links) and `named`
+    """The document in RDF: the builder's `nquads()` (its own graph), `reference_nquads()` (the shared
+    resources it brings), `coded` (table type, measure, row code, figure: for the year-over-year links) and `named`
     (subject, name printed for it: for the subjects' labels); `m` mints its IRIs."""
     builder = GraphBuilder(doc, Minter(base, doc.department, doc.year, doc.kind, Path(doc.path).stem))
     builder.build(result, analysis)

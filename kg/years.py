@@ -7,6 +7,7 @@ derived (one graph per department, replaced whenever one of its disclosures is l
 """
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 
 import pyoxigraph as ox
@@ -16,22 +17,28 @@ from kg.rdf import _KIND_CLASS
 
 _PREVIOUS = ox.NamedNode("https://w3id.org/cnbudget/def#previousYearFigure")
 
-# (table type, measure, row code) → {year: figure}
-Figures = dict[tuple[str, str, str], dict[int, ox.NamedNode]]
+# (table type, measure, row code) → {year: figure IRI}
+Figures = dict[tuple[str, str, str], dict[int, str]]
 
 
 class YearIndex:
-    """The coded figures of the disclosures loaded in one run, by department and kind."""
+    """The coded figures of the disclosures loaded in one run, by department and kind: kept compressed
+    (about 5 KB a document), so a run of 10,000 documents does not hold millions of strings."""
 
     def __init__(self) -> None:
-        self.by_department: dict[tuple[str, str], Figures] = defaultdict(lambda: defaultdict(dict))
-        self.years: dict[tuple[str, str], set[int]] = defaultdict(set)
+        self.docs: dict[tuple[str, str], dict[int, bytes]] = defaultdict(dict)
 
     def add(self, department: str, kind: str, year: int, coded) -> None:
-        figures = self.by_department[(department, kind)]
-        self.years[(department, kind)].add(year)
-        for type_key, measure, code, node in coded:
-            figures[(type_key, measure, code)].setdefault(year, node)
+        text = "\n".join("\t".join(entry) for entry in coded)
+        self.docs[(department, kind)][year] = zlib.compress(text.encode("utf-8"))
+
+    def figures(self, department: str, kind: str) -> Figures:
+        figures: Figures = defaultdict(dict)
+        for year, blob in self.docs[(department, kind)].items():
+            for line in zlib.decompress(blob).decode("utf-8").splitlines():
+                type_key, measure, code, iri = line.split("\t")
+                figures[(type_key, measure, code)].setdefault(year, iri)
+        return figures
 
 
 def graph_for(base: str | None, department: str, kind: str) -> str:
@@ -41,12 +48,13 @@ def graph_for(base: str | None, department: str, kind: str) -> str:
 def refresh(store, index: YearIndex, base: str | None = None) -> None:
     """Rebuild the link graph of every department the run touched, adding from the store the figures
     of its other years (loaded in earlier runs)."""
-    for (department, kind), figures in index.by_department.items():
-        others = _stored_years(store, department, kind) - index.years[(department, kind)]
+    for (department, kind), docs in index.docs.items():
+        figures = index.figures(department, kind)
+        others = _stored_years(store, department, kind) - set(docs)
         if others:
             _add_stored(store, department, kind, others, figures)
         graph = ox.NamedNode(graph_for(base, department, kind))
-        quads = [ox.Quad(by_year[year], _PREVIOUS, by_year[year - 1], graph)
+        quads = [ox.Quad(ox.NamedNode(by_year[year]), _PREVIOUS, ox.NamedNode(by_year[year - 1]), graph)
                  for by_year in figures.values() for year in by_year if year - 1 in by_year]
         store.replace_graph(graph.value, quads)
 
@@ -67,7 +75,7 @@ def _add_stored(store, department: str, kind: str, years: set[int], figures: Fig
     }}""").rows
     for type_, measure, code, year, o in rows:
         key = (_local(type_.value), _local(measure.value), code.value)
-        figures[key].setdefault(int(year.value), o)
+        figures[key].setdefault(int(year.value), o.value)
 
 
 def _local(iri: str) -> str:
