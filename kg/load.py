@@ -73,7 +73,7 @@ class Prepared:
     graph: str = ""
     quads: bytes = b""
     reference: bytes = b""
-    department: str | None = None
+    department: str | None = None  # as named
     kind: str = ""
     year: int | None = None
     coded: list[tuple[str, str, str, str]] = field(default_factory=list)  # (table type, measure, row code, figure)
@@ -93,8 +93,7 @@ def prepare(path: Path, base: str | None = None) -> Prepared:
                     observations=len(doc.observations), triples=len(b.lines) + len(b.reference_lines),
                     checks=result.checks, findings=len(result.findings),
                     mismatches=sum(not f.tolerated for f in result.findings), warnings=doc.warnings)
-    return Prepared(report, b.m.graph, b.nquads(), b.reference_nquads(),
-                    b.m.org(doc.department) if doc.department else None,
+    return Prepared(report, b.m.graph, b.nquads(), b.reference_nquads(), doc.department,
                     doc.kind, doc.year, b.coded, b.named)
 
 

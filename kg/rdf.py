@@ -216,14 +216,16 @@ class GraphBuilder:
         self.totals(t, leaves)
 
     def totals(self, t: Table, leaves: list[Observation]) -> None:
-        """Figures queries need often, computed once per load: on each 合计 figure the sum of its column's
-        leaf rows (leaf-subject-sum); on each 类 figure its share of that 合计 (expenditure-structure)."""
+        """Figures queries need often, computed once per load: the table's 合计 figures, linked from the table;
+        on each the sum of its column's leaf rows (leaf-subject-sum); on each 类 figure its share of that 合计
+        (expenditure-structure)."""
         for total in t.observations:
             if total.row_item != "Total" or total.row_code:
                 continue
             position = total.column.position
             column = [o.amount for o in leaves if o.column.position == position]
             tnode = self._obs_iris[id(total)]
+            self.add(self._table_iris[id(t)], bud.tableTotal, tnode)
             if column:
                 self.add(tnode, bud.leafSum, _dec(sum(column)))
                 self.add(tnode, bud.leafCount, _int(len(column)))

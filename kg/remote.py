@@ -2,10 +2,24 @@
 
 Queries and updates go through the SPARQL 1.1 Protocol, whole named graphs through the
 Graph Store Protocol (PUT replaces a graph, POST adds to it, DELETE drops it). One base URL
-gives Oxigraph's endpoints (`/query`, `/update`, `/store`); KG_ENDPOINT_QUERY,
+gives Oxigraph's endpoints (`/query`, `/update`, `/store`); a URL whose path ends in `/sparql`
+is taken as one endpoint for queries and updates with its Graph Store at `<url>-graph-crud`,
+Virtuoso's layout (`http://host:8890/sparql`, `…/sparql-graph-crud`). KG_ENDPOINT_QUERY,
 KG_ENDPOINT_UPDATE and KG_ENDPOINT_STORE (or the constructor's arguments) set each one for
 servers laid out otherwise. The server must answer queries over the union of its named graphs
-as the default graph (`oxigraph serve --union-default-graph`); the first request checks it.
+as the default graph (`oxigraph serve --union-default-graph`; Virtuoso does by default); the
+first request checks it.
+
+Portability, as tested against Oxigraph and Virtuoso 7.2 (tests/test_virtuoso.py, scripts/virtuoso.sh):
+- queries are sent as an HTML form (`query=…`), which every server takes; Virtuoso 7.2 never answers a
+  POST of `application/sparql-query`;
+- the graphs a server keeps for itself (Virtuoso's `virtrdf#`, service description and LDP graphs,
+  `SERVER_GRAPHS`) are left out of `graphs()`, `len()`, `quads()` and dumps: the named queries still
+  see them in the union but match nothing in them;
+- a result the server cut short (Virtuoso's `[SPARQL] ResultSetMaxRows`, 10000 by default, announced
+  in an `X-SPARQL-MaxRows` header) is an error, not a silently shorter answer;
+- graphs are written as N-Triples in batches of at most `BATCH_TRIPLES` triples (a PUT of the first
+  batch, POSTs of the rest), so no request outgrows a server's limit on its body.
 """
 from __future__ import annotations
 
@@ -25,6 +39,12 @@ URL_ENV = {"query": "KG_ENDPOINT_QUERY", "update": "KG_ENDPOINT_UPDATE", "store"
 
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
+_FORM = "application/x-www-form-urlencoded"
+
+# graphs a server keeps for its own use, not the project's: Virtuoso's mapping schema, service description, LDP
+SERVER_GRAPHS = ("http://www.openlinksw.com/schemas/virtrdf#", "http://localuriqaserver/sparql",
+                 "http://www.w3.org/ns/ldp#")
+_NOT_SERVER_GRAPH = "FILTER (?g NOT IN (" + ", ".join(f"<{g}>" for g in SERVER_GRAPHS) + "))"
 
 # true when a named graph holds a triple the default graph does not show: no union default graph
 _UNION_PROBE = """ASK { { SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1 }
@@ -48,9 +68,13 @@ class RemoteStore(DerivedGraphs):
             raise ValueError(f"endpoint {endpoint!r}: expected an http:// or https:// URL")
         self.path = endpoint  # what the CLI reports as the store
         base = endpoint.rstrip("/")
-        self.query_url = query_url or os.environ.get(URL_ENV["query"]) or base + "/query"
-        self.update_url = update_url or os.environ.get(URL_ENV["update"]) or base + "/update"
-        self.store_url = store_url or os.environ.get(URL_ENV["store"]) or base + "/store"
+        if urllib.parse.urlsplit(base).path.endswith("/sparql"):  # Virtuoso's layout: one URL, GSP beside it
+            defaults = {"query": base, "update": base, "store": base + "-graph-crud"}
+        else:  # Oxigraph's
+            defaults = {"query": base + "/query", "update": base + "/update", "store": base + "/store"}
+        self.query_url = query_url or os.environ.get(URL_ENV["query"]) or defaults["query"]
+        self.update_url = update_url or os.environ.get(URL_ENV["update"]) or defaults["update"]
+        self.store_url = store_url or os.environ.get(URL_ENV["store"]) or defaults["store"]
         self.read_only = read_only
         self.timeout = timeout
         self._union_checked = False
@@ -117,24 +141,27 @@ class RemoteStore(DerivedGraphs):
         return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
 
     def graphs(self) -> list[str]:
-        rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }").rows
+        rows = self._select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ }} {_NOT_SERVER_GRAPH} }}").rows
+        if any(g is None for (g,) in rows):
+            # Virtuoso answers an empty GRAPH pattern with one empty row: list the graphs that hold a triple
+            rows = self._select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_SERVER_GRAPH} }}").rows
         return sorted(g.value for (g,) in rows)
 
     def __len__(self) -> int:
         # the quads of the named graphs: the project writes nothing to the default graph
-        (n,), = self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        (n,), = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_SERVER_GRAPH} }}").rows
         return int(n.value)
 
     def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
         values = f"VALUES ?g {{ <{graph}> }}" if graph else ""
-        rows = self._select(f"SELECT ?s ?p ?o ?g WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o }} }}").rows
+        rows = self._select(f"SELECT ?s ?p ?o ?g WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o }} {_NOT_SERVER_GRAPH} }}").rows
         return [ox.Quad(s, p, o, g) for s, p, o, g in rows]
 
     def dump(self, fmt: ox.RdfFormat) -> bytes:
         if fmt.supports_datasets:
             return ox.serialize(self.quads(), format=fmt, prefixes=_dump_prefixes(fmt))
         # triple formats: the union of the named graphs, as the embedded store gives it
-        triples = self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        triples = self.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_SERVER_GRAPH} }}")
         return ox.serialize(triples, format=fmt, prefixes=_dump_prefixes(fmt))
 
     def _check_union(self) -> None:
@@ -156,7 +183,9 @@ class RemoteStore(DerivedGraphs):
         return rows_from_json(json.loads(body))
 
     def _query(self, sparql: str, accept: str) -> tuple[str, bytes]:
-        return self._request("POST", self.query_url, sparql.encode("utf-8"), "application/sparql-query", accept)
+        # a form, not a body of application/sparql-query: Virtuoso 7.2 leaves that unanswered
+        body = urllib.parse.urlencode({"query": sparql}).encode("ascii")
+        return self._request("POST", self.query_url, body, _FORM, accept)
 
     def _request(self, method: str, url: str, body: bytes | None = None, content_type: str | None = None,
                  accept: str | None = None) -> tuple[str, bytes]:
@@ -164,6 +193,10 @@ class RemoteStore(DerivedGraphs):
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                limit = response.headers.get("X-SPARQL-MaxRows")
+                if limit:  # Virtuoso cut the result at [SPARQL] ResultSetMaxRows and says so only here
+                    raise RemoteError(f"{method} {url}: the server returned only the first {limit} rows "
+                                      "(Virtuoso: raise [SPARQL] ResultSetMaxRows in virtuoso.ini)")
                 return response.headers.get_content_type(), response.read()
         except urllib.error.HTTPError as e:
             text = e.read().decode("utf-8", "replace").strip()

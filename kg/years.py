@@ -12,8 +12,7 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from kg.iris import shared_graph
-from kg.rdf import _KIND_CLASS
+from kg.iris import Minter, shared_graph
 
 _PREVIOUS = ox.NamedNode("https://w3id.org/cnbudget/def#previousYearFigure")
 
@@ -22,7 +21,7 @@ Figures = dict[tuple[str, str, str], dict[int, str]]
 
 
 class YearIndex:
-    """The coded figures of the disclosures loaded in one run, by department and kind: kept compressed
+    """The coded figures of the disclosures loaded in one run, by department (as named) and kind: compressed
     (about 5 KB a document), so a run of 10,000 documents does not hold millions of strings."""
 
     def __init__(self) -> None:
@@ -46,30 +45,36 @@ def graph_for(base: str | None, department: str, kind: str) -> str:
 
 
 def refresh(store, index: YearIndex, base: str | None = None) -> None:
-    """Rebuild the link graph of every department the run touched, adding from the store the figures
-    of its other years (loaded in earlier runs)."""
+    """Rebuild the link graph of every department the run touched. The figures of a year next to one the
+    run loaded, loaded in an earlier run, come from the store: their disclosure's IRI is known (department,
+    year and kind name it), so no query has to look through the department's other figures."""
     for (department, kind), docs in index.docs.items():
         figures = index.figures(department, kind)
-        others = _stored_years(store, department, kind) - set(docs)
-        if others:
-            _add_stored(store, department, kind, others, figures)
-        graph = ox.NamedNode(graph_for(base, department, kind))
+        neighbours = {y + d for y in docs for d in (-1, 1)} - set(docs)
+        stored = _stored(store, base, department, kind, neighbours)
+        if stored:
+            _add_stored(store, stored, figures)
+        org = Minter(base, department, None, kind, "").org(department)
+        graph = ox.NamedNode(graph_for(base, org, kind))
         quads = [ox.Quad(ox.NamedNode(by_year[year]), _PREVIOUS, ox.NamedNode(by_year[year - 1]), graph)
                  for by_year in figures.values() for year in by_year if year - 1 in by_year]
         store.replace_graph(graph.value, quads)
 
 
-def _stored_years(store, department: str, kind: str) -> set[int]:
-    rows = store.select(f"""SELECT DISTINCT ?year WHERE {{
-        ?d bud:department <{department}> ; a bud:{_KIND_CLASS[kind]} ; bud:fiscalYear ?year }}""").rows
-    return {int(r[0].value) for r in rows}
+def _stored(store, base: str | None, department: str, kind: str, years: set[int]) -> list[str]:
+    """The department's disclosures of these years that the store holds."""
+    if not years:
+        return []
+    candidates = " ".join(f"<{Minter(base, department, y, kind, '').doc}>" for y in sorted(years))
+    rows = store.select(f"SELECT ?d WHERE {{ VALUES ?d {{ {candidates} }} ?d a bud:Disclosure }}").rows
+    return [r[0].value for r in rows]
 
 
-def _add_stored(store, department: str, kind: str, years: set[int], figures: Figures) -> None:
-    values = " ".join(f'"{y}"^^xsd:gYear' for y in sorted(years))
+def _add_stored(store, docs: list[str], figures: Figures) -> None:
+    values = " ".join(f"<{d}>" for d in docs)
     rows = store.select(f"""SELECT ?type ?measure ?code ?year ?o WHERE {{
-        VALUES ?year {{ {values} }}
-        ?d bud:department <{department}> ; a bud:{_KIND_CLASS[kind]} ; bud:fiscalYear ?year .
+        VALUES ?d {{ {values} }}
+        ?d bud:fiscalYear ?year .
         ?t bud:disclosure ?d ; bud:tableType ?type .
         ?o qb:dataSet ?t ; bud:rowCode ?code ; bud:measure ?measure .
     }}""").rows
@@ -80,4 +85,3 @@ def _add_stored(store, department: str, kind: str, years: set[int], figures: Fig
 
 def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1]
-
