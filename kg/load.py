@@ -110,7 +110,8 @@ def write(store: Store, p: Prepared, batch: Batch) -> Report:
     if p.report.status != "loaded":
         return p.report
     nq = ox.RdfFormat.N_QUADS
-    if store.replace_graph(p.graph, list(ox.parse(p.quads, format=nq))) is not False:
+    quads = p.quads if isinstance(store, Store) else list(ox.parse(p.quads, format=nq))
+    if store.replace_graph(p.graph, quads) is not False:
         batch.replaced = True
     store.add(list(ox.parse(p.reference, format=nq)))
     if p.department and p.year:
