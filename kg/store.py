@@ -65,7 +65,7 @@ class DerivedGraphs:
             DROP SILENT GRAPH <{labels}> ;
             INSERT {{ GRAPH <{labels}> {{ ?c skos:prefLabel ?pref }} }}
             WHERE {{
-              SELECT ?c (STRLANG(MIN(?name), "zh") AS ?pref) WHERE {{
+              SELECT ?c (STRLANG(STR(MIN(?name)), "zh") AS ?pref) WHERE {{
                 GRAPH ?g {{ ?o bud:rowCode ?code ; bud:rowLabel ?name ; bud:functionalSubject|bud:economicSubject ?c }}
                 FILTER (?name != "")
               }} GROUP BY ?c
