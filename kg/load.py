@@ -123,7 +123,9 @@ def write(store: Store, p: Prepared, batch: Batch) -> Report:
 
 def prepared(files: list[Path], base: str | None, jobs: int) -> Iterator[Prepared]:
     """Documents prepared in order: in `jobs` worker processes while this one writes, or here when
-    jobs is 1 or there is a single file. At most 2 × jobs documents wait in memory."""
+    jobs is 1 or there is a single file. At most 2 × jobs documents wait in memory. The workers are
+    spawned, so a script calling this with jobs > 1 needs the usual `if __name__ == "__main__":` guard
+    (the `kg` command has it)."""
     if jobs <= 1 or len(files) < 2:
         for path in files:
             yield prepare(path, base)
