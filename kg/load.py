@@ -105,20 +105,25 @@ class Batch:
     replaced: bool = False  # a graph held before was replaced: names may have gone, labels are rebuilt
 
 
-def write(store: Store, p: Prepared, batch: Batch) -> Report:
-    """One document into the store: its graph replaced as one unit (Store.replace_graph)."""
-    if p.report.status != "loaded":
-        return p.report
+def write(store: Store, group: list[Prepared], batch: Batch) -> list[Report]:
+    """Documents into the store: their graphs replaced as one unit (Store.replace_graphs); failed ones
+    only reported."""
     nq = ox.RdfFormat.N_QUADS
-    quads = p.quads if isinstance(store, Store) else list(ox.parse(p.quads, format=nq))
-    if store.replace_graph(p.graph, quads) is not False:
+    loaded = [p for p in group if p.report.status == "loaded"]
+    if isinstance(store, Store):
+        existed = store.replace_graphs([p.graph for p in loaded], b"".join(p.quads for p in loaded)) if loaded else []
+    else:  # a remote store: one Graph Store request per graph
+        existed = [store.replace_graph(p.graph, list(ox.parse(p.quads, format=nq))) for p in loaded]
+    if any(e is not False for e in existed):
         batch.replaced = True
-    store.add(list(ox.parse(p.reference, format=nq)))
-    if p.department and p.year:
-        batch.years.add(p.department, p.kind, p.year, p.coded)
-    for subject, name in p.named:
-        batch.names.setdefault(subject, set()).add(name)
-    return p.report
+    if loaded:
+        store.add(list(ox.parse(b"".join(p.reference for p in loaded), format=nq)))
+    for p in loaded:
+        if p.department and p.year:
+            batch.years.add(p.department, p.kind, p.year, p.coded)
+        for subject, name in p.named:
+            batch.names.setdefault(subject, set()).add(name)
+    return [p.report for p in group]
 
 
 def prepared(files: list[Path], base: str | None, jobs: int) -> Iterator[Prepared]:
@@ -141,20 +146,36 @@ def prepared(files: list[Path], base: str | None, jobs: int) -> Iterator[Prepare
             yield pending.popleft().result()
 
 
+_GROUP_BYTES = 64 << 20  # N-Quads written at once at most (about 400,000 quads)
+
+
 def default_jobs() -> int:
     """Worker processes for parsing: one per core (the writes are mostly in pyoxigraph's own threads)."""
     return max(1, min(8, (os.cpu_count() or 1)))
 
 
 def load_paths(store: Store, paths: list[str], base: str | None = None, progress=None,
-               jobs: int = 1) -> list[Report]:
+               jobs: int = 1, group: int = 8) -> list[Report]:
+    """Load files and folders; documents are written `group` at a time (Store.replace_graphs)."""
     files = list(iter_files(paths))
     reports = []
     batch = Batch()
+    pending: list[Prepared] = []
+
+    def flush() -> None:
+        for report in write(store, pending, batch):
+            reports.append(report)
+            if progress:
+                progress(report)
+        pending.clear()
+
     for p in prepared(files, base, jobs):
-        reports.append(write(store, p, batch))
-        if progress:
-            progress(reports[-1])
+        if any(q.graph == p.graph for q in pending if p.graph):
+            flush()  # the same disclosure twice: the later file replaces the earlier, as loaded one by one
+        pending.append(p)
+        if len(pending) >= group or sum(len(q.quads) for q in pending) >= _GROUP_BYTES:
+            flush()
+    flush()
     if any(r.status == "loaded" for r in reports):
         store.replace_graph(ONTOLOGY_GRAPH, ontology_quads())
         store.refresh_derived(base, None if batch.replaced else batch.names)

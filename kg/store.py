@@ -148,24 +148,34 @@ class Store(DerivedGraphs):
 
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad] | bytes) -> bool:
         """Replace one disclosure's named graph by `quads` (a reload gives the same graph), as one unit;
-        whether the store held the graph before. `quads` may be N-Quads bytes, all in `graph`.
+        whether the store held the graph before. `quads` may be N-Quads bytes, all in `graph`."""
+        if isinstance(quads, bytes):
+            return self.replace_graphs([graph], quads)[0]
+        return self.replace_graphs([graph], b"", quads)[0]
 
-        bulk_extend writes about three times as fast as a transaction (extend) but is not one, so the
-        write is journalled instead: the graph is entered in the journal graph (a transaction) before
-        it is touched and taken out after; a graph still in the journal when the store is next opened
-        was cut off mid-write, and is removed then (`recover`). Callers parse and check a document in
-        full before calling, so bad input never reaches the store at all."""
-        g = ox.NamedNode(graph)
-        entry = ox.Quad(g, _WRITING, g, self._journal)
-        self._store.add(entry)
-        existed = self._store.contains_named_graph(g)
-        if existed:
-            self._store.remove_graph(g)
-        if isinstance(quads, bytes):  # N-Quads, parsed by the bulk loader itself (the fastest way in)
-            self._store.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
+    def replace_graphs(self, graphs: list[str], nquads: bytes, quads: Iterable[ox.Quad] = ()) -> list[bool]:
+        """Replace named graphs by the quads given (N-Quads bytes, parsed by the bulk loader itself, or
+        pyoxigraph quads), as one unit; for each graph, whether the store held it before.
+
+        The bulk loader writes several times as fast as a transaction but is not one, so the write is
+        journalled instead: the graphs are entered in the journal graph (a transaction) before they are
+        touched and taken out after; a graph still in the journal when the store is next opened was cut
+        off mid-write, and is removed then (`recover`). Callers parse and check documents in full before
+        calling, so bad input never reaches the store at all. One call per few documents, not per
+        document: every bulk load leaves files the store's compaction must merge later."""
+        nodes = [ox.NamedNode(g) for g in graphs]
+        entries = [ox.Quad(g, _WRITING, g, self._journal) for g in nodes]
+        self._store.extend(entries)
+        existed = [self._store.contains_named_graph(g) for g in nodes]
+        for g, held in zip(nodes, existed):
+            if held:
+                self._store.remove_graph(g)
+        if nquads:
+            self._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
         else:
             self._store.bulk_extend(quads)
-        self._store.remove_graph(self._journal)  # one writer at a time: the entry is the journal's only quad
+        for entry in entries:  # quad by quad: removing a whole graph costs a scan of the store's files
+            self._store.remove(entry)
         return existed
 
     def recover(self) -> list[str]:
@@ -209,7 +219,7 @@ class Store(DerivedGraphs):
         return list(self._store.query(_with_prefixes(sparql), use_default_graph_as_union=True))
 
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs())
+        return sorted(g.value for g in self._store.named_graphs() if g != _JOURNAL)
 
     def __len__(self) -> int:
         return len(self._store)

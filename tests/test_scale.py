@@ -194,3 +194,19 @@ def test_labels_added_run_by_run_equal_labels_rebuilt(tmp_path):
     b.write_text(a.read_text(encoding="utf-8").replace("焦作市生态环境局", "焦作市林业局"), encoding="utf-8")
     run("load", "--store", apart, str(b))  # b replaced: its old spelling is printed nowhere now
     assert {r["name"] for r in select(Store(apart, read_only=True), names)} == {"行政运行"}
+
+
+def test_same_disclosure_twice_in_one_run_keeps_the_later(tmp_path):
+    """Documents are written several at a time; a disclosure met twice must still be replaced, not merged."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sample_variant(folder, "a-first.txt", 2020, 1)
+    sample_variant(folder, "b-second.txt", 2020, 2)  # the same department, year and kind: the same graph
+    path = str(tmp_path / "s")
+    run("load", "--store", path, "--jobs", "1", str(folder))
+    rows = select(Store(path, read_only=True), """SELECT ?amount WHERE {
+        ?o bud:rowCode "2110101" ; qb:dataSet/bud:tableNumber "公开05表" ; bud:measureLabel "小计" ; bud:amount ?amount }""")
+    assert [D(r["amount"]) for r in rows] == [D("2351.74")]
+    alone = str(tmp_path / "alone")
+    run("load", "--store", alone, str(folder / "b-second.txt"))
+    assert nquads(("--store", path)) == nquads(("--store", alone))
