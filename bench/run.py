@@ -72,7 +72,9 @@ jobs = int(sys.argv[3]) or default_jobs()
 start = time.perf_counter()
 reports = load_paths(store, [sys.argv[2]], jobs=jobs)
 seconds = time.perf_counter() - start
-peak, worker_peak = (resource.getrusage(who).ru_maxrss / 1024 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+# VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec, so it would report the bench's own size
+peak = next(int(l.split()[1]) / 1024 for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps({"seconds": seconds, "jobs": jobs, "quads": len(store),  # counted after: a scan fills the cache
                   "failed": sum(r.status != "loaded" for r in reports), "peak_mb": peak, "worker_peak_mb": worker_peak}))
 """
