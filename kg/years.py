@@ -48,6 +48,7 @@ def refresh(store, index: YearIndex, base: str | None = None) -> None:
     """Rebuild the link graph of every department the run touched. The figures of a year next to one the
     run loaded, loaded in an earlier run, come from the store: their disclosure's IRI is known (department,
     year and kind name it), so no query has to look through the department's other figures."""
+    graphs, quads = [], []
     for (department, kind), docs in index.docs.items():
         figures = index.figures(department, kind)
         neighbours = {y + d for y in docs for d in (-1, 1)} - set(docs)
@@ -56,9 +57,15 @@ def refresh(store, index: YearIndex, base: str | None = None) -> None:
             _add_stored(store, stored, figures)
         org = Minter(base, department, None, kind, "").org(department)
         graph = ox.NamedNode(graph_for(base, org, kind))
-        quads = [ox.Quad(ox.NamedNode(by_year[year]), _PREVIOUS, ox.NamedNode(by_year[year - 1]), graph)
+        links = [ox.Quad(ox.NamedNode(by_year[year]), _PREVIOUS, ox.NamedNode(by_year[year - 1]), graph)
                  for by_year in figures.values() for year in by_year if year - 1 in by_year]
-        store.replace_graph(graph.value, quads)
+        if hasattr(store, "replace_graphs"):  # embedded: every department's graph in one write, below
+            graphs.append(graph.value)
+            quads += links
+        else:
+            store.replace_graph(graph.value, links)
+    if graphs:
+        store.replace_graphs(graphs, b"", quads)
 
 
 def _stored(store, base: str | None, department: str, kind: str, years: set[int]) -> list[str]:
