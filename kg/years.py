@@ -59,13 +59,19 @@ def refresh(store, index: YearIndex, base: str | None = None) -> None:
         graph = ox.NamedNode(graph_for(base, org, kind))
         links = [ox.Quad(ox.NamedNode(by_year[year]), _PREVIOUS, ox.NamedNode(by_year[year - 1]), graph)
                  for by_year in figures.values() for year in by_year if year - 1 in by_year]
-        if hasattr(store, "replace_graphs"):  # embedded: every department's graph in one write, below
+        if hasattr(store, "replace_graphs"):  # embedded: many departments' graphs in one write
             graphs.append(graph.value)
             quads += links
+            if len(quads) >= _WRITE_AT:
+                store.replace_graphs(graphs, b"", quads)
+                graphs, quads = [], []
         else:
             store.replace_graph(graph.value, links)
     if graphs:
         store.replace_graphs(graphs, b"", quads)
+
+
+_WRITE_AT = 100_000  # links held before a write: a few bulk writes, not one per department nor one huge one
 
 
 def _stored(store, base: str | None, department: str, kind: str, years: set[int]) -> list[str]:
