@@ -7,7 +7,6 @@ import json
 from decimal import Decimal
 
 import pyoxigraph as ox
-import pytest
 
 from conftest import SAMPLE, nquads, run, select
 from kg import queries
