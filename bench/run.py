@@ -3,9 +3,11 @@
 Prints ratios measured in one run (the machines are shared and noisy):
   - kg load (parsing, checks and RDF included, worker processes as `kg load` runs them) in documents/s
     and quads/s, with its peak memory;
-  - the raw pyoxigraph bulk_load rate of the same triples on disk (the store's limit here);
-  - rdflib on the same quads (what a Python user would otherwise write): parsing their N-Quads, and adding
-    them one at a time as terms (Graph.add), each timed on the first 200,000;
+  - the raw pyoxigraph bulk_load rate of the same triples on disk (the store's limit here), in one call,
+    and its peak memory in calls of about eight documents as kg load makes them (the store's own memory);
+  - an rdflib-based load (what a Python user would otherwise write), on the first eight documents: the same
+    parsing and checks, the quads added one at a time as rdflib terms (Graph.add), the dataset saved to
+    disk as N-Quads; and, in memory only, rdflib's Graph.add and its N-Quads parser alone on those quads;
   - the median latency of each named query (its default page of 100 rows).
 
     python bench/run.py --sizes 10 100
@@ -13,7 +15,6 @@ Prints ratios measured in one run (the machines are shared and noisy):
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import re
 import shutil
@@ -80,13 +81,31 @@ print(json.dumps({"seconds": seconds, "jobs": jobs, "quads": len(store),  # coun
 """
 
 
-def kg_load(store_dir: Path, corpus: Path, jobs: int = 0) -> dict:
-    out = subprocess.run([sys.executable, "-c", _LOAD, str(store_dir), str(corpus), str(jobs)], cwd=ROOT,
+# the raw bulk loader on the same quads, in a process of its own for the same reason: in one call (the
+# rate) or in calls of `chunk` lines (the memory the store itself takes when written as kg load writes it)
+_RAW = """
+import json, sys, time, pyoxigraph as ox
+store, dump, chunk = ox.Store(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+start = time.perf_counter()
+if chunk:
+    with open(dump, "rb") as f:
+        while lines := [l for _, l in zip(range(chunk), f)]:
+            store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_QUADS)
+else:
+    store.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
+seconds = time.perf_counter() - start
+peak = next(int(l.split()[1]) / 1024 for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+print(json.dumps({"seconds": seconds, "quads": len(store), "peak_mb": peak}))
+"""
+
+
+def _child(script: str, *args) -> dict:
+    out = subprocess.run([sys.executable, "-c", script, *map(str, args)], cwd=ROOT,
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
-def _rdflib_add(quads) -> None:
+def _rdflib_add(quads):
     import rdflib
     ds = rdflib.Dataset()
     graphs: dict[str, rdflib.Graph] = {}
@@ -98,36 +117,45 @@ def _rdflib_add(quads) -> None:
             obj = rdflib.URIRef(o.value)
         graph = graphs.get(g) or graphs.setdefault(g, ds.graph(rdflib.URIRef(g)))
         graph.add((rdflib.URIRef(s), rdflib.URIRef(p), obj))
+    return ds
+
+
+def rdflib_rates(files: list[Path], work: Path) -> dict:
+    """The first documents loaded with rdflib doing the RDF: parsed and checked as kg load does (prepare),
+    their quads added as rdflib terms one at a time, the dataset saved to disk. The quads are turned into
+    plain strings untimed, as a builder would hold them; only rdflib's work and the parsing are timed."""
+    import rdflib
+    from kg.load import prepare
+    docs, t_prepare = timed(lambda: [prepare(f) for f in files])
+    data = b"".join(d.quads + d.reference for d in docs)
+    quads = [(q.subject.value, q.predicate.value, q.object, q.graph_name.value)
+             for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)]
+    ds, t_add = timed(lambda: _rdflib_add(quads))
+    _, t_save = timed(lambda: ds.serialize(destination=str(work / "rdflib.nq"), format="nquads"))
+    count = len(ds)  # distinct quads, as the store counts them
+    del ds, quads
+    (work / "rdflib.nq").unlink()
+    parsed = rdflib.Dataset()
+    _, t_parse = timed(lambda: parsed.parse(data=data.decode("utf-8"), format="nquads"))
+    return {"rdflib_count": count, "t_rdflib_load": t_prepare + t_add + t_save, "t_rdflib_add": t_add,
+            "t_rdflib_parse": t_parse, "rdflib_parse_count": len(parsed)}
 
 
 def bench(n: int, work: Path) -> dict:
     corpus = work / f"corpus-{n}"
     make_corpus(corpus, n)
     store_dir = work / f"store-{n}"
-    load = kg_load(store_dir, corpus)
+    load = _child(_LOAD, store_dir, corpus, 0)
 
     store = Store(str(store_dir))
     dump = work / f"dump-{n}.nq"
     store._store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
-    raw_dir = work / f"raw-{n}"
-    raw = ox.Store(str(raw_dir))
-    _, t_raw = timed(lambda: raw.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS))
-    raw_count = len(raw)
-    del raw
-    shutil.rmtree(raw_dir, ignore_errors=True)
-
-    import rdflib
-    with dump.open(encoding="utf-8") as f:  # rdflib is slow: time a slice and report its rate
-        lines = list(itertools.islice(f, 200_000))
-    ds = rdflib.Dataset()
-    _, t_rdflib = timed(lambda: ds.parse(data="".join(lines), format="nquads"))
-    rdflib_count = len(lines)
-    # what a Python user building the graph would write: terms made and added one quad at a time
-    quads = [(q.subject.value, q.predicate.value, q.object, q.graph_name.value)
-             for q in ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)]
-    _, t_rdflib_add = timed(lambda: _rdflib_add(quads))
-    del ds, lines, quads
+    raw = {}
+    for name, chunk in (("whole", 0), ("groups", 8 * load["quads"] // n)):
+        raw[name] = _child(_RAW, work / f"raw-{n}-{name}", dump, chunk)
+        shutil.rmtree(work / f"raw-{n}-{name}", ignore_errors=True)
     dump.unlink()
+    rdflib = rdflib_rates(sorted(corpus.iterdir())[:8], work)
 
     latencies = {}
     for name, q in catalog().items():
@@ -138,9 +166,9 @@ def bench(n: int, work: Path) -> dict:
             times.append(t)
         latencies[name] = statistics.median(times) * 1000
     return {"n": n, "failed": load["failed"], "quads": load["quads"], "t_load": load["seconds"], "jobs": load["jobs"],
-            "peak_mb": load["peak_mb"], "worker_peak_mb": load["worker_peak_mb"], "t_raw": t_raw,
-            "raw_count": raw_count, "t_rdflib": t_rdflib, "t_rdflib_add": t_rdflib_add, "rdflib_count": rdflib_count,
-            "latencies": latencies}
+            "peak_mb": load["peak_mb"], "worker_peak_mb": load["worker_peak_mb"], "t_raw": raw["whole"]["seconds"],
+            "raw_count": raw["whole"]["quads"], "raw_peak_mb": raw["groups"]["peak_mb"],
+            "t_raw_groups": raw["groups"]["seconds"], **rdflib, "latencies": latencies}
 
 
 def main() -> None:
@@ -149,28 +177,31 @@ def main() -> None:
     ap.add_argument("--keep", help="folder to keep the corpora and stores in")
     args = ap.parse_args()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="kg-bench-"))
-    print(f"{'N':>6} {'quads':>11} {'docs/s':>7} {'kg load q/s':>12} {'bulk_load q/s':>14} {'rdflib parse':>12} "
-          f"{'rdflib add':>10} {'load/bulk':>9} {'/r.parse':>8} {'/r.add':>7} {'peak MB':>8} {'worker MB':>9} "
-          f"{'failed':>6}", flush=True)
+    columns = [("N", 6), ("quads", 11), ("docs/s", 7), ("kg load q/s", 11), ("bulk q/s", 9), ("rdflib load", 11),
+               ("r.add mem", 9), ("r.parse mem", 11), ("÷bulk", 6), ("÷r.load", 7), ("÷r.add", 6), ("÷r.parse", 8),
+               ("peak MB", 7), ("bulk MB", 7), ("worker MB", 9), ("failed", 6)]
+    print(" ".join(f"{name:>{width}}" for name, width in columns), flush=True)
     results = []
     for n in args.sizes:
         r = bench(n, work)
         results.append(r)
-        load_rate = r["quads"] / r["t_load"]
-        raw_rate = r["raw_count"] / r["t_raw"]
-        rdflib_rate = r["rdflib_count"] / r["t_rdflib"]
-        add_rate = r["rdflib_count"] / r["t_rdflib_add"]
-        print(f"{r['n']:>6} {r['quads']:>11,} {r['n'] / r['t_load']:>7.1f} {load_rate:>12,.0f} {raw_rate:>14,.0f} "
-              f"{rdflib_rate:>12,.0f} {add_rate:>10,.0f} {load_rate / raw_rate:>9.2f} {load_rate / rdflib_rate:>8.2f} "
-              f"{load_rate / add_rate:>7.2f} {r['peak_mb']:>8,.0f} {r['worker_peak_mb']:>9,.0f} {r['failed']:>6}",
-              flush=True)
+        load = r["quads"] / r["t_load"]
+        rates = [r["raw_count"] / r["t_raw"], r["rdflib_count"] / r["t_rdflib_load"],
+                 r["rdflib_count"] / r["t_rdflib_add"], r["rdflib_parse_count"] / r["t_rdflib_parse"]]
+        cells = [f"{r['n']:,}", f"{r['quads']:,}", f"{r['n'] / r['t_load']:.1f}", f"{load:,.0f}",
+                 *(f"{x:,.0f}" for x in rates), *(f"{load / x:.2f}" for x in rates),
+                 f"{r['peak_mb']:,.0f}", f"{r['raw_peak_mb']:,.0f}", f"{r['worker_peak_mb']:,.0f}", f"{r['failed']}"]
+        print(" ".join(f"{c:>{w}}" for c, (_, w) in zip(cells, columns)), flush=True)
     print()
     names = sorted(results[0]["latencies"])
     print(f"{'median query latency (ms)':<28}" + "".join(f"{'N=' + str(r['n']):>10}" for r in results))
     for name in names:
         print(f"{name:<28}" + "".join(f"{r['latencies'][name]:>10.1f}" for r in results))
-    print(f"\nkg load ran {results[-1]['jobs']} worker processes; peak MB is the writing process's, worker MB the "
-          "largest worker's; queries ask for their default page (limit=100).")
+    print(f"\nkg load ran {results[-1]['jobs']} worker processes. rdflib load: the first 8 documents parsed and "
+          "checked as kg load does, their quads added with Graph.add and saved as N-Quads, in one process; "
+          "r.add mem and r.parse mem: Graph.add alone and rdflib's N-Quads parser alone, in memory. peak MB is "
+          "kg load's writing process, bulk MB the raw bulk loader's written 8 documents a call, worker MB the "
+          "largest worker. Queries ask for their default page (limit=100).")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -12,7 +12,7 @@ from dataclasses import asdict
 import click
 from click.core import ParameterSource
 
-from kg import __version__
+from kg import __version__, iris
 from kg.export import FORMATS, export
 from kg.load import default_jobs, load_paths
 from loaders import iter_files
@@ -73,6 +73,10 @@ def load(paths, store_path, endpoint, base_iri, fmt, jobs, progress):
     """Load disclosure files or folders (.txt, .docx, .xlsx, .pdf, any mix); a reload replaces a document's
     graph. Each document is loaded on its own: a failure is reported and the others still load; the exit
     status is 1 if any failed."""
+    try:
+        base_iri = base_iri and iris.base_iri(base_iri)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--base-iri") from None
     store = _open(store_path, endpoint=endpoint)
     files = list(iter_files(list(paths)))
     for r in getattr(store, "recovered", []):

@@ -10,6 +10,8 @@ import hashlib
 import os
 import re
 
+import pyoxigraph as ox
+
 DEFAULT_BASE = "https://w3id.org/cnbudget/id/"
 
 BUD = "https://w3id.org/cnbudget/def#"
@@ -39,8 +41,15 @@ def sparql_prefixes() -> str:
 
 
 def base_iri(base: str | None = None) -> str:
+    """The base under which IRIs are minted; checked here because minted IRIs are written as N-Quads
+    text that the store's bulk loader takes without validating (Store.replace_graphs, trusted)."""
     base = base or os.environ.get("KG_BASE_IRI") or DEFAULT_BASE
-    return base if base.endswith(("/", "#")) else base + "/"
+    base = base if base.endswith(("/", "#")) else base + "/"
+    try:
+        ox.NamedNode(base)
+    except ValueError as e:
+        raise ValueError(f"base IRI {base!r} is not an absolute IRI: {e}") from None
+    return base
 
 
 def _digest(text: str, n: int = 12) -> str:

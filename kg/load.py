@@ -110,14 +110,16 @@ def write(store: Store, group: list[Prepared], batch: Batch) -> list[Report]:
     only reported."""
     nq = ox.RdfFormat.N_QUADS
     loaded = [p for p in group if p.report.status == "loaded"]
-    if isinstance(store, Store):
-        existed = store.replace_graphs([p.graph for p in loaded], b"".join(p.quads for p in loaded)) if loaded else []
+    if isinstance(store, Store):  # one bulk write; a write cut off may leave shared resources, never a part graph
+        nquads = b"".join([p.quads for p in loaded] + [p.reference for p in loaded])
+        existed = store.replace_graphs([p.graph for p in loaded], nquads, trusted=True) if loaded else []
+        del nquads
     else:  # a remote store: one Graph Store request per graph
         existed = [store.replace_graph(p.graph, list(ox.parse(p.quads, format=nq))) for p in loaded]
+        if loaded:
+            store.add(list(ox.parse(b"".join(p.reference for p in loaded), format=nq)))
     if any(e is not False for e in existed):
         batch.replaced = True
-    if loaded:
-        store.add(list(ox.parse(b"".join(p.reference for p in loaded), format=nq)))
     for p in loaded:
         if p.department and p.year:
             batch.years.add(p.department, p.kind, p.year, p.coded)
@@ -126,9 +128,10 @@ def write(store: Store, group: list[Prepared], batch: Batch) -> list[Report]:
     return [p.report for p in group]
 
 
-def prepared(files: list[Path], base: str | None, jobs: int) -> Iterator[Prepared]:
+def prepared(files: list[Path], base: str | None, jobs: int, ahead: int = 0) -> Iterator[Prepared]:
     """Documents prepared in order: in `jobs` worker processes while this one writes, or here when
-    jobs is 1 or there is a single file. At most 2 × jobs documents wait in memory. The workers are
+    jobs is 1 or there is a single file. At most `ahead` + 2 × jobs documents wait in memory: the
+    workers keep parsing while a group of `ahead` documents is written. The workers are
     spawned, so a script calling this with jobs > 1 needs the usual `if __name__ == "__main__":` guard
     (the `kg` command has it)."""
     if jobs <= 1 or len(files) < 2:
@@ -140,7 +143,7 @@ def prepared(files: list[Path], base: str | None, jobs: int) -> Iterator[Prepare
         pending: deque = deque()
         for path in files:
             pending.append(pool.submit(prepare, path, base))
-            if len(pending) >= 2 * jobs:
+            if len(pending) >= ahead + 2 * jobs:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
@@ -169,7 +172,7 @@ def load_paths(store: Store, paths: list[str], base: str | None = None, progress
                 progress(report)
         pending.clear()
 
-    for p in prepared(files, base, jobs):
+    for p in prepared(files, base, jobs, ahead=group):
         if any(q.graph == p.graph for q in pending if p.graph):
             flush()  # the same disclosure twice: the later file replaces the earlier, as loaded one by one
         pending.append(p)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from conftest import SAMPLE, assert_bad_file_leaves_store_unchanged, malformed_amount, run
+from conftest import FRAGMENTS, ROOT, SAMPLE, assert_bad_file_leaves_store_unchanged, malformed_amount, run
+from kg.load import prepare
 from kg.store import Store
 
 
@@ -28,6 +29,28 @@ def test_base_iri_is_configurable(tmp_path):
     path = str(tmp_path / "s")
     run("load", "--store", path, "--base-iri", "https://example.org/budget/", str(SAMPLE))
     assert any(g.startswith("https://example.org/budget/graph/") for g in Store(path, read_only=True).graphs())
+
+
+def test_bad_base_iri_is_refused_before_anything_is_written(tmp_path):
+    path = tmp_path / "s"
+    result = run("load", "--store", str(path), "--base-iri", "budget data", str(SAMPLE), ok=False)
+    assert result.exit_code == 2
+    assert "--base-iri" in result.output and "not an absolute IRI" in result.output
+    assert not path.exists()
+
+
+def test_written_nquads_are_valid_without_the_lenient_loader():
+    """The bulk loader takes kg's own N-Quads without validating them (trusted): every document at hand,
+    under the default base and an unusual one, must parse strictly, line for line."""
+    files = [SAMPLE, *sorted(FRAGMENTS.iterdir()), *sorted((ROOT / "tests" / "fixtures" / "variants").iterdir())]
+    for base in (None, "urn:x-budget:测试/"):
+        for path in files:
+            p = prepare(path, base)
+            assert p.report.status == "loaded", p.report.error
+            for data in (p.quads, p.reference):
+                quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))  # strict: raises on a bad term
+                assert len(quads) == data.count(b"\n"), path
+            assert p.quads, path
 
 
 def test_store_from_environment(tmp_path, monkeypatch):
