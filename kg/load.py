@@ -128,15 +128,15 @@ def write(store: Store, group: list[Prepared], batch: Batch) -> list[Report]:
     return [p.report for p in group]
 
 
-def prepared(files: list[Path], base: str | None, jobs: int, ahead: int = 0) -> Iterator[Prepared]:
-    """Documents prepared in order: in `jobs` worker processes while this one writes, or here when
-    jobs is 1 or there is a single file. At most `ahead` + 2 × jobs documents wait in memory: the
-    workers keep parsing while a group of `ahead` documents is written. The workers are
-    spawned, so a script calling this with jobs > 1 needs the usual `if __name__ == "__main__":` guard
-    (the `kg` command has it)."""
+def prepared(files: list[Path], base: str | None, jobs: int, ahead: int = 0) -> Iterator[tuple[Prepared, bool]]:
+    """Documents prepared in order, each with whether the next one is still being parsed (so writing
+    now costs no wait): in `jobs` worker processes while this one writes, or here when jobs is 1 or
+    there is a single file. At most `ahead` + 2 × jobs documents wait in memory: the workers keep
+    parsing while a group of `ahead` documents is written. The workers are spawned, so a script
+    calling this with jobs > 1 needs the usual `if __name__ == "__main__":` guard (the `kg` command has it)."""
     if jobs <= 1 or len(files) < 2:
         for path in files:
-            yield prepare(path, base)
+            yield prepare(path, base), False
         return
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
@@ -144,9 +144,11 @@ def prepared(files: list[Path], base: str | None, jobs: int, ahead: int = 0) -> 
         for path in files:
             pending.append(pool.submit(prepare, path, base))
             if len(pending) >= ahead + 2 * jobs:
-                yield pending.popleft().result()
+                p = pending.popleft().result()
+                yield p, not pending[0].done()
         while pending:
-            yield pending.popleft().result()
+            p = pending.popleft().result()
+            yield p, bool(pending) and not pending[0].done()
 
 
 _GROUP_BYTES = 64 << 20  # N-Quads written at once at most (about 400,000 quads)
@@ -159,7 +161,8 @@ def default_jobs() -> int:
 
 def load_paths(store: Store, paths: list[str], base: str | None = None, progress=None,
                jobs: int = 1, group: int = 8) -> list[Report]:
-    """Load files and folders; documents are written `group` at a time (Store.replace_graphs)."""
+    """Load files and folders; documents are written `group` at a time (Store.replace_graphs), or as
+    few as `jobs` when the next is still being parsed: a write then costs no waiting (the first ones)."""
     files = list(iter_files(paths))
     reports = []
     batch = Batch()
@@ -172,11 +175,11 @@ def load_paths(store: Store, paths: list[str], base: str | None = None, progress
                 progress(report)
         pending.clear()
 
-    for p in prepared(files, base, jobs, ahead=group):
+    for p, waiting in prepared(files, base, jobs, ahead=group):
         if any(q.graph == p.graph for q in pending if p.graph):
             flush()  # the same disclosure twice: the later file replaces the earlier, as loaded one by one
         pending.append(p)
-        if len(pending) >= group or sum(len(q.quads) for q in pending) >= _GROUP_BYTES:
+        if waiting and len(pending) >= jobs or len(pending) >= group or sum(len(q.quads) for q in pending) >= _GROUP_BYTES:
             flush()
     flush()
     if any(r.status == "loaded" for r in reports):
