@@ -111,9 +111,8 @@ def write(store: Store, group: list[Prepared], batch: Batch) -> list[Report]:
     nq = ox.RdfFormat.N_QUADS
     loaded = [p for p in group if p.report.status == "loaded"]
     if isinstance(store, Store):  # one bulk write; a write cut off may leave shared resources, never a part graph
-        nquads = b"".join([p.quads for p in loaded] + [p.reference for p in loaded])
-        existed = store.replace_graphs([p.graph for p in loaded], nquads, trusted=True) if loaded else []
-        del nquads
+        existed = store.replace_graphs([p.graph for p in loaded], b"".join([p.quads for p in loaded] + [
+            p.reference for p in loaded]), trusted=True) if loaded else []
     else:  # a remote store: one Graph Store request per graph
         existed = [store.replace_graph(p.graph, list(ox.parse(p.quads, format=nq))) for p in loaded]
         if loaded:
@@ -179,7 +178,8 @@ def load_paths(store: Store, paths: list[str], base: str | None = None, progress
         if any(q.graph == p.graph for q in pending if p.graph):
             flush()  # the same disclosure twice: the later file replaces the earlier, as loaded one by one
         pending.append(p)
-        if waiting and len(pending) >= jobs or len(pending) >= group or sum(len(q.quads) for q in pending) >= _GROUP_BYTES:
+        full = len(pending) >= group or sum(len(q.quads) for q in pending) >= _GROUP_BYTES
+        if full or waiting and len(pending) >= jobs:
             flush()
     flush()
     if any(r.status == "loaded" for r in reports):
