@@ -367,7 +367,6 @@ def _colnum_run(items: list[Cell], first: int) -> tuple[int, int, int] | None:
     return s, e, expect - 1
 
 
-
 def header_candidates(items: list[Cell], first: int, is_text) -> tuple[tuple | None, list[tuple[int, list[Cell]]]]:
     """Where a table's header may end, given its first figure at `first`: after a 栏次 row (1 2 3 …)
     when there is one, else up to four text cells before the figure may already be the first data row's
@@ -379,6 +378,7 @@ def header_candidates(items: list[Cell], first: int, is_text) -> tuple[tuple | N
     while t < 4 and first - t - 1 >= 0 and is_text(items[first - t - 1]):
         t += 1
     return None, [(first - k, items[:first - k]) for k in range(t + 1)]
+
 
 def group(items: list[Cell], marks_empty: bool, at_end: bool, path: str,
           warnings: list[str]) -> tuple[list[Row], int]:
