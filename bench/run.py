@@ -27,12 +27,11 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-import pyoxigraph as ox  # noqa: E402
+import pyoxigraph as ox
 
-from kg.queries import catalog  # noqa: E402
-from kg.store import Store  # noqa: E402
+from cnbudget.kg.queries import catalog
+from cnbudget.kg.store import Store
 
 SAMPLE = ROOT / "data" / "samples" / "jiaozuo-ecology-2020-final-accounts.txt"
 
@@ -66,8 +65,8 @@ def timed(fn):
 # memory is its own: the writing process's and the largest worker's.
 _LOAD = """
 import json, resource, sys, time
-from kg.load import default_jobs, load_paths
-from kg.store import Store
+from cnbudget.kg.load import default_jobs, load_paths
+from cnbudget.kg.store import Store
 store = Store(sys.argv[1])
 jobs = int(sys.argv[3]) or default_jobs()
 start = time.perf_counter()
@@ -125,7 +124,7 @@ def rdflib_rates(files: list[Path], work: Path) -> dict:
     their quads added as rdflib terms one at a time, the dataset saved to disk. The quads are turned into
     plain strings untimed, as a builder would hold them; only rdflib's work and the parsing are timed."""
     import rdflib
-    from kg.load import prepare
+    from cnbudget.kg.load import prepare
     docs, t_prepare = timed(lambda: [prepare(f) for f in files])
     data = b"".join(d.quads + d.reference for d in docs)
     quads = [(q.subject.value, q.predicate.value, q.object, q.graph_name.value)

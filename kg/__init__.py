@@ -1,2 +1,2 @@
-"""kg: the knowledge graph of Chinese budget and final-accounts disclosures (store, RDF, queries, CLI)."""
-__version__ = "0.1.0"
+"""The knowledge graph: interpreting records (interpret/), RDF (rdf/), the store (store/), loading, queries,
+exports and the command line."""

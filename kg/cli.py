@@ -12,14 +12,15 @@ from dataclasses import asdict
 import click
 from click.core import ParameterSource
 
-from kg import __version__, iris
-from kg.export import FORMATS, export
-from kg.load import default_jobs, load_paths
-from loaders import iter_files
-from kg import queries as named_queries
-from kg.results import to_csv, to_json, to_table
-from kg.remote import RemoteError
-from kg.store import Store, open_store
+from cnbudget import __version__
+from cnbudget.kg.rdf import iris
+from cnbudget.kg.export import FORMATS, export
+from cnbudget.kg.load import default_jobs, load_paths
+from cnbudget.loaders import iter_files
+from cnbudget.kg import queries as named_queries
+from cnbudget.kg.results import to_csv, to_json, to_table
+from cnbudget.kg.store.remote import RemoteError
+from cnbudget.kg.store import Store, open_store
 
 store_option = click.option("--store", "store_path", envvar="KG_STORE", default=None, metavar="PATH",
                             help="Embedded store folder (env KG_STORE; default ./kg-store).")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.results import to_csv
-from kg.store import Rows, Store
+from cnbudget.kg.results import to_csv
+from cnbudget.kg.store import Rows, Store
 
 # The tidy CSV columns are a public contract: users' scripts depend on them.
 TIDY_COLUMNS = ["document", "year", "organization", "table", "row_code", "row_name", "measure", "amount", "unit",

@@ -16,13 +16,13 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from kg import rdf, years
-from kg.years import YearIndex
-from kg.resources import ontology_files
-from kg.execution import analyse
-from kg.reconcile import reconcile
-from kg.store import Store
-from loaders import LoadError, iter_files, load_file
+from cnbudget.kg.rdf import tables as rdf, years
+from cnbudget.kg.rdf.years import YearIndex
+from cnbudget.ontology import ontology_files
+from cnbudget.kg.interpret.budget_execution import analyse
+from cnbudget.kg.interpret.reconcile import reconcile
+from cnbudget.kg.store import Store
+from cnbudget.loaders import LoadError, iter_files, load_file
 
 
 @dataclass

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from kg.iris import PREFIXES
-from kg.resources import queries_dir
+from cnbudget.ontology import PREFIXES
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"  # the package's queries/
 
 _HEADER = re.compile(r"^#\s*(title|description|param|keywords)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s*(?:=\s*([^;]*?))?\s*(?:;\s*(.*))?$")
@@ -107,7 +108,7 @@ def parse(text: str, name: str, path: Path | None = None) -> NamedQuery:
 
 
 def catalog(directory: Path | None = None) -> dict[str, NamedQuery]:
-    d = directory or queries_dir()
+    d = directory or QUERIES_DIR
     return {p.stem: parse(p.read_text(encoding="utf-8"), p.stem, p) for p in sorted(d.glob("*.rq"))}
 
 

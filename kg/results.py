@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from kg.iris import PREFIXES
-from kg.store import Rows
+from cnbudget.kg.rdf.iris import PREFIXES
+from cnbudget.kg.store import Rows
 
 _XSD = PREFIXES["xsd"]
 _INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "positiveInteger", "nonNegativeInteger",

@@ -2,9 +2,9 @@
 
 `load_file(path)` picks the loader by file type; records are independent of RDF (see kg/rdf.py).
 """
-from loaders.errors import LoadError
-from loaders.records import Disclosure, Table, Observation, Cell, Row
-from loaders.dispatch import load_file, iter_files, SUPPORTED_SUFFIXES
+from cnbudget.loaders.errors import LoadError
+from cnbudget.loaders.records import Disclosure, Table, Observation, Cell, Row
+from cnbudget.loaders.dispatch import load_file, iter_files, SUPPORTED_SUFFIXES
 
 __all__ = ["LoadError", "Disclosure", "Table", "Observation", "Cell", "Row",
            "load_file", "iter_files", "SUPPORTED_SUFFIXES"]

@@ -8,12 +8,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
-from loaders import formats, layout, layouts, tables
-from loaders.errors import LoadError
-from loaders.narrative import read_narrative
-from loaders.performance import read_performance, read_project_execution
-from loaders.records import Disclosure, Narrative, Row
-from loaders.text import clean_label, nfkc
+from cnbudget.loaders import formats, layouts, tables
+from cnbudget.loaders.layouts import tabs as layout
+from cnbudget.loaders.errors import LoadError
+from cnbudget.loaders.narrative import read_narrative
+from cnbudget.loaders.evaluation import read_performance, read_project_execution
+from cnbudget.loaders.records import Disclosure, Narrative, Row
+from cnbudget.loaders.text import clean_label, nfkc
 
 SUPPORTED_SUFFIXES = {
     ".txt": "text/plain",
@@ -141,7 +142,7 @@ def _heading_year(rows: list[Row]) -> int | None:
 
 
 def _phase_from_header(column) -> bool:
-    from loaders import vocab
+    from cnbudget.loaders import vocab
     return any(vocab.phase_for(label) for label in [column.label, *column.group])
 
 

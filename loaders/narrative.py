@@ -30,9 +30,9 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from loaders import vocab
-from loaders.records import Duty, Figure, Row, SubjectLine, UnitMention
-from loaders.text import PART_HEADING, clean_label, parse_amount
+from cnbudget.loaders import vocab
+from cnbudget.loaders.records import Duty, Figure, Row, SubjectLine, UnitMention
+from cnbudget.loaders.text import PART_HEADING, clean_label, parse_amount
 
 __all__ = ["read_narrative"]
 

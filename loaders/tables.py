@@ -14,10 +14,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from loaders import vocab
-from loaders.errors import LoadError
-from loaders.records import Column, Figure, Observation, Row, Table
-from loaders.text import (PART_HEADING, clean_label, is_blank, is_indented, label_key, looks_numeric, nfkc, parse_amount,
+from cnbudget.loaders import vocab
+from cnbudget.loaders.errors import LoadError
+from cnbudget.loaders.records import Column, Figure, Observation, Row, Table
+from cnbudget.loaders.text import (PART_HEADING, clean_label, is_blank, is_indented, label_key, looks_numeric, nfkc, parse_amount,
                           strip_ordinal)
 
 MARKER = re.compile(r"^\s*公开\s*(\d{1,2})\s*表\s*$")

@@ -10,20 +10,16 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from kg.resources import ontology_dir
-from loaders.text import label_key
+from cnbudget.loaders.text import label_key
+from cnbudget.ontology import FN, ITEM, PHASE, PREFIXES, TBL, codelist
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-ITEM = "https://w3id.org/cnbudget/def/item#"
-TBL = "https://w3id.org/cnbudget/def/table#"
-FN = "https://w3id.org/cnbudget/def/functional#"
-PHASE = "https://w3id.org/cnbudget/def/phase#"
+SKOS = PREFIXES["skos"]
 
 
 @lru_cache(maxsize=None)
 def _labels(filename: str, ns: str) -> dict[str, str]:
     """label key → local name (or notation, for the functional classes)."""
-    path = ontology_dir() / "codelists" / filename
+    path = codelist(filename)
     labels: dict[str, str] = {}
     notations: dict[str, str] = {}
     pref_first: list[tuple[str, str]] = []
@@ -91,7 +87,7 @@ def phase_for(label: str) -> str | None:
 @lru_cache(maxsize=None)
 def _broader() -> dict[str, str]:
     """item local name → the local name of its skos:broader item."""
-    path = ontology_dir() / "codelists" / "items.ttl"
+    path = codelist("items.ttl")
     out: dict[str, str] = {}
     for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
         if t.predicate.value == SKOS + "broader" and t.subject.value.startswith(ITEM) \
@@ -108,7 +104,7 @@ def broader_item(item: str | None) -> str | None:
 @lru_cache(maxsize=None)
 def table_notation(type_key: str) -> str | None:
     """The table type's number (skos:notation, e.g. "07")."""
-    path = ontology_dir() / "codelists" / "tables.ttl"
+    path = codelist("tables.ttl")
     for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
         if t.subject.value == TBL + type_key and t.predicate.value == SKOS + "notation":
             return t.object.value

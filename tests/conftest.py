@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import main
-from kg.store import Store, open_store
+from cnbudget.kg.cli import main
+from cnbudget.kg.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "samples" / "jiaozuo-ecology-2020-final-accounts.txt"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from conftest import SAMPLE, run, sample_variant, select
-from kg.store import Store
+from cnbudget.kg.store import Store
 
 
 def test_years_linked_where_code_and_name_agree(tmp_path):

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import run
-from kg.export import TIDY_COLUMNS
+from cnbudget.kg.export import TIDY_COLUMNS
 
 
 def test_tidy_csv_columns_and_rows(sample_store):
@@ -80,7 +80,7 @@ def test_three_public_expenses_named_query(sample_store):
 
 
 def test_every_named_query_is_documented_and_runs(sample_store):
-    from kg.queries import catalog
+    from cnbudget.kg.queries import catalog
     queries = catalog()
     assert {"three-public-expenses", "leaf-subject-sum", "reconciliation-findings"} <= set(queries)
     empty_on_sample = {"indicators-missed"}  # every numeric target is met there; tested on a variant

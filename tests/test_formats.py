@@ -18,13 +18,13 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-import loaders
+from cnbudget import loaders
 from conftest import SAMPLE, assert_bad_file_leaves_store_unchanged, run
-from loaders import LoadError
-from loaders.formats import Rendering, xlsx as xlsx_reader
-from loaders.layout import tab_cell_rows
-from loaders.records import Row
-from loaders.text import parse_amount
+from cnbudget.loaders import LoadError
+from cnbudget.loaders.formats import Rendering, xlsx as xlsx_reader
+from cnbudget.loaders.layouts.tabs import tab_cell_rows
+from cnbudget.loaders.records import Row
+from cnbudget.loaders.text import parse_amount
 
 docx = pytest.importorskip("docx")
 openpyxl = pytest.importorskip("openpyxl")
@@ -261,7 +261,7 @@ def test_docx_gives_the_same_narrative_and_performance(docx_file, text_disclosur
 def test_docx_lines_are_those_of_its_tab_layout_rendering(docx_file):
     """Cell.line is the line of the cell in the document written out in the tab layout: reading
     that rendering back gives the same rows on the same lines."""
-    from loaders.formats import docx as docx_reader
+    from cnbudget.loaders.formats import docx as docx_reader
     rendering = docx_reader.read(str(docx_file))
     back = tab_cell_rows(render(rendering))
     assert [(r.line, r.paragraph, [(c.line, c.text) for c in r.cells]) for r in back] == \
@@ -428,7 +428,7 @@ def test_pdf_error_names_page(tmp_path):
 
 
 def test_pdf_text_outside_tables_is_paragraphs_in_reading_order(tmp_path):
-    from loaders.formats import pdf as pdf_reader
+    from cnbudget.loaders.formats import pdf as pdf_reader
     rows = [Row([loaders.Cell("第一段文字，说明。", 1)], 1, paragraph=True),
             Row([loaders.Cell("项目", 2), loaders.Cell("金额", 3)], 2),
             Row([loaders.Cell("合计", 5), loaders.Cell("1.00", 6)], 5),

@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-import loaders
+from cnbudget import loaders
 from conftest import FRAGMENTS, SAMPLE, run, select
-from kg.store import Store
-from loaders import LoadError, layouts
-from loaders.layout import tab_cell_rows
-from loaders.layouts.lines import blank_separated_items, blank_separated_rows, line_rows
-from loaders.layouts.pipes import pipe_cell_rows, pipe_rows
-from loaders.layouts.spaces import space_rows, split_cells
-from loaders.layouts.stream import decode_header
-from loaders.records import Cell
+from cnbudget.kg.store import Store
+from cnbudget.loaders import LoadError, layouts
+from cnbudget.loaders.layouts.tabs import tab_cell_rows
+from cnbudget.loaders.layouts.lines import blank_separated_items, blank_separated_rows, line_rows
+from cnbudget.loaders.layouts.pipes import pipe_cell_rows, pipe_rows
+from cnbudget.loaders.layouts.spaces import space_rows, split_cells
+from cnbudget.loaders.layouts.stream import decode_header
+from cnbudget.loaders.records import Cell
 
 D = Decimal
 NANZHANG = "nanzhang_zsfwzx_2019_js.txt"
@@ -612,6 +612,6 @@ def load_text(text: str, tmp_path: Path, name: str = "variant.txt", layout=None)
     path.write_text(text, encoding="utf-8")
     if layout is None:
         return loaders.load_file(path)
-    from loaders.dispatch import _disclosure
+    from cnbudget.loaders.dispatch import _disclosure
     warnings: list[str] = []
     return _disclosure(str(path), "0" * 64, "text/plain", layout.produce(text, str(path), warnings), warnings)

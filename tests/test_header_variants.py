@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-import loaders
-from loaders import LoadError
+from cnbudget import loaders
+from cnbudget.loaders import LoadError
 
 DEPT = ["部门：焦作市测试局（汇总）", "　", "2020年度", "　", "金额单位：万元"]
 NOTE = "注：本表反映部门本年度的收支情况。"

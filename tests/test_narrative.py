@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FRAGMENTS, SAMPLE
-from loaders.layout import tab_cell_rows
-from loaders.narrative import read_narrative
+from cnbudget.loaders.layouts.tabs import tab_cell_rows
+from cnbudget.loaders.narrative import read_narrative
 
 D = Decimal
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from conftest import replace_in_table, run, sample_variant, select
-from kg.store import Store
+from cnbudget.kg.store import Store
 
 
 def test_leaf_sum_of_table_03_uses_only_ontology_terms(store):

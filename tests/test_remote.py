@@ -17,9 +17,9 @@ import pytest
 
 from conftest import (OBSERVATIONS_PER_TABLE, SAMPLE, assert_bad_file_leaves_store_unchanged, malformed_amount,
                       nquads, numeric_cells_by_table, run, select)
-from kg.queries import catalog
-from kg.remote import RemoteStore
-from kg.store import Store
+from cnbudget.kg.queries import catalog
+from cnbudget.kg.store.remote import RemoteStore
+from cnbudget.kg.store import Store
 
 # the server binary comes with the `oxigraph` package of the test extra, next to this interpreter
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from conftest import SAMPLE, nquads, run, select
-from kg import queries
-from kg.store import Store
+from cnbudget.kg import queries
+from cnbudget.kg.store import Store
 
 D = Decimal
 
@@ -137,7 +137,7 @@ def test_progress_bar_on_a_terminal(tmp_path):
         sample_variant(folder, f"{year}.txt", year)
     main, child = os.openpty()
     try:
-        done = subprocess.run([sys.executable, "-m", "kg.cli", "load", "--store", str(tmp_path / "s"), "--jobs", "1",
+        done = subprocess.run([sys.executable, "-m", "cnbudget.kg.cli", "load", "--store", str(tmp_path / "s"), "--jobs", "1",
                                str(folder)], cwd=ROOT, stdout=subprocess.PIPE, stderr=child, timeout=120)
         os.close(child)
         shown = b""

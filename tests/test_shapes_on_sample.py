@@ -6,7 +6,7 @@ import pytest
 import rdflib
 from pyshacl import validate
 
-from kg.resources import ontology_dir, ontology_files
+from cnbudget.ontology import ontology_dir, ontology_files
 
 
 @pytest.fixture(scope="module")

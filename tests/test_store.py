@@ -4,8 +4,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from conftest import FRAGMENTS, ROOT, SAMPLE, assert_bad_file_leaves_store_unchanged, malformed_amount, run
-from kg.load import prepare
-from kg.store import Store
+from cnbudget.kg.load import prepare
+from cnbudget.kg.store import Store
 
 
 def _nquads(path: str) -> set[str]:

@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pytest
 
-import loaders
+from cnbudget import loaders
 from conftest import ROOT, SAMPLE, run, select
-from kg.store import Store
-from loaders import layouts, vocab
-from loaders.layouts.flat import is_flat_line
-from loaders.layouts.spaces import space_rows
-from loaders.text import is_traditional, simplified_text, strip_pinyin_debris
+from cnbudget.kg.store import Store
+from cnbudget.loaders import layouts, vocab
+from cnbudget.loaders.layouts.flat import is_flat_line
+from cnbudget.loaders.layouts.spaces import space_rows
+from cnbudget.loaders.text import is_traditional, simplified_text, strip_pinyin_debris
 
 D = Decimal
 VARIANTS = ROOT / "tests" / "fixtures" / "variants"

@@ -22,9 +22,9 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT, SAMPLE, run
-from kg.queries import catalog
-from kg.remote import RemoteStore
-from kg.store import Store
+from cnbudget.kg.queries import catalog
+from cnbudget.kg.store.remote import RemoteStore
+from cnbudget.kg.store import Store
 
 pytestmark = pytest.mark.slow
 

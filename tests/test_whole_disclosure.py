@@ -123,7 +123,7 @@ def test_stated_shares_checked(store):
 
 def test_narrative_checked_against_tables(tmp_path):
     from conftest import sample_variant
-    from kg.store import Store
+    from cnbudget.kg.store import Store
     bad = sample_variant(tmp_path, "narrative.txt", lambda t: t.replace(
         "“三公”经费财政拨款支出预算为80.92万元，支出决算为54.96万元",
         "“三公”经费财政拨款支出预算为80.92万元，支出决算为55.96万元"))

@@ -21,8 +21,8 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Callable
 
-from loaders.errors import LoadError
-from loaders.records import Cell, Row
+from cnbudget.loaders.errors import LoadError
+from cnbudget.loaders.records import Cell, Row
 
 # Compound-file (OLE2) signature: old binary .doc / .xls files, often renamed to .docx / .xlsx
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -95,13 +95,13 @@ def unreadable(path: str, kind: str, error: Exception) -> LoadError:
 def reader_for(suffix: str) -> Reader | None:
     """The reader of a file suffix (.docx, .xlsx, .pdf), imported on first use."""
     if suffix == ".docx":
-        from loaders.formats import docx
+        from cnbudget.loaders.formats import docx
         return docx.read
     if suffix == ".xlsx":
-        from loaders.formats import xlsx
+        from cnbudget.loaders.formats import xlsx
         return xlsx.read
     if suffix == ".pdf":
-        from loaders.formats import pdf
+        from cnbudget.loaders.formats import pdf
         return pdf.read
     return None
 

@@ -16,7 +16,7 @@ table cell line, a blank line after each table row. Errors also name the table a
 """
 from __future__ import annotations
 
-from loaders.formats import Rendering, unreadable
+from cnbudget.loaders.formats import Rendering, unreadable
 
 
 def read(path: str) -> Rendering:

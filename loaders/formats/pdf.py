@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from loaders.errors import LoadError
-from loaders.formats import Rendering, unreadable
+from cnbudget.loaders.errors import LoadError
+from cnbudget.loaders.formats import Rendering, unreadable
 
 _ASCII_END = re.compile(r"[A-Za-z0-9,.;:]$")
 _ASCII_START = re.compile(r"^[A-Za-z0-9(]")

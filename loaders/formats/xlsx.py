@@ -27,7 +27,7 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-from loaders.formats import Rendering, unreadable
+from cnbudget.loaders.formats import Rendering, unreadable
 
 # one section of a number format that prints a fixed number of decimals: 0 / 0.00 / #,##0.00 / 0.0%
 _FIXED = re.compile(r"^(#,##)?0(?:\.(0+))?(%?)$")

@@ -34,14 +34,14 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from loaders.errors import LoadError
-from loaders.layout import is_tab_layout, tab_cell_rows
-from loaders.layouts.flat import flat_lines, flat_rows
-from loaders.layouts.lines import blank_separated_rows, line_rows
-from loaders.layouts.pipes import pipe_cell_rows, pipe_rows
-from loaders.layouts.spaces import GAP, space_rows
-from loaders.records import Row
-from loaders.text import parse_amount, simplified_text
+from cnbudget.loaders.errors import LoadError
+from cnbudget.loaders.layouts.tabs import is_tab_layout, tab_cell_rows
+from cnbudget.loaders.layouts.flat import flat_lines, flat_rows
+from cnbudget.loaders.layouts.lines import blank_separated_rows, line_rows
+from cnbudget.loaders.layouts.pipes import pipe_cell_rows, pipe_rows
+from cnbudget.loaders.layouts.spaces import GAP, space_rows
+from cnbudget.loaders.records import Row
+from cnbudget.loaders.text import parse_amount, simplified_text
 
 
 @dataclass(frozen=True)

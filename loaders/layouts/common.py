@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from loaders.records import Cell, Row
-from loaders.tables import is_marker, is_meta, is_note, table_title_type
-from loaders.text import PART_HEADING, clean_label, nfkc
+from cnbudget.loaders.records import Cell, Row
+from cnbudget.loaders.tables import is_marker, is_meta, is_note, table_title_type
+from cnbudget.loaders.text import PART_HEADING, clean_label, nfkc
 
 _PART = PART_HEADING
 _SENTENCE = re.compile(r"[。；;！!？?]")

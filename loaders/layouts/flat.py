@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import re
 
-from loaders.layouts.common import is_anchor, is_marker, is_meta, is_prose, paragraph, single
-from loaders.layouts.stream import _decimal_amounts, _sides, decode_header, group, header_candidates
-from loaders.records import Cell, Row
-from loaders.text import is_blank, looks_numeric, nfkc, parse_amount
+from cnbudget.loaders.layouts.common import is_anchor, is_marker, is_meta, is_prose, paragraph, single
+from cnbudget.loaders.layouts.stream import _decimal_amounts, _sides, decode_header, group, header_candidates
+from cnbudget.loaders.records import Cell, Row
+from cnbudget.loaders.text import is_blank, looks_numeric, nfkc, parse_amount
 
 MIN_CELLS = 30
 MIN_AMOUNTS = 8

@@ -13,11 +13,11 @@ running text, note, part heading or table. The rows are recovered from the cells
 """
 from __future__ import annotations
 
-from loaders.layouts.common import ends_stream, is_anchor, is_marker, is_meta, is_prose, paragraph, single
-from loaders.layouts.stream import group, header_only
-from loaders.records import Cell, Row
-from loaders.tables import table_title_type
-from loaders.text import parse_amount
+from cnbudget.loaders.layouts.common import ends_stream, is_anchor, is_marker, is_meta, is_prose, paragraph, single
+from cnbudget.loaders.layouts.stream import group, header_only
+from cnbudget.loaders.records import Cell, Row
+from cnbudget.loaders.tables import table_title_type
+from cnbudget.loaders.text import parse_amount
 
 
 def blank_separated_items(text: str) -> list[Cell]:

@@ -14,9 +14,9 @@ Lines without a '|' are running text.
 """
 from __future__ import annotations
 
-from loaders.layouts.common import paragraph
-from loaders.layouts.lines import stream_rows
-from loaders.records import Cell, Row
+from cnbudget.loaders.layouts.common import paragraph
+from cnbudget.loaders.layouts.lines import stream_rows
+from cnbudget.loaders.records import Cell, Row
 
 
 def _split(line: str) -> list[str]:

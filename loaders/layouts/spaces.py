@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import re
 
-from loaders import vocab
-from loaders.layouts.common import is_anchor, is_meta, is_note, is_prose, paragraph
-from loaders.records import Cell, Row
-from loaders.tables import _is_colnum_row, is_total_label, stub_role
-from loaders.text import is_blank, label_key, looks_numeric, nfkc, parse_amount, strip_ordinal
+from cnbudget.loaders import vocab
+from cnbudget.loaders.layouts.common import is_anchor, is_meta, is_note, is_prose, paragraph
+from cnbudget.loaders.records import Cell, Row
+from cnbudget.loaders.tables import _is_colnum_row, is_total_label, stub_role
+from cnbudget.loaders.text import is_blank, label_key, looks_numeric, nfkc, parse_amount, strip_ordinal
 
 GAP = re.compile(r"[ \t\u00a0]{2,}|[ \t\u00a0]*\u3000[ \t\u00a0\u3000]*|(?<=\S)\t+(?=\S)")
 

@@ -28,10 +28,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from loaders import vocab
-from loaders.records import Cell, Row
-from loaders.tables import is_total_label, stub_role
-from loaders.text import is_blank, label_key, looks_numeric, nfkc, parse_amount
+from cnbudget.loaders import vocab
+from cnbudget.loaders.records import Cell, Row
+from cnbudget.loaders.tables import is_total_label, stub_role
+from cnbudget.loaders.text import is_blank, label_key, looks_numeric, nfkc, parse_amount
 
 _GENERIC_STUB = {"项目", "科目", "项目名称"}
 _CODE = re.compile(r"^\d{3,7}$")

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from loaders.records import (Cell, EvaluationReport, Figure, Indicator, KeyEvaluation, PerformanceTask,
+from cnbudget.loaders.records import (Cell, EvaluationReport, Figure, Indicator, KeyEvaluation, PerformanceTask,
                              ProjectCount, Row, UnitEvaluation)
-from loaders.text import clean_label, is_blank, label_key, nfkc, parse_amount, strip_ordinal
+from cnbudget.loaders.text import clean_label, is_blank, label_key, nfkc, parse_amount, strip_ordinal
 
 __all__ = ["read_performance", "read_project_execution", "parse_target"]
 

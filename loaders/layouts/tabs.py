@@ -8,8 +8,8 @@ loaders/layouts/.
 """
 from __future__ import annotations
 
-from loaders.errors import LoadError
-from loaders.records import Cell, Row
+from cnbudget.loaders.errors import LoadError
+from cnbudget.loaders.records import Cell, Row
 
 
 def decode(data: bytes, path: str) -> str:

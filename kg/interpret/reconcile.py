@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from typing import Callable, Iterable
 
-from loaders.records import Disclosure, Observation, Table
-from loaders.tables import is_total_label
+from cnbudget.loaders.records import Disclosure, Observation, Table
+from cnbudget.loaders.tables import is_total_label
 
 YEAR_TOTALS = {"TotalIncome", "TotalExpenditure"}
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from loaders import vocab
-from loaders.records import Disclosure
-from loaders.text import label_key
+from cnbudget.loaders import vocab
+from cnbudget.loaders.records import Disclosure
+from cnbudget.loaders.text import label_key
 
 
 @dataclass

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from loaders.records import UnitMention
-from loaders.text import label_key
+from cnbudget.loaders.records import UnitMention
+from cnbudget.loaders.text import label_key
 
 _FORMER = re.compile(r"（原([^）]+)）")
 _PROVINCE = re.compile(r"^[\u4e00-\u9fff]{2,3}?(省|自治区)")

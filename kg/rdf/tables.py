@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.iris import CHK, ITEM, PHASE, PREFIXES, TBL, Minter, shared_graph
-from kg.reconcile import Result, leaf_rows
-from loaders.records import Disclosure, Observation, Table
+from cnbudget.kg.rdf.iris import CHK, ITEM, PHASE, PREFIXES, TBL, Minter, shared_graph
+from cnbudget.kg.interpret.reconcile import Result, leaf_rows
+from cnbudget.loaders.records import Disclosure, Observation, Table
 
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _XSD = PREFIXES["xsd"]
@@ -156,7 +156,7 @@ class GraphBuilder:
         for table in doc.tables:
             self.table(table)
         if analysis is not None:
-            from kg.rdf_narrative import add_narrative
+            from cnbudget.kg.rdf.narrative import add_narrative
             add_narrative(self, analysis)
         for n, f in enumerate(result.findings, 1):
             self.finding(n, f)

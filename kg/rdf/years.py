@@ -12,7 +12,7 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from kg.iris import Minter, shared_graph
+from cnbudget.kg.rdf.iris import Minter, shared_graph
 
 _PREVIOUS = ox.NamedNode("https://w3id.org/cnbudget/def#previousYearFigure")
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kg import subjects
-from kg.reconcile import Finding, Result
-from loaders import vocab
-from loaders.records import Figure, Table
-from loaders.text import label_key
-from kg.units import Unit, UnitIndex, resolve_units
-from loaders.records import Disclosure, SubjectLine, UnitEvaluation, UnitMention
+from cnbudget.kg.interpret import subjects
+from cnbudget.kg.interpret.reconcile import Finding, Result
+from cnbudget.loaders import vocab
+from cnbudget.loaders.records import Figure, Table
+from cnbudget.loaders.text import label_key
+from cnbudget.kg.interpret.units import Unit, UnitIndex, resolve_units
+from cnbudget.loaders.records import Disclosure, SubjectLine, UnitEvaluation, UnitMention
 
 _RATE_PLACES = Decimal("0.000001")
 

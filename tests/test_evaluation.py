@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from loaders import layout
-from loaders.performance import parse_target, read_performance
+from cnbudget.loaders.layouts import tabs as layout
+from cnbudget.loaders.evaluation import parse_target, read_performance
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "samples" / "jiaozuo-ecology-2020-final-accounts.txt"
 

@@ -9,15 +9,15 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from kg.execution import Analysis, rate, stated_fraction
-from kg.units import Unit
-from loaders.records import Figure, Indicator
+from cnbudget.kg.interpret.budget_execution import Analysis, rate, stated_fraction
+from cnbudget.kg.interpret.units import Unit
+from cnbudget.loaders.records import Figure, Indicator
 
 _MONEY = {"元", "千元", "万元", "亿元"}
 
 
 def add_narrative(b, analysis: Analysis) -> None:
-    from kg.rdf import RDF_TYPE, _bool, _dec, _int, _zh, bud, dct, org, qb, skos, prov  # noqa: F401
+    from cnbudget.kg.rdf.tables import RDF_TYPE, _bool, _dec, _int, _zh, bud, dct, org, qb, skos, prov  # noqa: F401
     doc, narrative = b.doc, b.doc.narrative
     d = b.doc_node
     year = b.year_literal
@@ -188,7 +188,7 @@ def add_narrative(b, analysis: Analysis) -> None:
 
 
 def rdfs_comment():
-    from kg.rdf import rdfs
+    from cnbudget.kg.rdf.tables import rdfs
     return rdfs.comment
 
 
@@ -200,7 +200,7 @@ def _optional(b, node, pairs, literal) -> None:
 
 
 def _indicator(b, node, evaluation, k: int, ind: Indicator) -> None:
-    from kg.rdf import RDF_TYPE, _bool, _dec, _int, _zh, bud
+    from cnbudget.kg.rdf.tables import RDF_TYPE, _bool, _dec, _int, _zh, bud
     b.add(evaluation, bud.indicator, node)
     b.add(node, RDF_TYPE, bud.PerformanceIndicator)
     b.add(node, bud.order, _int(k))
@@ -232,7 +232,7 @@ def target_met(ind: Indicator) -> bool | None:
 
 
 def _figures(b, figures: list[Figure]) -> None:
-    from kg.rdf import RDF_TYPE, _dec, _int, _zh, bud, dct, item, phase, prov, qb
+    from cnbudget.kg.rdf.tables import RDF_TYPE, _dec, _int, _zh, bud, dct, item, phase, prov, qb
     sections: dict[str, ox.NamedNode] = {}
     d = b.doc_node
     for n, f in enumerate(figures, 1):

@@ -14,26 +14,7 @@ import pyoxigraph as ox
 
 DEFAULT_BASE = "https://w3id.org/cnbudget/id/"
 
-BUD = "https://w3id.org/cnbudget/def#"
-ITEM = "https://w3id.org/cnbudget/def/item#"
-TBL = "https://w3id.org/cnbudget/def/table#"
-PHASE = "https://w3id.org/cnbudget/def/phase#"
-CHK = "https://w3id.org/cnbudget/def/check#"
-FN = "https://w3id.org/cnbudget/def/functional#"
-
-PREFIXES = {
-    "bud": BUD, "item": ITEM, "tbl": TBL, "phase": PHASE, "chk": CHK, "fn": FN,
-    "qb": "http://purl.org/linked-data/cube#",
-    "org": "http://www.w3.org/ns/org#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dct": "http://purl.org/dc/terms/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "spdx": "http://spdx.org/rdf/terms#",
-}
+from cnbudget.ontology import BUD, CHK, FN, ITEM, PHASE, PREFIXES, TBL  # noqa: F401  (re-exported)
 
 
 def sparql_prefixes() -> str:

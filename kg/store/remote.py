@@ -32,8 +32,9 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from kg.iris import PREFIXES, sparql_prefixes
-from kg.store import DerivedGraphs, Rows, _dump_prefixes, _with_prefixes
+from cnbudget.kg.rdf.iris import sparql_prefixes
+from cnbudget.kg.store.base import GraphStore, Rows, dump_prefixes, with_prefixes
+from cnbudget.ontology import PREFIXES
 
 URL_ENV = {"query": "KG_ENDPOINT_QUERY", "update": "KG_ENDPOINT_UPDATE", "store": "KG_ENDPOINT_STORE"}
 
@@ -59,7 +60,7 @@ class RemoteError(RuntimeError):
         self.status = status
 
 
-class RemoteStore(DerivedGraphs):
+class RemoteStore(GraphStore):
     """The `Store` interface over the SPARQL 1.1 Protocol and the Graph Store Protocol."""
 
     def __init__(self, endpoint: str, read_only: bool = False, query_url: str | None = None,
@@ -133,11 +134,11 @@ class RemoteStore(DerivedGraphs):
 
     def select(self, sparql: str) -> Rows:
         self._check_union()
-        return self._select(_with_prefixes(sparql))
+        return self._select(with_prefixes(sparql))
 
     def construct(self, sparql: str) -> list[ox.Triple]:
         self._check_union()
-        body = self._query(_with_prefixes(sparql), _NTRIPLES)[1]
+        body = self._query(with_prefixes(sparql), _NTRIPLES)[1]
         return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
 
     def graphs(self) -> list[str]:
@@ -159,10 +160,10 @@ class RemoteStore(DerivedGraphs):
 
     def dump(self, fmt: ox.RdfFormat) -> bytes:
         if fmt.supports_datasets:
-            return ox.serialize(self.quads(), format=fmt, prefixes=_dump_prefixes(fmt))
+            return ox.serialize(self.quads(), format=fmt, prefixes=dump_prefixes(fmt))
         # triple formats: the union of the named graphs, as the embedded store gives it
         triples = self.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_SERVER_GRAPH} }}")
-        return ox.serialize(triples, format=fmt, prefixes=_dump_prefixes(fmt))
+        return ox.serialize(triples, format=fmt, prefixes=dump_prefixes(fmt))
 
     def _check_union(self) -> None:
         if self._union_checked:

@@ -1,0 +1,21 @@
+"""The graph store: pyoxigraph on disk by default (embedded.py), or a SPARQL 1.1 store over HTTP
+(remote.py); both are a `GraphStore` (base.py), one named graph per disclosure."""
+from __future__ import annotations
+
+import os
+
+from cnbudget.kg.store.base import DEFAULT_STORE, GraphStore, Rows, store_path
+from cnbudget.kg.store.embedded import Store
+from cnbudget.kg.store.remote import RemoteError, RemoteStore
+
+
+def open_store(path: str | None = None, endpoint: str | None = None, read_only: bool = False):
+    """The embedded store at `path`, or a SPARQL 1.1 endpoint (`RemoteStore`) when one is
+    given; an explicit path beats the KG_ENDPOINT environment variable, an explicit endpoint beats both."""
+    endpoint = endpoint or (None if path else os.environ.get("KG_ENDPOINT"))
+    if endpoint:
+        return RemoteStore(endpoint, read_only=read_only)
+    return Store(path, read_only=read_only)
+
+
+__all__ = ["DEFAULT_STORE", "GraphStore", "RemoteError", "RemoteStore", "Rows", "Store", "open_store", "store_path"]

@@ -1,0 +1,165 @@
+"""What every store offers, embedded or remote: one interface (`GraphStore`) that load, query, export and
+check talk to, so a SPARQL 1.1 Protocol endpoint can stand in for the embedded store; and the graphs
+derived from all documents together, defined once over that interface's own SPARQL."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from cnbudget.kg.rdf.iris import shared_graph
+from cnbudget.ontology import PREFIXES
+
+DEFAULT_STORE = "./kg-store"
+
+
+def store_path(path: str | None) -> str:
+    return path or os.environ.get("KG_STORE") or DEFAULT_STORE
+
+
+@dataclass
+class Rows:
+    """A SELECT result: variable names and rows of pyoxigraph terms (None when unbound)."""
+    variables: list[str]
+    rows: list[list[ox.NamedNode | ox.Literal | ox.BlankNode | None]]
+
+
+class GraphStore:
+    """A store of named graphs, one per disclosure, that load, query, export and check talk to. The methods
+    below raising NotImplementedError are what a store provides; the graphs derived from all documents
+    together are built here on `update` and `select`, so the embedded store and a remote endpoint share
+    one definition."""
+
+    # --- what a store provides -------------------------------------------------------
+
+    def replace_graph(self, graph: str, quads) -> bool | None:
+        """Replace one named graph by `quads` as one unit (a reload gives the same graph)."""
+        raise NotImplementedError
+
+    def add(self, quads: list[ox.Quad]) -> None:
+        raise NotImplementedError
+
+    def update(self, sparql: str) -> None:
+        """A SPARQL 1.1 update; the project's prefixes are declared."""
+        raise NotImplementedError
+
+    def select(self, sparql: str) -> Rows:
+        """A SELECT (or ASK, CONSTRUCT as rows) over the union of the named graphs."""
+        raise NotImplementedError
+
+    def construct(self, sparql: str) -> list[ox.Triple]:
+        raise NotImplementedError
+
+    def graphs(self) -> list[str]:
+        """The named graphs the project wrote."""
+        raise NotImplementedError
+
+    def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
+        raise NotImplementedError
+
+    def dump(self, fmt: ox.RdfFormat) -> bytes:
+        raise NotImplementedError
+
+    def flush(self) -> None:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def _replace_derived(self, graph: str, quads: list[ox.Quad]) -> None:
+        raise NotImplementedError
+
+    # --- derived from all documents together ------------------------------------------
+
+    def refresh_derived(self, base: str | None = None, added: dict[str, set[str]] | None = None) -> None:
+        """Rebuild what is derived from all documents together:
+        - labels: a subject's skos:prefLabel is the smallest name printed for its code in the year's
+          tables, the other spellings skos:altLabel (so the choice does not depend on load order);
+        - codelist-links: concepts of different years' code lists that keep code and name (skos:exactMatch),
+          from the earlier year to the later.
+        `added` (subject IRI → names printed for it) says the documents just loaded only added names: no
+        graph they replaced held other ones. The labels are then updated for those subjects alone, which
+        gives what a rebuild gives (the smallest name is the smaller of the old and the added ones) without
+        reading every figure of every document."""
+        reference, labels, links = (shared_graph(base, n) for n in ("reference", "labels", "codelist-links"))
+        if added is not None:
+            self._add_labels(labels, added)
+            self._relink(reference, labels, links)
+            return
+        self.update(f"""
+            DROP SILENT GRAPH <{labels}> ;
+            INSERT {{ GRAPH <{labels}> {{ ?c skos:prefLabel ?pref }} }}
+            WHERE {{
+              SELECT ?c (STRLANG(STR(MIN(?name)), "zh") AS ?pref) WHERE {{
+                GRAPH ?g {{ ?o bud:rowCode ?code ; bud:rowLabel ?name ; bud:functionalSubject|bud:economicSubject ?c }}
+                FILTER (?name != "")
+              }} GROUP BY ?c
+            }} ;
+            INSERT {{ GRAPH <{labels}> {{ ?c skos:altLabel ?alt }} }}
+            WHERE {{
+              {{ SELECT DISTINCT ?c ?name WHERE {{
+                  GRAPH ?g {{ ?o bud:rowCode ?code ; bud:rowLabel ?name ; bud:functionalSubject|bud:economicSubject ?c }}
+                  FILTER (?name != "") }} }}
+              BIND (STRLANG(?name, "zh") AS ?alt)
+              FILTER NOT EXISTS {{ GRAPH <{labels}> {{ ?c skos:prefLabel ?alt }} }}
+            }}""")
+        self._relink(reference, labels, links)
+
+    def _add_labels(self, labels: str, added: dict[str, set[str]], chunk: int = 500) -> None:
+        pref, alt = PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel"
+        subjects = sorted(added)
+        for k in range(0, len(subjects), chunk):
+            part = subjects[k:k + chunk]
+            values = " ".join(f"<{c}>" for c in part)
+            old: dict[str, list[tuple[str, str]]] = {c: [] for c in part}
+            for c, p, name in self.select(f"""SELECT ?c ?p ?name WHERE {{ VALUES ?c {{ {values} }}
+                    GRAPH <{labels}> {{ ?c ?p ?name }} }}""").rows:
+                old[c.value].append((p.value, name.value))
+            delete, insert = [], []
+            for c in part:
+                names = {n for _, n in old[c]} | {n for n in added[c] if n}
+                if not names:
+                    continue
+                new = {(pref, min(names))} | {(alt, n) for n in names if n != min(names)}
+                delete += [(c, p, n) for p, n in old[c] if (p, n) not in new]
+                insert += [(c, p, n) for p, n in new if (p, n) not in old[c]]
+            for verb, triples in (("DELETE", delete), ("INSERT", insert)):
+                if triples:
+                    data = " ".join(f"<{c}> <{p}> {_zh_literal(n)} ." for c, p, n in triples)
+                    self.update(f"{verb} DATA {{ GRAPH <{labels}> {{ {data} }} }}")
+
+    def _relink(self, reference: str, labels: str, links: str) -> None:
+        # grouped in Python: the same join in SPARQL takes seconds on a few thousand concepts
+        rows = self.select(f"""
+            SELECT ?c ?code ?year ?kind ?name WHERE {{
+              GRAPH <{reference}> {{ ?c skos:notation ?code ; skos:inScheme ?s . ?s bud:fiscalYear ?year ;
+                                     bud:classificationKind ?kind . }}
+              GRAPH <{labels}> {{ ?c skos:prefLabel ?name }}
+            }}""").rows
+        groups: dict[tuple, list[tuple[str, ox.NamedNode]]] = {}
+        for c, code, year, kind, name in rows:
+            groups.setdefault((code.value, kind.value, name.value), []).append((year.value, c))
+        g = ox.NamedNode(links)
+        match = ox.NamedNode(PREFIXES["skos"] + "exactMatch")
+        quads = [ox.Quad(a, match, b, g)
+                 for members in groups.values()
+                 for ya, a in members for yb, b in members if ya < yb]
+        self._replace_derived(links, quads)
+
+
+def _zh_literal(text: str) -> str:
+    return str(ox.Literal(text, language="zh"))
+
+
+def dump_prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
+    return PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML, ox.RdfFormat.N3) else None
+
+
+def with_prefixes(sparql: str) -> str:
+    """Declare the project's prefixes unless the query declares its own of the same name."""
+    declared = {line.split()[1].rstrip(":") for line in sparql.splitlines()
+                if line.strip().upper().startswith("PREFIX") and len(line.split()) > 1}
+    extra = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items() if k not in declared)
+    return extra + sparql
