@@ -8,23 +8,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
-from cnbudget.loaders import formats, layouts, tables
-from cnbudget.loaders.layouts import tabs as layout
+from cnbudget.loaders import formats, tables
 from cnbudget.loaders.errors import LoadError
 from cnbudget.loaders.narrative import read_narrative
 from cnbudget.loaders.evaluation import read_performance, read_project_execution
 from cnbudget.loaders.records import Disclosure, Narrative, Row
 from cnbudget.loaders.text import clean_label, nfkc
 
-SUPPORTED_SUFFIXES = {
-    ".txt": "text/plain",
-    ".text": "text/plain",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".pdf": "application/pdf",
-}
-# old binary Office formats: no reader; found in a folder they fail with how to convert them
-_CONVERT = {".doc": ("Word", "docx"), ".xls": ("Excel", "xlsx")}
+# the formats read (old binary Office files are known, to be refused with how to convert them)
+SUPPORTED_SUFFIXES = sorted(s for s, f in formats.FORMATS.items() if f.name not in ("doc", "xls"))
 _DOC_TITLE = re.compile(r"(.{2,40}?)\s*((?:19|20)\d{2})\s*年度?\s*(?:部门|单位)?(决算|预算)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _FUND_BUDGETS = re.compile(r"(?:一般公共|政府性基金|国有资本经营|社会保险基金)预算")
@@ -39,7 +31,7 @@ def iter_files(paths: list[str]) -> Iterator[Path]:
                 for f in sorted(files):
                     suffix = Path(f).suffix.lower()
                     # ~$name.docx: the lock file Office keeps beside an open document
-                    if (suffix in SUPPORTED_SUFFIXES or suffix in _CONVERT) and not f.startswith((".", "~$")):
+                    if formats.format_for(suffix) and not f.startswith((".", "~$")):
                         yield Path(root) / f
         else:
             yield p
@@ -47,38 +39,22 @@ def iter_files(paths: list[str]) -> Iterator[Path]:
 
 def load_file(path: str | Path) -> Disclosure:
     path = Path(path)
-    suffix = path.suffix.lower()
     if not path.exists():
         raise LoadError(str(path), None, "no such file")
-    if suffix in _CONVERT:
-        program, target = _CONVERT[suffix]
-        raise LoadError(str(path), None, f"{suffix} is the old binary {program} format, which is not read; convert "
-                        f"it to {target} first, e.g. `libreoffice --headless --convert-to {target} {path.name}`")
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise LoadError(str(path), None, f"unsupported file type {suffix or '(none)'}; supported: "
+    fmt = formats.format_for(path.suffix)
+    if fmt is None:
+        raise LoadError(str(path), None, f"unsupported file type {path.suffix.lower() or '(none)'}; supported: "
                         + ", ".join(sorted(SUPPORTED_SUFFIXES)))
     data = path.read_bytes()
     sha256 = hashlib.sha256(data).hexdigest()
-    reader = formats.reader_for(suffix)
-    if reader is not None:  # .docx / .xlsx / .pdf: rows from the document, then as for text
-        document = reader(str(path))
-        try:
-            return _disclosure(str(path), sha256, SUPPORTED_SUFFIXES[suffix], document.rows, document.warnings)
-        except LoadError as e:
-            raise document.located(e) from None
-    text = layout.decode(data, str(path))
-    chosen = layouts.detect(text, str(path))
-    warnings: list[str] = []
-    rows = chosen.produce(text, str(path), warnings)
+    document = fmt.read(str(path), data)
     try:
-        return _disclosure(str(path), sha256, SUPPORTED_SUFFIXES[suffix], rows, warnings)
+        return _disclosure(str(path), sha256, fmt.media_type, document.rows, document.warnings)
     except LoadError as e:
-        if chosen is layouts.LINES or e.reason != _NOTHING:
-            raise
-        # nothing read in the layout the text looked like: read it line by line before giving up
-        warnings = [f"{path}: nothing readable as {chosen.name} ({chosen.description}); read line by line"]
-        return _disclosure(str(path), sha256, SUPPORTED_SUFFIXES[suffix],
-                           layouts.LINES.produce(text, str(path), warnings), warnings)
+        if document.alternative is None or e.reason != _NOTHING:
+            raise document.located(e) from None
+    document = document.alternative()
+    return _disclosure(str(path), sha256, fmt.media_type, document.rows, document.warnings)
 
 
 _NOTHING = ("no standard disclosure table (公开NN表 or a known table title) found, and no narrative figures "

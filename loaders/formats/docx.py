@@ -16,10 +16,11 @@ table cell line, a blank line after each table row. Errors also name the table a
 """
 from __future__ import annotations
 
-from cnbudget.loaders.formats import Rendering, unreadable
+from cnbudget.loaders.formats.registry import Rendering, file_format, unreadable
 
 
-def read(path: str) -> Rendering:
+@file_format("docx", (".docx",), "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+def read(path: str, data: bytes = b"") -> Rendering:
     import docx  # python-docx; imported here so that loading text files does not pay for it
     from docx.table import Table
 

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from cnbudget.loaders.errors import LoadError
-from cnbudget.loaders.formats import Rendering, unreadable
+from cnbudget.loaders.formats.registry import Rendering, file_format, unreadable
 
 _ASCII_END = re.compile(r"[A-Za-z0-9,.;:]$")
 _ASCII_START = re.compile(r"^[A-Za-z0-9(]")
@@ -46,7 +46,8 @@ class _Paragraph:
         return other.opens and other.first_word >= self.room - size / 2
 
 
-def read(path: str) -> Rendering:
+@file_format("pdf", (".pdf",), "application/pdf")
+def read(path: str, data: bytes = b"") -> Rendering:
     import pdfplumber  # imported here so that loading text files does not pay for it
 
     try:

@@ -27,14 +27,15 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-from cnbudget.loaders.formats import Rendering, unreadable
+from cnbudget.loaders.formats.registry import Rendering, file_format, unreadable
 
 # one section of a number format that prints a fixed number of decimals: 0 / 0.00 / #,##0.00 / 0.0%
 _FIXED = re.compile(r"^(#,##)?0(?:\.(0+))?(%?)$")
 _EXCEL_DIGITS = Context(prec=15)  # Excel keeps 15 significant digits
 
 
-def read(path: str) -> Rendering:
+@file_format("xlsx", (".xlsx",), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+def read(path: str, data: bytes = b"") -> Rendering:
     import openpyxl  # imported here so that loading text files does not pay for it
 
     try:

@@ -1,4 +1,4 @@
-"""Decoding, and the tab layout → rows of cells.
+"""The tab layout → rows of cells.
 
 The layout found in Word-extracted disclosures: each table cell on its own line
 starting with a tab, a blank line between table rows; a line without the tab
@@ -8,23 +8,7 @@ loaders/layouts/.
 """
 from __future__ import annotations
 
-from cnbudget.loaders.errors import LoadError
 from cnbudget.loaders.records import Cell, Row
-
-
-def decode(data: bytes, path: str) -> str:
-    """UTF-8 (with or without BOM), else GB18030; otherwise an error naming the line."""
-    if b"\x00" in data[:4096]:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise LoadError(path, line, "binary data (NUL byte): not a text disclosure")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as utf8_error:
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError:
-            line = data[: utf8_error.start].count(b"\n") + 1
-            raise LoadError(path, line, "text is neither UTF-8 nor GB18030") from None
 
 
 def tab_cell_rows(text: str) -> list[Row]:
