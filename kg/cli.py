@@ -14,11 +14,11 @@ from click.core import ParameterSource
 
 from cnbudget import __version__
 from cnbudget.kg.rdf import iris
-from cnbudget.kg.export import FORMATS, export
+from cnbudget.kg.export import EXPORT_FORMATS, export
 from cnbudget.kg.load import default_jobs, load_paths
 from cnbudget.loaders import iter_files
 from cnbudget.kg import queries as named_queries
-from cnbudget.kg.results import to_csv, to_json, to_table
+from cnbudget.kg.results import RESULT_FORMATS
 from cnbudget.kg.store.remote import RemoteError
 from cnbudget.kg.store import Store, open_store
 
@@ -27,7 +27,7 @@ store_option = click.option("--store", "store_path", envvar="KG_STORE", default=
 endpoint_option = click.option("--endpoint", envvar="KG_ENDPOINT", default=None, metavar="URL",
                                help="Use a SPARQL 1.1 store at URL instead of the embedded one (env KG_ENDPOINT; "
                                     "see README).")
-format_option = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+format_option = click.option("--format", "fmt", type=click.Choice(list(RESULT_FORMATS)), default="table",
                              show_default=True, help="Output format.")
 
 
@@ -145,7 +145,7 @@ def query(query, params, store_path, endpoint, fmt):
         rows = store.select(sparql)
     except SyntaxError as e:
         raise click.ClickException(f"SPARQL syntax error: {e}")
-    click.echo({"json": to_json, "csv": to_csv, "table": to_table}[fmt](rows).rstrip("\n"))
+    click.echo(RESULT_FORMATS[fmt](rows).rstrip("\n"))
     page = q.page_size(values)
     if page and len(rows.rows) >= page:
         click.echo(f"note: the first {page} rows (the query's page); --param limit=0 for all, or a larger limit",
@@ -170,7 +170,7 @@ def list_queries(fmt):
 @main.command(name="export")
 @store_option
 @endpoint_option
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="csv", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to a file instead of standard output.")
 def export_cmd(store_path, endpoint, fmt, output):
@@ -219,7 +219,7 @@ def check(store_path, endpoint, fmt, strict):
             click.echo(f"{d.value}: {n.value} checks")
         click.echo(f"{len(rows.rows)} findings: {mismatches} mismatches, {len(rows.rows) - mismatches} within rounding")
     else:
-        click.echo({"json": to_json, "csv": to_csv}[fmt](rows).rstrip("\n"))
+        click.echo(RESULT_FORMATS[fmt](rows).rstrip("\n"))
     if strict and any(r[9].value == "false" for r in rows.rows):
         sys.exit(1)
 

@@ -16,12 +16,13 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from cnbudget.kg.rdf import tables as rdf, years
+from cnbudget.kg import rdf
+from cnbudget.kg.rdf import years
 from cnbudget.kg.rdf.years import YearIndex
 from cnbudget.ontology import ontology_files
 from cnbudget.kg.interpret.budget_execution import analyse
 from cnbudget.kg.interpret.reconcile import reconcile
-from cnbudget.kg.store import Store
+from cnbudget.kg.store import GraphStore
 from cnbudget.loaders import LoadError, iter_files, load_file
 
 
@@ -105,18 +106,13 @@ class Batch:
     replaced: bool = False  # a graph held before was replaced: names may have gone, labels are rebuilt
 
 
-def write(store: Store, group: list[Prepared], batch: Batch) -> list[Report]:
+def write(store: GraphStore, group: list[Prepared], batch: Batch) -> list[Report]:
     """Documents into the store: their graphs replaced as one unit (Store.replace_graphs); failed ones
     only reported."""
-    nq = ox.RdfFormat.N_QUADS
     loaded = [p for p in group if p.report.status == "loaded"]
-    if isinstance(store, Store):  # one bulk write; a write cut off may leave shared resources, never a part graph
-        existed = store.replace_graphs([p.graph for p in loaded], b"".join([p.quads for p in loaded] + [
-            p.reference for p in loaded]), trusted=True) if loaded else []
-    else:  # a remote store: one Graph Store request per graph
-        existed = [store.replace_graph(p.graph, list(ox.parse(p.quads, format=nq))) for p in loaded]
-        if loaded:
-            store.add(list(ox.parse(b"".join(p.reference for p in loaded), format=nq)))
+    # one write; on the embedded store one bulk load: a write cut off may leave shared resources, never a part graph
+    existed = store.replace_graphs([p.graph for p in loaded], b"".join([p.quads for p in loaded] + [
+        p.reference for p in loaded]), trusted=True) if loaded else []
     if any(e is not False for e in existed):
         batch.replaced = True
     for p in loaded:
@@ -158,7 +154,7 @@ def default_jobs() -> int:
     return max(1, min(8, (os.cpu_count() or 1)))
 
 
-def load_paths(store: Store, paths: list[str], base: str | None = None, progress=None,
+def load_paths(store: GraphStore, paths: list[str], base: str | None = None, progress=None,
                jobs: int = 1, group: int = 8) -> list[Report]:
     """Load files and folders; documents are written `group` at a time (Store.replace_graphs), or as
     few as `jobs` when the next is still being parsed: a write then costs no waiting (the first ones)."""

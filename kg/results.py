@@ -1,4 +1,7 @@
-"""SELECT results → JSON rows, CSV and text tables (what the CLI and the API print)."""
+"""SELECT results → JSON rows, CSV and text tables (what the CLI and the API print).
+
+`RESULT_FORMATS` names each; a format is added by writing its function and naming it there.
+"""
 from __future__ import annotations
 
 import csv
@@ -8,7 +11,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from cnbudget.kg.rdf.iris import PREFIXES
+from cnbudget.ontology import PREFIXES
 from cnbudget.kg.store import Rows
 
 _XSD = PREFIXES["xsd"]
@@ -80,3 +83,6 @@ def to_table(rows: Rows, max_width: int = 60) -> str:
     out += [line(r) for r in cells]
     out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
     return "\n".join(out)
+
+
+RESULT_FORMATS = {"table": to_table, "json": to_json, "csv": to_csv}

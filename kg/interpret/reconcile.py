@@ -1,9 +1,15 @@
 """Reconciliation: what a disclosure's tables promise about their own figures.
 
 Each check compares a stated figure with the sum of the figures it should equal.
-A failure becomes a `Finding` (stored as data, see kg/rdf.py), never an
+A failure becomes a `Finding` (stored as data, see kg/rdf/), never an
 exception. Differences within the rounding the document itself warns of
 (本套报表金额单位转换时可能存在尾数误差) are kept too, marked tolerated.
+
+A check is added where it is defined: a function decorated `@table_check` (run on each
+non-empty table) or `@document_check` (run once on the whole disclosure), in the order
+defined; a figure that must agree across two tables is one `Agreement` in
+`CROSS_TABLE_AGREEMENTS` (or `CLASS_AGREEMENTS`, per 类 of a summary table). Its rule
+is a concept of ontology/codelists/checks.ttl.
 """
 from __future__ import annotations
 
@@ -46,15 +52,31 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
 
 
+TableCheck = Callable[[Disclosure, Table, Result], None]
+DocumentCheck = Callable[[Disclosure, Result], None]
+TABLE_CHECKS: list[TableCheck] = []
+DOCUMENT_CHECKS: list[DocumentCheck] = []
+
+
+def table_check(check: TableCheck) -> TableCheck:
+    TABLE_CHECKS.append(check)
+    return check
+
+
+def document_check(check: DocumentCheck) -> DocumentCheck:
+    DOCUMENT_CHECKS.append(check)
+    return check
+
+
 def reconcile(doc: Disclosure) -> Result:
     result = Result()
     for table in doc.tables:
         if table.is_empty:
             continue
-        _subject_hierarchy(doc, table, result)
-        _column_totals(doc, table, result)
-        _summary_sides(doc, table, result)
-    _cross_tables(doc, result)
+        for check in TABLE_CHECKS:
+            check(doc, table, result)
+    for document_check_ in DOCUMENT_CHECKS:
+        document_check_(doc, result)
     return result
 
 
@@ -101,6 +123,7 @@ def _measure_key(o: Observation) -> tuple:
 
 # --- checks within one table -----------------------------------------------------
 
+@table_check
 def _subject_hierarchy(doc: Disclosure, table: Table, result: Result) -> None:
     """A subject equals the sum of its sub-subjects; a total row equals its classes and its leaves."""
     by_measure: dict[tuple, list[Observation]] = defaultdict(list)
@@ -146,6 +169,7 @@ def _heads(codes) -> set[str]:
     return {d[:k] for d in codes for k in range(1, len(d))} & set(codes)
 
 
+@table_check
 def _column_totals(doc: Disclosure, table: Table, result: Result) -> None:
     """Within a row, a 合计/小计 column equals the columns it heads (sub-groups by their own total)."""
     rows: dict[tuple, list[Observation]] = defaultdict(list)
@@ -166,6 +190,7 @@ def _column_totals(doc: Disclosure, table: Table, result: Result) -> None:
                 _compare(doc, result, "ColumnTotalEqualsParts", table, members[0], parts, "各分项列之和")
 
 
+@table_check
 def _summary_sides(doc: Disclosure, table: Table, result: Result) -> None:
     """Two-sided summary tables: 本年合计 = its items; 总计 = 本年合计 + balances; sub-items; 收 = 支."""
     if not any(o.row_item in YEAR_TOTALS for o in table.observations):
@@ -231,33 +256,88 @@ def _pick(tables: dict[str, Table], type_key: str, row: Selector, measure: str |
     return None
 
 
-def _cross_tables(doc: Disclosure, result: Result) -> None:
+@dataclass(frozen=True)
+class Pick:
+    """A figure of a table: the first row `row` selects, in the column of `measure` (an account item) or,
+    without one, the first value column (of `side`)."""
+    table: str  # table type (ontology/codelists/tables.ttl)
+    row: Selector
+    measure: str | None = None
+    side: int | None = None
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Two tables print the same figure."""
+    a: Pick
+    b: Pick
+
+
+def _item_row(key: str) -> Selector:
+    return lambda o: not o.row_code and o.row_item == key
+
+
+CROSS_TABLE_AGREEMENTS = [
+    Agreement(Pick("IncomeExpenditureSummary", _item_row("TotalIncome"), side=0),
+              Pick("IncomeStatement", _total_row, "TotalIncome")),
+    Agreement(Pick("IncomeExpenditureSummary", _item_row("TotalExpenditure"), side=1),
+              Pick("ExpenditureStatement", _total_row, "TotalExpenditure")),
+    Agreement(Pick("FiscalAppropriationSummary", _item_row("TotalIncome"), side=0),
+              Pick("IncomeStatement", _total_row, "FiscalAppropriationIncome")),
+    Agreement(Pick("FiscalAppropriationSummary", _item_row("TotalExpenditure"), "GeneralBudgetFunds", 1),
+              Pick("GeneralBudgetExpenditure", _total_row)),
+]
+
+
+@dataclass(frozen=True)
+class ClassAgreement:
+    """Each 类 a summary table prints (its expenditure side) equals that 类's row in a statement table."""
+    summary: str
+    summary_measure: str | None
+    statement: str
+    statement_measure: str | None
+
+    def agreements(self, summary: Table) -> list[Agreement]:
+        codes = sorted({o.row_class for o in summary.observations if o.row_class})
+        return [Agreement(Pick(self.summary, lambda o, c=code: o.row_class == c, self.summary_measure, 1),
+                          Pick(self.statement, lambda o, c=code: o.row_code == c, self.statement_measure))
+                for code in codes]
+
+
+CLASS_AGREEMENTS = [
+    ClassAgreement("IncomeExpenditureSummary", None, "ExpenditureStatement", "TotalExpenditure"),
+    ClassAgreement("FiscalAppropriationSummary", "GeneralBudgetFunds", "GeneralBudgetExpenditure", None),
+]
+
+
+def _typed_tables(doc: Disclosure) -> dict[str, Table]:
     tables: dict[str, Table] = {}
     for t in doc.tables:
         if t.type_key and not t.is_empty:
             tables.setdefault(t.type_key, t)
-    item = lambda key: (lambda o: not o.row_code and o.row_item == key)  # noqa: E731
-    pairs = [
-        (("IncomeExpenditureSummary", item("TotalIncome"), None, 0), ("IncomeStatement", _total_row, "TotalIncome", None)),
-        (("IncomeExpenditureSummary", item("TotalExpenditure"), None, 1), ("ExpenditureStatement", _total_row, "TotalExpenditure", None)),
-        (("FiscalAppropriationSummary", item("TotalIncome"), None, 0), ("IncomeStatement", _total_row, "FiscalAppropriationIncome", None)),
-        (("FiscalAppropriationSummary", item("TotalExpenditure"), "GeneralBudgetFunds", 1), ("GeneralBudgetExpenditure", _total_row, None, None)),
-    ]
-    summary = tables.get("IncomeExpenditureSummary")
-    if summary:
-        for code in sorted({o.row_class for o in summary.observations if o.row_class}):
-            pairs.append((("IncomeExpenditureSummary", lambda o, c=code: o.row_class == c, None, 1),
-                          ("ExpenditureStatement", lambda o, c=code: o.row_code == c, "TotalExpenditure", None)))
-    appropriation = tables.get("FiscalAppropriationSummary")
-    if appropriation:
-        for code in sorted({o.row_class for o in appropriation.observations if o.row_class}):
-            pairs.append((("FiscalAppropriationSummary", lambda o, c=code: o.row_class == c, "GeneralBudgetFunds", 1),
-                          ("GeneralBudgetExpenditure", lambda o, c=code: o.row_code == c, None, None)))
-    for (ta, ra, ma, sa), (tb, rb, mb, sb) in pairs:
-        a, b = _pick(tables, ta, ra, ma, sa), _pick(tables, tb, rb, mb, sb)
+    return tables
+
+
+@document_check
+def _cross_tables(doc: Disclosure, result: Result) -> None:
+    """The same figure in two tables (01 vs 02/03, 04 vs 05, per 类)."""
+    tables = _typed_tables(doc)
+    agreements = list(CROSS_TABLE_AGREEMENTS)
+    for rule in CLASS_AGREEMENTS:
+        if rule.summary in tables:
+            agreements += rule.agreements(tables[rule.summary])
+    for agreement in agreements:
+        a = _pick(tables, agreement.a.table, agreement.a.row, agreement.a.measure, agreement.a.side)
+        b = _pick(tables, agreement.b.table, agreement.b.row, agreement.b.measure, agreement.b.side)
         if a and b:
             _compare(doc, result, "CrossTableAgreement", a[0], a[1], [b[1]],
                      f"{b[0].number or b[0].title}中对应的数", other=b[0])
+
+
+@document_check
+def _basic_expenditure_breakdown(doc: Disclosure, result: Result) -> None:
+    """表05's 基本支出 total equals 表06's 人员经费 and 公用经费 totals."""
+    tables = _typed_tables(doc)
     basic = _pick(tables, "GeneralBudgetExpenditure", _total_row, "BasicExpenditure")
     breakdown = tables.get("GeneralBudgetBasicExpenditure")
     if basic and breakdown:

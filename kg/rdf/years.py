@@ -10,11 +10,8 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 
-import pyoxigraph as ox
-
 from cnbudget.kg.rdf.iris import Minter, shared_graph
-
-_PREVIOUS = ox.NamedNode("https://w3id.org/cnbudget/def#previousYearFigure")
+from cnbudget.kg.rdf.terms import bud, iri
 
 # (table type, measure, row code) → {year: figure IRI}
 Figures = dict[tuple[str, str, str], dict[int, str]]
@@ -48,7 +45,7 @@ def refresh(store, index: YearIndex, base: str | None = None) -> None:
     """Rebuild the link graph of every department the run touched. The figures of a year next to one the
     run loaded, loaded in an earlier run, come from the store: their disclosure's IRI is known (department,
     year and kind name it), so no query has to look through the department's other figures."""
-    graphs, quads = [], []
+    graphs, lines = [], []
     for (department, kind), docs in index.docs.items():
         figures = index.figures(department, kind)
         neighbours = {y + d for y in docs for d in (-1, 1)} - set(docs)
@@ -56,19 +53,16 @@ def refresh(store, index: YearIndex, base: str | None = None) -> None:
         if stored:
             _add_stored(store, stored, figures)
         org = Minter(base, department, None, kind, "").org(department)
-        graph = ox.NamedNode(graph_for(base, org, kind))
-        links = [ox.Quad(ox.NamedNode(by_year[year]), _PREVIOUS, ox.NamedNode(by_year[year - 1]), graph)
-                 for by_year in figures.values() for year in by_year if year - 1 in by_year]
-        if hasattr(store, "replace_graphs"):  # embedded: many departments' graphs in one write
-            graphs.append(graph.value)
-            quads += links
-            if len(quads) >= _WRITE_AT:
-                store.replace_graphs(graphs, b"", quads)
-                graphs, quads = [], []
-        else:
-            store.replace_graph(graph.value, links)
+        graph = graph_for(base, org, kind)
+        graphs.append(graph)
+        g = iri(graph)
+        lines += [f"{iri(by_year[year])} {bud.previousYearFigure} {iri(by_year[year - 1])} {g} .\n"
+                  for by_year in figures.values() for year in by_year if year - 1 in by_year]
+        if len(lines) >= _WRITE_AT:  # many departments' graphs in one write
+            store.replace_graphs(graphs, "".join(lines).encode("utf-8"), trusted=True)
+            graphs, lines = [], []
     if graphs:
-        store.replace_graphs(graphs, b"", quads)
+        store.replace_graphs(graphs, "".join(lines).encode("utf-8"), trusted=True)
 
 
 _WRITE_AT = 100_000  # links held before a write: a few bulk writes, not one per department nor one huge one

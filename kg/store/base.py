@@ -38,6 +38,13 @@ class GraphStore:
         """Replace one named graph by `quads` as one unit (a reload gives the same graph)."""
         raise NotImplementedError
 
+    def replace_graphs(self, graphs: list[str], nquads: bytes, quads: Iterable[ox.Quad] = (), *,
+                       trusted: bool = False) -> list[bool | None]:
+        """Replace these named graphs by the N-Quads (and quads) given; quads in other graphs are added to
+        those. For each graph, whether the store held it before (None: not known). `trusted`: N-Quads kg
+        wrote itself from checked parts (the embedded store then skips validating them)."""
+        raise NotImplementedError
+
     def add(self, quads: list[ox.Quad]) -> None:
         raise NotImplementedError
 

@@ -92,6 +92,22 @@ class RemoteStore(GraphStore):
             self._drop(graph)
         self.add([q for q in quads if q.graph_name != g])
 
+    def replace_graphs(self, graphs: list[str], nquads: bytes, quads=(), *, trusted: bool = False) -> list[None]:
+        """Each graph replaced with one Graph Store request; quads in other graphs (the shared resources
+        documents bring) added to those. Whether a graph was there before is not asked (None)."""
+        parsed = [*ox.parse(nquads, format=ox.RdfFormat.N_QUADS), *quads] if nquads else list(quads)
+        listed = {ox.NamedNode(g) for g in graphs}
+        by_graph: dict[ox.NamedNode, list[ox.Quad]] = {g: [] for g in listed}
+        for q in parsed:
+            if q.graph_name in listed:
+                by_graph[q.graph_name].append(q)
+        for graph in graphs:
+            self.replace_graph(graph, by_graph[ox.NamedNode(graph)])
+        others = [q for q in parsed if q.graph_name not in listed]
+        if others:
+            self.add(others)
+        return [None] * len(graphs)
+
     def add(self, quads: list[ox.Quad]) -> None:
         by_graph: dict[str, list[ox.Triple]] = {}
         for q in quads:
