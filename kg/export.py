@@ -20,8 +20,13 @@ TIDY_COLUMNS = ["document", "year", "organization", "table", "row_code", "row_na
 TIDY_QUERY = """
 SELECT ?document ?year ?organization ?table ?row_code ?row_name ?measure ?amount ?unit ?source_line
 WHERE {
-  ?obs a qb:Observation ; qb:dataSet ?t ; bud:disclosure ?doc ; bud:amount ?amount ;
+  ?obs a qb:Observation ; qb:dataSet ?t ; bud:disclosure ?doc ;
        bud:rowLabel ?row_name ; bud:measureLabel ?measure ; bud:sourceLine ?source_line .
+  OPTIONAL { ?obs bud:amount ?money_amount }
+  OPTIONAL { ?obs bud:count ?count_amount }
+  OPTIONAL { ?obs bud:printedValue ?printed_amount }
+  BIND (COALESCE(?money_amount, ?count_amount, ?printed_amount) AS ?amount)
+  FILTER (BOUND(?amount))
   OPTIONAL { ?obs bud:currencyUnit ?money }
   OPTIONAL { ?obs bud:unitOfMeasure ?count }
   BIND (COALESCE(?money, ?count, "") AS ?unit)

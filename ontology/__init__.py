@@ -14,9 +14,11 @@ TBL = "https://w3id.org/cnbudget/def/table#"
 PHASE = "https://w3id.org/cnbudget/def/phase#"
 CHK = "https://w3id.org/cnbudget/def/check#"
 FN = "https://w3id.org/cnbudget/def/functional#"
+SIDE = "https://w3id.org/cnbudget/def/side#"
+MULT = "https://w3id.org/cnbudget/def/multiplier#"
 
 PREFIXES = {
-    "bud": BUD, "item": ITEM, "tbl": TBL, "phase": PHASE, "chk": CHK, "fn": FN,
+    "bud": BUD, "item": ITEM, "tbl": TBL, "phase": PHASE, "chk": CHK, "fn": FN, "side": SIDE, "mult": MULT,
     "qb": "http://purl.org/linked-data/cube#",
     "org": "http://www.w3.org/ns/org#",
     "skos": "http://www.w3.org/2004/02/skos/core#",

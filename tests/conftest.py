@@ -104,3 +104,19 @@ def malformed_amount(tmp_path):
     bad = sample_variant(tmp_path, "bad-amount.txt",
                          lambda t: replace_in_table(t, "公开05表", "\t1,175.87\n", "\t1,17a5.87\n"))
     return bad, bad.read_text(encoding="utf-8").split("\n").index("\t1,17a5.87") + 1
+
+
+# The sample and every fixture, each on its own (the text variants are the sample's disclosure in other
+# layouts: loaded together they would replace it).
+DOCUMENTS = [SAMPLE, *sorted(FRAGMENTS.glob("*.txt")), *sorted((ROOT / "tests" / "fixtures" / "variants").glob("*.txt"))]
+
+
+@pytest.fixture(scope="session")
+def document_stores(tmp_path_factory) -> dict[str, str]:
+    """name of each of DOCUMENTS → the path of a store it alone was loaded into through `kg load`."""
+    stores = {}
+    for path in DOCUMENTS:
+        store = str(tmp_path_factory.mktemp("doc") / "store")
+        run("load", "--store", store, "--jobs", "1", str(path))
+        stores[path.name] = store
+    return stores

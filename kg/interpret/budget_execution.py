@@ -13,7 +13,7 @@ from decimal import Decimal
 from cnbudget.kg.interpret import subjects
 from cnbudget.kg.interpret.reconcile import Finding, Result
 from cnbudget.loaders import vocab
-from cnbudget.loaders.records import Figure, Table
+from cnbudget.loaders.records import Figure, Observation, Table
 from cnbudget.loaders.text import label_key
 from cnbudget.kg.interpret.units import Unit, UnitIndex, resolve_units
 from cnbudget.loaders.records import Disclosure, SubjectLine, UnitEvaluation, UnitMention
@@ -59,6 +59,8 @@ class Analysis:
     record_units: dict[int, Unit] = field(default_factory=dict)  # id(project count / report) → unit
     subjects: list[SubjectExecution] = field(default_factory=list)
     evaluations: list[UnitExecution] = field(default_factory=list)
+    # id(narrative figure) → the table observation it restates (same item, same amount)
+    restated: dict[int, Observation] = field(default_factory=dict)
 
 
 def analyse(doc: Disclosure, result: Result) -> Analysis:
@@ -87,7 +89,7 @@ def analyse(doc: Disclosure, result: Result) -> Analysis:
         if e.actual is not None and tasks:
             _check_sum(result, ex, e.actual, sum((t.actual for t in tasks), Decimal(0)), len(tasks),
                        f"{e.unit_name.strip()} 整体绩效自评表：金额合计执行数 {e.actual}，各任务之和")
-    check_figures(doc, result)
+    analysis.restated = check_figures(doc, result)
     names = subjects.table_names(doc)
     table05 = _subject_figures(doc, "GeneralBudgetExpenditure")
     for line in narrative.subject_lines:
@@ -119,10 +121,12 @@ _SECTION_TABLES = [
 _MONEY = {"元", "千元", "万元", "亿元"}
 
 
-def check_figures(doc: Disclosure, result: Result) -> None:
-    """Narrative figures against the tables, and stated shares against their figures."""
+def check_figures(doc: Disclosure, result: Result) -> dict[int, Observation]:
+    """Narrative figures against the tables, and stated shares against their figures; the table figure each
+    narrative figure restates (by id of the narrative figure)."""
+    restated: dict[int, Observation] = {}
     if not doc.narrative:
-        return
+        return restated
     by_type = {t.type_key: t for t in doc.tables if t.type_key and not t.is_empty}
     for f in doc.narrative.figures:
         if f.unit not in _MONEY or f.measure in ("增加", "减少"):
@@ -132,12 +136,16 @@ def check_figures(doc: Disclosure, result: Result) -> None:
         if not candidates:
             continue
         result.checks += 1
-        if all(o.amount != f.amount for _, o in candidates):
+        same = [o for _, o in candidates if o.amount == f.amount]
+        if same:
+            restated[id(f)] = same[0]
+        else:
             table, obs = candidates[0]
             result.findings.append(Finding(
                 "NarrativeTableAgreement", table, f.amount, obs.amount, Decimal(0), f, [obs],
                 f"说明「{f.section}」中{f.label}{f.measure}为 {f.amount}{f.unit}，{table.number}对应数为 {obs.amount}。"))
     _check_shares(doc, result)
+    return restated
 
 
 def _table_figure(table: Table | None, f: Figure):

@@ -42,7 +42,7 @@ def _add_narrative(b: GraphBuilder, analysis: Analysis) -> None:
     for n, ex in enumerate(analysis.evaluations, 1):
         add_unit_evaluation(b, n, ex, unit_node)
     add_evaluation_records(b, analysis, unit_node)
-    add_figures(b, b.doc.narrative.figures)
+    add_figures(b, b.doc.narrative.figures, analysis.restated)
 
 
 __all__ = ["GraphBuilder", "build"]

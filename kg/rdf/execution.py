@@ -12,7 +12,7 @@ from cnbudget.kg.interpret.budget_execution import Analysis, SubjectExecution, U
 from cnbudget.kg.interpret.indicators import target_met
 from cnbudget.kg.rdf.graph import GraphBuilder
 from cnbudget.kg.rdf.organization import UnitNodes
-from cnbudget.kg.rdf.terms import TYPE, boolean, bud, dct, dec, integer, iri, plain, rdfs, zh
+from cnbudget.kg.rdf.terms import TYPE, boolean, bud, dct, dec, integer, iri, rdfs, text, zh
 from cnbudget.loaders.records import Indicator
 
 _RANKED_RATE = {bud.UnitPerformanceEvaluation: bud.unitExecutionRate, bud.SubjectExecution: bud.subjectExecutionRate}
@@ -40,11 +40,11 @@ def _execution(b: GraphBuilder, node: str, kind: str, budget: Decimal | None, ac
     if stated_percent is not None:
         b.add(node, bud.statedRate, dec(stated_fraction(stated_percent)))
     if stated_text:
-        b.add(node, bud.statedRateText, plain(stated_text))
+        b.add(node, bud.statedRateText, text(stated_text))
     if computed is not None:
         b.add(node, bud.computedRate, dec(computed))
         b.add(node, _RANKED_RATE[kind], dec(computed))
-    b.add(node, bud.currencyUnit, plain(unit_text))
+    b.add(node, bud.currencyUnit, text(unit_text))
     b.add(node, bud.sourceLine, integer(line, positive=True))
 
 
@@ -57,7 +57,7 @@ def add_subject_execution(b: GraphBuilder, n: int, ex: SubjectExecution, dept_no
     b.add(node, bud.order, integer(line.number or n))
     printed = "".join(f"{name}（{level}）" for name, level in
                       ((line.class_name, "类"), (line.section_name, "款"), (line.item_name, "项")) if name)
-    b.add(node, bud.printedName, plain(printed))
+    b.add(node, bud.printedName, text(printed))
     if ex.code:
         b.add(node, bud.functionalSubject, b.subject("functional", ex.code, b.doc.year)[1])
     b.add(node, bud.resolutionNote, zh(ex.evidence))
@@ -75,7 +75,7 @@ def add_unit_evaluation(b: GraphBuilder, n: int, ex: UnitExecution, unit_node: U
     _execution(b, node, bud.UnitPerformanceEvaluation, e.budget, e.actual, e.stated_rate, e.stated_rate_text,
                ex.computed, e.line, e.currency_unit or "万元")
     b.add(node, bud.evaluatedUnit, unit_node(ex.unit))
-    b.add(node, bud.printedName, plain(e.unit_name.strip()))
+    b.add(node, bud.printedName, text(e.unit_name.strip()))
     add_optional(b, node, ((bud.budgetOwnFunds, e.budget_own), (bud.actualOwnFunds, e.actual_own),
                            (bud.rateWeight, e.rate_weight), (bud.rateScore, e.rate_score),
                            (bud.totalScore, e.total_score)), dec)
@@ -109,7 +109,7 @@ def _add_indicator(b: GraphBuilder, node: str, evaluation: str, k: int, ind: Ind
     add_optional(b, node, ((bud.expectedValue, ind.expected_value), (bud.actualValue, ind.actual_value),
                            (bud.weight, ind.weight), (bud.score, ind.score)), dec)
     add_optional(b, node, ((bud.expectedUnit, ind.expected_unit), (bud.actualUnit, ind.actual_unit),
-                           (bud.expectedOperator, ind.expected_op)), plain)
+                           (bud.expectedOperator, ind.expected_op)), text)
     met = target_met(ind)
     if met is not None:
         b.add(node, bud.targetMet, boolean(met))
@@ -126,7 +126,7 @@ def add_evaluation_records(b: GraphBuilder, analysis: Analysis, unit_node: UnitN
         unit = analysis.record_units.get(id(p))
         if unit:
             b.add(node, bud.countedUnit, unit_node(unit))
-        b.add(node, bud.printedName, plain(p.unit_name))
+        b.add(node, bud.printedName, text(p.unit_name))
         b.add(node, bud.projectCount, integer(p.count))
         b.add(node, bud.sourceLine, integer(p.line, positive=True))
     for n, k in enumerate(narrative.key_evaluations, 1):

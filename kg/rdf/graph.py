@@ -8,7 +8,7 @@ the narrative's figures.
 from __future__ import annotations
 
 from cnbudget.kg.rdf.iris import Minter, shared_graph
-from cnbudget.kg.rdf.terms import TYPE, bud, iri, integer, org, plain, skos, year, zh
+from cnbudget.kg.rdf.terms import TYPE, bud, fn, iri, integer, org, plain, rdfs, skos, year, zh
 from cnbudget.loaders.records import Disclosure
 
 _SCHEME_NAME = {"functional": "支出功能分类", "economic": "支出经济分类"}
@@ -68,6 +68,15 @@ class GraphBuilder:
             self.add_ref(node, skos.prefLabel, zh(name))
         return node
 
+    def unknown_body(self) -> str:
+        """The body of a document that names none: its own, never merged with another document's."""
+        node = iri(f"{self.m.doc}/unknown-body")
+        if node not in self._described:
+            self._described.add(node)
+            self.add(node, TYPE, org.Organization)
+            self.add(node, rdfs.label, zh("（未能识别的单位）"))  # no skos:prefLabel: not a name
+        return node
+
     def subject(self, kind: str, code: str, fiscal_year: int | None) -> tuple[str, str]:
         """A subject of the year's code list: (its IRI, as N-Triples). Its names are derived from the rows that
         print it (GraphStore.refresh_derived), so documents that spell a name differently do not clash."""
@@ -89,6 +98,9 @@ class GraphBuilder:
         self.add_ref(node, TYPE, bud[_SUBJECT_CLASS[kind]])
         self.add_ref(node, skos.notation, plain(code))
         self.add_ref(node, skos.inScheme, scheme)
+        self.add_ref(node, skos.inScheme, bud[_CLASSIFICATION[kind]])
+        if kind == "functional" and len(code) == 3:  # a 类: the class list names it (codelists/functional-classes.ttl)
+            self.add_ref(node, skos.exactMatch, fn[f"c{code}"])
         level = {3: 1, 5: 2, 7: 3}.get(len(code), 1 + max(0, (len(code) - 3) // 2))
         self.add_ref(node, bud.subjectLevel, integer(level))
         parent = code[:-2] if len(code) > 3 else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 from cnbudget.kg.interpret.budget_execution import Analysis
 from cnbudget.kg.interpret.units import Unit
 from cnbudget.kg.rdf.graph import GraphBuilder
-from cnbudget.kg.rdf.terms import TYPE, bud, integer, iri, org, plain, skos, zh
+from cnbudget.kg.rdf.terms import TYPE, bud, integer, iri, org, plain, skos, text, zh
 
 
 class UnitNodes:
@@ -35,7 +35,7 @@ class UnitNodes:
             r = iri(f"{b.m.doc}/name-resolution/{b.next_id('res')}")
             b.add(r, TYPE, bud.NameResolution)
             b.add(r, bud.disclosure, b.doc_node)
-            b.add(r, bud.printedName, plain(alias.name))
+            b.add(r, bud.printedName, text(alias.name))
             b.add(r, bud.resolvedTo, node)
             b.add(r, bud.resolutionRule, plain(alias.rule))
             b.add(r, bud.evidence, zh(alias.evidence))

@@ -11,12 +11,16 @@ from pathlib import Path
 
 from cnbudget.kg.interpret.reconcile import Finding, Result, leaf_rows
 from cnbudget.kg.rdf.graph import GraphBuilder
-from cnbudget.kg.rdf.terms import (TRUE, FALSE, TYPE, boolean, bud, chk, dcat, dct, dec, integer, iri, item, phase,
-                                   plain, prov, qb, rdfs, spdx, tbl, year, zh)
-from cnbudget.loaders.records import Observation, Table
+from cnbudget.kg.rdf.iris import slug
+from cnbudget.kg.rdf.structures import structure_for
+from cnbudget.kg.rdf.terms import (CNY, FALSE, TRUE, TYPE, boolean, bud, chk, dcat, dct, dec, integer, iri, item, mult,
+                                   phase, plain, prov, qb, rdfs, side, skos, spdx, tbl, text, year, zh)
+from cnbudget.loaders.records import Column, Observation, Table
 
 _SHARE = Decimal("0.0001")
 UNIT_FACTOR = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+MULTIPLIER = {"元": mult.yuan, "千元": mult.thousandYuan, "万元": mult.tenThousandYuan, "亿元": mult.hundredMillionYuan}
+_SIDES = (("收入", side.income), ("支出", side.expenditure), ("人员", side.personnel), ("公用", side.public))
 _KIND_CLASS = {"final": "FinalAccountsDisclosure", "budget": "BudgetDisclosure"}
 
 
@@ -35,10 +39,9 @@ def add_disclosure(b: GraphBuilder, result: Result) -> None:
     if doc.year:
         b.add(d, bud.fiscalYear, year(doc.year))
     b.add(d, bud.consolidated, boolean(doc.consolidated))
-    if doc.department:
-        b.dept_node = b.org(doc.department)
-        b.add(d, bud.department, b.dept_node)
-        b.add(d, dct.publisher, b.dept_node)
+    b.dept_node = b.org(doc.department) if doc.department else b.unknown_body()
+    b.add(d, bud.department, b.dept_node)
+    b.add(d, dct.publisher, b.dept_node)
     if doc.rounding_note:
         b.add(d, bud.roundingNote, zh(doc.rounding_note))
     b.add(d, bud.checkCount, integer(result.checks))
@@ -61,18 +64,21 @@ def add_table(b: GraphBuilder, t: Table) -> None:
     b.add(node, TYPE, qb.DataSet)
     b.add(node, bud.disclosure, b.doc_node)
     b.add(node, dct.isPartOf, b.doc_node)
-    b.add(node, qb.structure, bud.StandardTableStructure)
-    b.add(node, bud.tableNumber, plain(t.number))
+    two_sided = len({c.side for c in t.columns}) > 1
+    b.add(node, qb.structure, iri(structure_for(t.type_key, two_sided)))
+    b.add(node, bud.tableNumber, text(t.number))
     b.add(node, dct.title, zh(t.title))
     if t.type_key:
         b.add(node, bud.tableType, tbl[t.type_key])
-    b.add(node, bud.currencyUnit, plain(t.unit))
+    b.add(node, bud.currencyUnit, text(t.unit))
+    if t.unit in MULTIPLIER:  # attached to the data set: the same for every figure of the table
+        b.add(node, bud.currency, CNY)
+        b.add(node, bud.unitMultiplier, MULTIPLIER[t.unit])
     fiscal_year = year(t.year) if t.year else None
     if fiscal_year:
         b.add(node, bud.fiscalYear, fiscal_year)
-    dept = b.org(t.department) if t.department else None
-    if dept:
-        b.add(node, bud.department, dept)
+    dept = b.org(t.department) if t.department else b.dept_node
+    b.add(node, bud.department, dept)
     b.add(node, bud.sourceLine, integer(t.line, positive=True))
     b.add(node, bud.observationCount, integer(len(t.observations)))
     b.add(node, bud.isEmpty, boolean(t.is_empty))
@@ -80,47 +86,90 @@ def add_table(b: GraphBuilder, t: Table) -> None:
         b.add(node, bud.emptyReason, zh(t.empty_reason))
     leaves = leaf_rows(t)
     leaf_ids = {id(o) for o in leaves}
-    shared = _TableFacts(node, fiscal_year, dept, plain(t.unit), UNIT_FACTOR.get(t.unit, Decimal(1)), leaf_ids)
+    shared = _TableFacts(node, fiscal_year, dept, text(t.unit), UNIT_FACTOR.get(t.unit, Decimal(1)), leaf_ids,
+                         two_sided)
     seen: set[str] = set()
+    rows: dict[str, str] = {}
+    columns = {id(c): _add_column(b, node, c) for c in t.columns}
     for o in t.observations:
-        _add_observation(b, t, o, shared, seen)
+        _add_observation(b, t, o, shared, seen, rows, columns)
     _add_totals(b, t, leaves)
 
 
 class _TableFacts:
     """What every figure of a table repeats."""
-    __slots__ = ("node", "year", "dept", "unit", "factor", "leaves")
+    __slots__ = ("node", "year", "dept", "unit", "factor", "leaves", "two_sided")
 
-    def __init__(self, node, fiscal_year, dept, unit, factor, leaves):
-        self.node, self.year, self.dept, self.unit, self.factor, self.leaves = (
-            node, fiscal_year, dept, unit, factor, leaves)
+    def __init__(self, node, fiscal_year, dept, unit, factor, leaves, two_sided):
+        self.node, self.year, self.dept, self.unit, self.factor, self.leaves, self.two_sided = (
+            node, fiscal_year, dept, unit, factor, leaves, two_sided)
 
 
-def _observation_iri(b: GraphBuilder, t: Table, o: Observation, seen: set[str]) -> str:
-    c = o.column
+def _side(c: Column) -> str:
+    return next((concept for word, concept in _SIDES if word in c.side_label),
+                side.first if c.side == 0 else side.second)
+
+
+def _column_key(c: Column) -> str:
+    return f"c{c.number}" if c.number else f"p{c.position + 1}"
+
+
+def _add_column(b: GraphBuilder, table: str, c: Column) -> str:
+    """The column as a concept of the table (the bud:tableColumn dimension's value)."""
+    node = iri(f"{table[1:-1]}/column/{_column_key(c)}")
+    b.add(node, TYPE, skos.Concept)
+    b.add(node, skos.inScheme, bud.TableColumns)
+    printed = " / ".join([*c.group, c.label]).strip(" /")
+    if printed:
+        b.add(node, skos.prefLabel, zh(printed))
+    if c.number is not None:
+        b.add(node, skos.notation, plain(str(c.number)))
+    return node
+
+
+def _row_key(o: Observation, f: _TableFacts, seen: set[str], t: Table, b: GraphBuilder) -> tuple[str, str]:
+    """(the observation's IRI, its row's key within the table)"""
     row_key = o.row_code or (f"L{o.line_number}" if o.line_number else f"r{o.row_index}")
-    col_key = f"c{c.number}" if c.number else f"p{c.position + 1}"
+    col_key = _column_key(o.column)
     value = b.m.observation(t.code, row_key, col_key)
     if value in seen:  # same code printed twice in one column: keep both, told apart by row
-        value = b.m.observation(t.code, f"{row_key}-r{o.row_index}", col_key)
+        row_key = f"{row_key}-r{o.row_index}"
+        value = b.m.observation(t.code, row_key, col_key)
     seen.add(value)
-    return value
+    return value, (f"s{o.column.side}-{row_key}" if f.two_sided else row_key)
 
 
-def _add_observation(b: GraphBuilder, t: Table, o: Observation, f: _TableFacts, seen: set[str]) -> None:
-    """One figure: about 20 triples (the hottest path of a load)."""
+def _add_row(b: GraphBuilder, f: _TableFacts, o: Observation, key: str, rows: dict[str, str]) -> str:
+    """The row as a concept of the table (the bud:tableRow dimension's value), written once."""
+    node = rows.get(key)
+    if node is None:
+        node = rows[key] = iri(f"{f.node[1:-1]}/row/{slug(key)}")
+        b.add(node, TYPE, skos.Concept)
+        b.add(node, skos.inScheme, bud.TableRows)
+        if o.row_label:
+            b.add(node, skos.prefLabel, zh(o.row_label))
+        notation = o.row_code or (str(o.line_number) if o.line_number is not None else None)
+        if notation:
+            b.add(node, skos.notation, plain(notation))
+    return node
+
+
+def _add_observation(b: GraphBuilder, t: Table, o: Observation, f: _TableFacts, seen: set[str],
+                     rows: dict[str, str], columns: dict[int, str]) -> None:
+    """One figure: about 25 triples (the hottest path of a load)."""
     c = o.column
-    value = _observation_iri(b, t, o, seen)
+    value, row_key = _row_key(o, f, seen, t, b)
     node = iri(value)
     b.observation_iris[id(o)] = node
-    po = [(TYPE, qb.Observation), (qb.dataSet, f.node), (bud.disclosure, b.doc_node)]
-    if f.dept:
-        po.append((bud.department, f.dept))
+    po = [(TYPE, qb.Observation), (qb.dataSet, f.node), (bud.disclosure, b.doc_node), (bud.department, f.dept),
+          (bud.tableRow, _add_row(b, f, o, row_key, rows)), (bud.tableColumn, columns[id(c)])]
+    if f.two_sided:
+        po.append((bud.side, _side(c)))
     if f.year:
         po.append((bud.fiscalYear, f.year))
     po += [(bud.budgetPhase, phase[c.phase or "executed"]), (bud.amount, dec(o.amount)),
            (bud.amountYuan, dec(amount_in_yuan(o.amount, f.factor))),
-           (bud.currencyUnit, f.unit), (bud.rowLabel, plain(o.row_label))]
+           (bud.currencyUnit, f.unit), (bud.rowLabel, text(o.row_label))]
     if o.row_code:
         po.append((bud.rowCode, plain(o.row_code)))
     if o.line_number is not None:
@@ -137,15 +186,15 @@ def _add_observation(b: GraphBuilder, t: Table, o: Observation, f: _TableFacts, 
         b.coded.append((t.type_key, c.item, o.row_code, value))
     if o.row_code:
         po.append((bud.isLeafRow, TRUE if id(o) in f.leaves else FALSE))
-    po.append((bud.measureLabel, plain(c.label)))
+    po.append((bud.measureLabel, text(c.label)))
     if c.group:
-        po.append((bud.measureGroup, plain(" / ".join(c.group))))
+        po.append((bud.measureGroup, text(" / ".join(c.group))))
     if c.item:
         po.append((bud.measure, item[c.item]))
     if c.number is not None:
         po.append((bud.columnNumber, integer(c.number)))
     if c.side_label:
-        po.append((bud.tableSide, plain(c.side_label)))
+        po.append((bud.tableSide, text(c.side_label)))
     po += [(bud.sourceLine, integer(o.line, positive=True)), (prov.wasDerivedFrom, f.node)]
     b.add_all(node, po)
 

@@ -7,17 +7,17 @@ IRIs are minted from a checked base and digits, digests or slugs (iris.py), so t
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pyoxigraph as ox
 
-from cnbudget.ontology import CHK, ITEM, PHASE, PREFIXES, TBL
+from cnbudget.ontology import CHK, FN, ITEM, MULT, PHASE, PREFIXES, SIDE, TBL
 
 _XSD = PREFIXES["xsd"]
 _DECIMAL_TAIL = f"^^<{_XSD}decimal>"
 _INTEGER_TAIL = f"^^<{_XSD}integer>"
 _POSITIVE_TAIL = f"^^<{_XSD}positiveInteger>"
-_YEAR_TAIL = f"^^<{_XSD}gYear>"
 TRUE, FALSE = (f'"{v}"^^<{_XSD}boolean>' for v in ("true", "false"))
 
 
@@ -40,7 +40,9 @@ class Namespace:
 bud, qb, skos, dct, dcat, prov, org, rdfs, spdx = (
     Namespace(PREFIXES[p]) for p in ("bud", "qb", "skos", "dct", "dcat", "prov", "org", "rdfs", "spdx"))
 item, tbl, phase, chk = Namespace(ITEM), Namespace(TBL), Namespace(PHASE), Namespace(CHK)
+fn, side, mult = Namespace(FN), Namespace(SIDE), Namespace(MULT)
 TYPE = f"<{PREFIXES['rdf']}type>"
+CNY = "<http://publications.europa.eu/resource/authority/currency/CNY>"
 
 
 def iri(value: str) -> str:
@@ -57,6 +59,15 @@ def zh(text: str) -> str:
     return str(ox.Literal(text, language="zh"))
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def text(value: str) -> str:
+    """Text as printed: tagged @zh when it holds Chinese characters (so every Chinese literal is), else plain
+    (codes, numbers, empty labels). docs/model.md."""
+    return str(ox.Literal(value, language="zh")) if _CJK.search(value) else str(ox.Literal(value))
+
+
 def dec(value: Decimal) -> str:
     return f'"{format(value, "f")}"{_DECIMAL_TAIL}'
 
@@ -70,4 +81,5 @@ def boolean(value: bool) -> str:
 
 
 def year(value: int) -> str:
-    return f'"{value}"{_YEAR_TAIL}'
+    """A fiscal year: an integer, so that `bud:fiscalYear 2020` matches (docs/model.md)."""
+    return integer(value)

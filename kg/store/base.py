@@ -91,8 +91,10 @@ class GraphStore:
         gives what a rebuild gives (the smallest name is the smaller of the old and the added ones) without
         reading every figure of every document."""
         reference, labels, links = (shared_graph(base, n) for n in ("reference", "labels", "codelist-links"))
+        class_names = shared_graph(base, "class-names")
         if added is not None:
             self._add_labels(labels, added)
+            self._name_classes(reference, labels, class_names)
             self._relink(reference, labels, links)
             return
         self.update(f"""
@@ -109,10 +111,24 @@ class GraphStore:
               {{ SELECT DISTINCT ?c ?name WHERE {{
                   GRAPH ?g {{ ?o bud:rowCode ?code ; bud:rowLabel ?name ; bud:functionalSubject|bud:economicSubject ?c }}
                   FILTER (?name != "") }} }}
-              BIND (STRLANG(?name, "zh") AS ?alt)
+              BIND (STRLANG(STR(?name), "zh") AS ?alt)
               FILTER NOT EXISTS {{ GRAPH <{labels}> {{ ?c skos:prefLabel ?alt }} }}
             }}""")
+        self._name_classes(reference, labels, class_names)
         self._relink(reference, labels, links)
+
+    def _name_classes(self, reference: str, labels: str, class_names: str) -> None:
+        """A 类 no table prints with its code (a summary table's 「十、节能环保支出」 row) takes its name from the
+        class list (codelists/functional-classes.ttl): kept apart from the printed names, so that a printed name
+        found later replaces it whatever the order of loading."""
+        self.update(f"""
+            DROP SILENT GRAPH <{class_names}> ;
+            INSERT {{ GRAPH <{class_names}> {{ ?c skos:prefLabel ?name }} }}
+            WHERE {{
+              GRAPH <{reference}> {{ ?c skos:exactMatch ?class }}
+              ?class skos:inScheme fn:scheme ; skos:prefLabel ?name . FILTER (LANG(?name) = "zh")
+              FILTER NOT EXISTS {{ GRAPH <{labels}> {{ ?c skos:prefLabel ?printed }} }}
+            }}""")
 
     def _add_labels(self, labels: str, added: dict[str, set[str]], chunk: int = 500) -> None:
         pref, alt = PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel"
