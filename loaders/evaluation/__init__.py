@@ -26,10 +26,10 @@ from cnbudget.loaders.evaluation.reports import evaluation_reports
 from cnbudget.loaders.evaluation.targets import parse_target
 from cnbudget.loaders.records import EvaluationReport, KeyEvaluation, ProjectCount, Row, UnitEvaluation
 
-__all__ = ["read_performance", "read_project_execution", "parse_target"]
+__all__ = ["read_evaluations", "read_project_execution", "parse_target"]
 
 
-def read_performance(rows: list[Row], path: str, warnings: list[str]
+def read_evaluations(rows: list[Row], path: str, warnings: list[str]
                      ) -> tuple[list[UnitEvaluation], list[ProjectCount], list[KeyEvaluation], list[EvaluationReport]]:
     """All self-evaluation content of a disclosure: the 整体绩效自评表 forms in document order, the
     per-unit counts of projects with approved targets, the 重点绩效评价 results and the appended
