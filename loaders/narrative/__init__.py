@@ -37,8 +37,8 @@ from cnbudget.loaders.text import PART_HEADING, clean_label, parse_amount
 __all__ = ["read_narrative"]
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN = "一二三四五六七八九十百零〇两"
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+CN_NUMERALS = "一二三四五六七八九十百零〇两"
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MONEY = ("亿元", "万元", "千元", "元")
 _COUNT_NOUN = {"人次": "人次", "辆": "车辆数", "台(套)": "台（套）数", "台": "台数", "套": "套数", "个": "个数",
                "人": "人数", "次": "次数", "批": "批次", "项": "项数", "家": "家数", "户": "户数", "名": "人数",
@@ -59,7 +59,7 @@ def _norm(text: str) -> str:
     return "".join(out)
 
 
-class _T:
+class PrintedText:
     """A piece of printed text with its same-length normal form."""
     __slots__ = ("o", "n")
 
@@ -67,13 +67,13 @@ class _T:
         self.o = o
         self.n = _norm(o) if n is None else n
 
-    def __getitem__(self, s: slice) -> "_T":
-        return _T(self.o[s], self.n[s])
+    def __getitem__(self, s: slice) -> "PrintedText":
+        return PrintedText(self.o[s], self.n[s])
 
     def __bool__(self) -> bool:
         return bool(self.n.strip())
 
-    def strip(self) -> "_T":
+    def strip(self) -> "PrintedText":
         i, j = 0, len(self.n)
         while i < j and (self.n[i].isspace() or self.n[i] in "\u3000\u00a0"):
             i += 1
@@ -81,11 +81,11 @@ class _T:
             j -= 1
         return self[i:j]
 
-    def cut_prefix(self, rx: re.Pattern) -> "_T":
+    def cut_prefix(self, rx: re.Pattern) -> "PrintedText":
         m = rx.match(self.n)
         return self[m.end():].strip() if m and m.end() else self
 
-    def cut_suffix(self, rx: re.Pattern) -> "_T":
+    def cut_suffix(self, rx: re.Pattern) -> "PrintedText":
         m = rx.search(self.n)
         return self[:m.start()].strip() if m and m.end() > m.start() else self
 
@@ -99,7 +99,7 @@ def _cn_int(text: str) -> int | None:
     text = text.strip()
     if text.isdigit():
         return int(text)
-    if not text or any(ch not in _CN for ch in text):
+    if not text or any(ch not in CN_NUMERALS for ch in text):
         return None
     total, current = 0, 0
     for ch in text:
@@ -112,7 +112,7 @@ def _cn_int(text: str) -> int | None:
     return total + current
 
 
-def _split_names(t: _T) -> list[_T]:
+def _split_names(t: PrintedText) -> list[PrintedText]:
     """A list of names separated by 、 (or ，；), not splitting inside brackets."""
     parts, depth, start = [], 0, 0
     seps = "、" if "、" in t.n else ",;"
@@ -137,9 +137,9 @@ def _split_names(t: _T) -> list[_T]:
 # --- lines, headings and zones ----------------------------------------------------------------
 
 @dataclass
-class _Line:
+class Line:
     line: int
-    t: _T
+    t: PrintedText
     level: int | None = None  # 0 part, 1 一、, 2 （一）; None for text
     title: str = ""  # heading as printed (trimmed)
     part: str = ""
@@ -149,13 +149,13 @@ class _Line:
 
 
 _PART = PART_HEADING
-_H1 = re.compile(rf"^\s*[{_CN}]+\s*[、.]")
+_H1 = re.compile(rf"^\s*[{CN_NUMERALS}]+\s*[、.]")
 _H1_ARABIC = re.compile(r"^\s*\d{1,2}\s*、")
-_H2 = re.compile(rf"^\s*\(\s*[{_CN}]+\s*\)")
+_H2 = re.compile(rf"^\s*\(\s*[{CN_NUMERALS}]+\s*\)")
 _HEADING_END = re.compile(r"(说明|情况|概况|解释|职责|职能|设置|构成|附件|目录)[。.]?$")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]\s*")
 # a heading printed at the end of the line before it: "…工作。(二)机构设置及部门决算单位构成"
-_GLUED = re.compile(rf"(?<=[。;])\s*(?=\(\s*[{_CN}]+\s*\)|[{_CN}]+、)")
+_GLUED = re.compile(rf"(?<=[。;])\s*(?=\(\s*[{CN_NUMERALS}]+\s*\)|[{CN_NUMERALS}]+、)")
 
 
 def _heading_like(rest: str) -> bool:
@@ -178,15 +178,15 @@ def _classify(n: str) -> int | None:
     return None
 
 
-def _lines(rows: list[Row]) -> list[_Line]:
-    out: list[_Line] = []
+def paragraph_lines(rows: list[Row]) -> list[Line]:
+    out: list[Line] = []
     for row in rows:
         if not row.paragraph or not row.cells:
             continue
         cell = row.cells[0]
         raw = _BOOKMARK.sub("", cell.text).replace("\r", "")
         for piece in raw.split("\n"):
-            t = _T(piece).strip()
+            t = PrintedText(piece).strip()
             if not t or t.n.count("|") >= 2:
                 continue  # a table row of another layout ("a | b | c |") is not running text
             cuts = [m.start() for m in _GLUED.finditer(t.n)
@@ -195,7 +195,7 @@ def _lines(rows: list[Row]) -> list[_Line]:
             for a, b in zip(bounds, bounds[1:]):
                 part = t[a:b].strip()
                 if part:
-                    out.append(_Line(cell.line, part))
+                    out.append(Line(cell.line, part))
     part = section = sub = ""
     for ln in out:
         ln.level = _classify(ln.t.n)
@@ -229,7 +229,7 @@ def _lines(rows: list[Row]) -> list[_Line]:
     return out
 
 
-def _kind(lines: list[_Line]) -> str:
+def disclosure_kind(lines: list[Line]) -> str:
     """final (决算) or budget (预算), from the headings."""
     titles = " ".join(ln.title for ln in lines if ln.level is not None)
     if "决算" in titles:
@@ -244,13 +244,13 @@ def _kind(lines: list[_Line]) -> str:
 _DEPT_HEADING = re.compile(r"^\s*(?:第\s*[一1]\s*部分|[一1]\s*[、.])\s*(?P<name>.+?)\s*(?:(?:19|20)\d{2}\s*年度?)?"
                            r"\s*(?:部门|单位)?\s*(?:基本)?(?:概况|基本情况)\s*$")
 _DUTY_HEADING = re.compile(r"(?:部门|主要|单位|工作)?(?:主要)?(?:职责|职能)")
-_ITEM = re.compile(r"^\s*(?:(?P<a>\d{1,3})\s*[.、](?!\d)|\(\s*(?P<p>\d{1,3})\s*\)|\(\s*(?P<c>[" + _CN + r"]+)\s*\))\s*")
+_DUTY_ITEM = re.compile(r"^\s*(?:(?P<a>\d{1,3})\s*[.、](?!\d)|\(\s*(?P<p>\d{1,3})\s*\)|\(\s*(?P<c>[" + CN_NUMERALS + r"]+)\s*\))\s*")
 _ORG_TOPIC = re.compile(r"机构|人员|单位|编制|构成|概况")
 _INLINE_ITEM = re.compile(r"(?:^|(?<=[;。:]))\s*(\d{1,2})\s*[.、](?!\d)")
 
 
-def _department(lines: list[_Line], duty_line: int | None, path: str, warnings: list[str]) -> list[UnitMention]:
-    found: list[tuple[_Line, str]] = []
+def read_department(lines: list[Line], duty_line: int | None, path: str, warnings: list[str]) -> list[UnitMention]:
+    found: list[tuple[Line, str]] = []
     for ln in lines:
         if ln.level not in (0, 1):
             continue
@@ -272,8 +272,8 @@ def _department(lines: list[_Line], duty_line: int | None, path: str, warnings: 
     return [UnitMention(name=name, role="department", line=ln.line)]
 
 
-def _duties(lines: list[_Line], path: str, warnings: list[str]) -> tuple[list[Duty], int | None]:
-    blocks: list[tuple[_Line, list[Duty]]] = []
+def read_duties(lines: list[Line], path: str, warnings: list[str]) -> tuple[list[Duty], int | None]:
+    blocks: list[tuple[Line, list[Duty]]] = []
     i = 0
     while i < len(lines):
         ln = lines[i]
@@ -296,7 +296,7 @@ def _duties(lines: list[_Line], path: str, warnings: list[str]) -> tuple[list[Du
     return duties, head.line
 
 
-def _duty_block(lines: list[_Line], start: int) -> tuple[list[Duty], int]:
+def _duty_block(lines: list[Line], start: int) -> tuple[list[Duty], int]:
     """The numbered items after the duty heading at `start`, up to the next heading."""
     head = lines[start]
     duties: list[Duty] = []
@@ -304,7 +304,7 @@ def _duty_block(lines: list[_Line], start: int) -> tuple[list[Duty], int]:
     i = start + 1
     while i < len(lines):
         ln = lines[i]
-        m = _ITEM.match(ln.t.n)
+        m = _DUTY_ITEM.match(ln.t.n)
         kind = next((k for k in "apc" if m and m.group(k)), None)
         if ln.level == 2 and _DUTY_HEADING.search(ln.title) and len(ln.title) <= 24:
             break  # "一、部门主要职责及内设机构" then "（一）主要职责": the duties are under the latter
@@ -333,7 +333,7 @@ def _duty_block(lines: list[_Line], start: int) -> tuple[list[Duty], int]:
     return duties, i
 
 
-def _inline_items(t: _T, first: int | None) -> list[tuple[int, _T]]:
+def _inline_items(t: PrintedText, first: int | None) -> list[tuple[int, PrintedText]]:
     """Items numbered inside one line ("…；2.负责…；3.…"), numbers in sequence; `first` is the
     number already read from the line's start (None: the line has no leading item)."""
     marks = []
@@ -356,20 +356,20 @@ def _inline_items(t: _T, first: int | None) -> list[tuple[int, _T]]:
 
 
 _COUNT_LIST = re.compile(
-    rf"(?P<pre>内设|下设|设有|设立|共设|设|下属|所属|直属|共有|有)?\s*(?P<n>\d+|[{_CN}]+)\s*个\s*"
+    rf"(?P<pre>内设|下设|设有|设立|共设|设|下属|所属|直属|共有|有)?\s*(?P<n>\d+|[{CN_NUMERALS}]+)\s*个\s*"
     r"(?P<noun>[^,;:。、\d]{1,20}?)\s*(?:,\s*)?"
     r"(?::|(?:分别为|分别是|分别有|包括|具体为|具体是|具体包括|即)\s*:?)\s*(?P<list>[^。;]+)")
 # "内设办公室、综合科、业务科3个科室"
 _LIST_COUNT = re.compile(
     rf"(?P<pre>内设|下设|设有|设|下属|所属|直属|包括)\s*(?P<list>[^。;:,]+?、[^。;:,]+?)\s*(?:等|共)?\s*"
-    rf"(?P<n>\d+|[{_CN}]+)\s*个\s*(?P<noun>[^,;:。、\d]{{1,12}}?)(?=[,;。]|$)")
+    rf"(?P<n>\d+|[{CN_NUMERALS}]+)\s*个\s*(?P<noun>[^,;:。、\d]{{1,12}}?)(?=[,;。]|$)")
 # a count without its list: "内设16个职能科（室）和7个直属事业单位。"
-_COUNT_ONLY = re.compile(rf"(?P<pre>内设|下设|设有|设|下属|所属|直属|和|及)?\s*(?P<n>\d+|[{_CN}]+)\s*个\s*"
+_COUNT_ONLY = re.compile(rf"(?P<pre>内设|下设|设有|设|下属|所属|直属|和|及)?\s*(?P<n>\d+|[{CN_NUMERALS}]+)\s*个\s*"
                          r"(?P<noun>[^,;:。、\d和及]{1,12}?)(?=[,;:。和及]|$)")
 _AFFILIATED = re.compile(r"单位|直属|下属|所属|二级")
 _DIVISION = re.compile(r"科|室|处|股|机构|部门|办|组|队|所|中心")
 _BUDGET_TRIGGER = re.compile(r"编制范围|决算单位|预算单位|单位构成|纳入.*?(?:决算|预算)")
-_BUDGET_COUNT = re.compile(rf"共(?:有|计)?\s*(\d+|[{_CN}]+)\s*(?:个|家)")
+_BUDGET_COUNT = re.compile(rf"共(?:有|计)?\s*(\d+|[{CN_NUMERALS}]+)\s*(?:个|家)")
 _ENDS_INTRO = re.compile(r"(?:(?:具体是|具体为|具体包括|包括|分别是|分别为|如下)\s*:?|:)\s*$")
 _LIST_AFTER = re.compile(r"(?:具体是|具体为|具体包括|分别是|分别为|包括|如下)\s*:?|:")
 _NUMBERED = re.compile(r"^\s*(?:\(\s*\d{1,3}\s*\)|\d{1,3}\s*[.、](?!\d))\s*")
@@ -383,7 +383,7 @@ def _role(noun: str, pre: str = "") -> str | None:
     return None
 
 
-def _units(lines: list[_Line], path: str, warnings: list[str]) -> list[UnitMention]:
+def read_units(lines: list[Line], path: str, warnings: list[str]) -> list[UnitMention]:
     out: list[UnitMention] = []
     order = {"division": 0, "affiliated": 0, "budget-unit": 0}
     summary: dict[str, tuple[int, str, int]] = {}  # role → (count, as printed, line) from "内设16个科室和7个直属单位。"
@@ -398,8 +398,8 @@ def _units(lines: list[_Line], path: str, warnings: list[str]) -> list[UnitMenti
             count_m = _BUDGET_COUNT.search(n)
             stated = _cn_int(count_m.group(1)) if count_m else None
             intro = list(_LIST_AFTER.finditer(n))
-            inline = ln.t[intro[-1].end():].strip() if intro else _T("")
-            names: list[tuple[_T, int]] = []
+            inline = ln.t[intro[-1].end():].strip() if intro else PrintedText("")
+            names: list[tuple[PrintedText, int]] = []
             j = i + 1
             if inline and stated is not None:
                 names = [(p, ln.line) for p in _split_names(inline)]
@@ -452,21 +452,21 @@ def _units(lines: list[_Line], path: str, warnings: list[str]) -> list[UnitMenti
 # --- per-subject lines ---------------------------------------------------------------------------
 
 _SUBJ_NUM = re.compile(r"^\s*(?:(\d{1,3})\s*[.、](?!\d)|\(\s*(\d{1,3})\s*\))\s*")
-_CLASS = re.compile(r"\(\s*类\s*\)")
-_SECTION = re.compile(r"\(\s*款\s*\)")
-_ITEMM = re.compile(r"\(\s*项\s*\)")
+_CLASS_MARK = re.compile(r"\(\s*类\s*\)")
+_SECTION_MARK = re.compile(r"\(\s*款\s*\)")
+_ITEM_MARK = re.compile(r"\(\s*项\s*\)")
 _HEAD_END = re.compile(r"[。,;:]|年初预算|全年预算|调整后预算|预算数|预算为")
-_AMT_UNIT = rf"(?P<v>{_NUM})\s*(?P<u>亿元|万元|千元|元)"
+_AMT_UNIT = rf"(?P<v>{NUMBER})\s*(?P<u>亿元|万元|千元|元)"
 _BUDGET = re.compile(rf"(?:年初预算|全年预算|调整后预算|预算)(?:支出)?(?:数)?\s*(?:为|是|:)?\s*{_AMT_UNIT}")
 _ACTUAL = re.compile(rf"(?:支出决算|决算|执行数|实际支出|支出)(?:数)?\s*(?:为|是|:)?\s*{_AMT_UNIT}")
 _RATE = re.compile(rf"(?:(?:完成|执行)了?(?:年初|全年|调整后)?预算(?:数)?的?\s*(?:比例)?\s*(?:为|是)?"
-                   rf"|(?:为|是|达到?|占)(?:年初|全年|调整后)?预算(?:数)?的)\s*(?P<v>{_NUM})\s*(?P<p>%)?"
-                   rf"|(?:预算)?(?:完成率|执行率)\s*(?:为|是|:)?\s*(?P<v2>{_NUM})\s*(?P<p2>%)?")
+                   rf"|(?:为|是|达到?|占)(?:年初|全年|调整后)?预算(?:数)?的)\s*(?P<v>{NUMBER})\s*(?P<p>%)?"
+                   rf"|(?:预算)?(?:完成率|执行率)\s*(?:为|是|:)?\s*(?P<v2>{NUMBER})\s*(?P<p2>%)?")
 _REASON = re.compile(r"(?:主要)?原因(?:主要)?(?:是|为|有|在于)?\s*:?")
 
 
 @dataclass
-class _Head:
+class SubjectHead:
     number: int | None
     class_name: str
     section_name: str
@@ -479,9 +479,9 @@ class _Head:
                        ((self.class_name, "类"), (self.section_name, "款"), (self.item_name, "项")) if n)
 
 
-def _subject_head(t: _T) -> _Head | None:
+def subject_head(t: PrintedText) -> SubjectHead | None:
     """The names of "1．X（类）Y（款）Z（项）。年初预算…" (款 and 项 may be missing)."""
-    cm = _CLASS.search(t.n)
+    cm = _CLASS_MARK.search(t.n)
     if not cm:
         return None
     m = _SUBJ_NUM.match(t.n)
@@ -495,18 +495,18 @@ def _subject_head(t: _T) -> _Head | None:
         return None
     section_name = item_name = ""
     pos = cm.end()
-    sm = _SECTION.search(t.n, pos, head_end)
+    sm = _SECTION_MARK.search(t.n, pos, head_end)
     if sm:
         section_name = t[pos:sm.start()].label
         pos = sm.end()
-    im = _ITEMM.search(t.n, pos, head_end)
+    im = _ITEM_MARK.search(t.n, pos, head_end)
     if im:
         item_name = t[pos:im.start()].label
     number = int(m.group(1) or m.group(2)) if m else None
-    return _Head(number, class_name, section_name, item_name, head_end)
+    return SubjectHead(number, class_name, section_name, item_name, head_end)
 
 
-def _subject_line(ln: _Line, head: _Head, ordinal: int, path: str, warnings: list[str]) -> SubjectLine | None:
+def read_subject_line(ln: Line, head: SubjectHead, ordinal: int, path: str, warnings: list[str]) -> SubjectLine | None:
     t = ln.t
     head_end = head.end
     class_name, section_name, item_name = head.class_name, head.section_name, head.item_name
@@ -556,7 +556,7 @@ def _subject_line(ln: _Line, head: _Head, ordinal: int, path: str, warnings: lis
 # --- figures: the clause grammar ----------------------------------------------------------------
 
 _UNITS = r"个百分点|亿元|万元|千元|元|%|人次|台\(套\)|台套|辆|台|套|个|人|次|批|项|家|户|名|件"
-_TOKEN = re.compile(rf"(?<![\dA-Za-z.\-])(?P<num>-?(?:{_NUM}))\s*(?P<unit>{_UNITS})?")
+_TOKEN = re.compile(rf"(?<![\dA-Za-z.\-])(?P<num>-?(?:{NUMBER}))\s*(?P<unit>{_UNITS})?")
 _DATE_AFTER = re.compile(r"^\s*(?:年|月|日|号|时|周岁|岁)")  # 2020年, 10月: not figures
 _THRESHOLD_AFTER = re.compile(r"^\s*(?:及)?(?:以上|以下|以内)")  # 单位价值50万元以上…: part of a label
 _LIST_GAP = re.compile(r"\s*(?:,|、|和|及|与)\s*")
@@ -577,7 +577,7 @@ _PUNCT_LEAD = re.compile(r"^[,、:的]+")
 _PUNCT_TRAIL = re.compile(r"[,、:的]+$")
 _GENERIC = {"", "支出", "收入", "其中", "各", "均", "累计", "共", "其他"}
 _SKIP_SUB = re.compile(r"自评结果|评价结果|自评表|评价报告|重点绩效|绩效目标")
-_ORDINAL_LEAD = re.compile(rf"^\s*(?:\(\s*[{_CN}\d]+\s*\)|\d{{1,3}}\s*[.、](?!\d)|[{_CN}]+\s*、)\s*")
+_ORDINAL_LEAD = re.compile(rf"^\s*(?:\(\s*[{CN_NUMERALS}\d]+\s*\)|\d{{1,3}}\s*[.、](?!\d)|[{CN_NUMERALS}]+\s*、)\s*")
 # a clause that ends with a figure ("…用车0辆", "…团组0个（不含…）"): a 、 after it starts the next clause
 _FIGURE_END = re.compile(rf"\d\s*(?:{_UNITS})?\s*(?:\([^()]*\))?\s*$")
 
@@ -591,14 +591,14 @@ class _Subject:
 
 
 @dataclass
-class _Group:
+class NumberGroup:
     start: int
     end: int
     values: list[Decimal]
     unit: str | None
 
 
-def _sentences(t: _T) -> list[list[_T]]:
+def sentence_clauses(t: PrintedText) -> list[list[PrintedText]]:
     """Sentences on 。 (and on a '.' that is not a decimal point), clauses on , ; : and on a
     、 that follows a figure; never on a comma between digits (1,234.5 or 4125.49,4143.91)."""
     n = t.n
@@ -626,7 +626,7 @@ def _sentences(t: _T) -> list[list[_T]]:
     return sentences
 
 
-def _groups(c: _T) -> list[_Group]:
+def number_groups(c: PrintedText) -> list[NumberGroup]:
     """The numbers of a clause, those printed as one list sharing a unit grouped
     ("4125.49,4143.91万元", "23.51%、38.28%", "A万元和B万元")."""
     toks = []
@@ -651,10 +651,10 @@ def _groups(c: _T) -> list[_Group]:
                 groups[-1].append(tok)
                 continue
         groups.append([tok])
-    return [_Group(g[0][0], g[-1][1], [x[2] for x in g], g[-1][3]) for g in groups]
+    return [NumberGroup(g[0][0], g[-1][1], [x[2] for x in g], g[-1][3]) for g in groups]
 
 
-def _clean(t: _T) -> _T:
+def _bare_label(t: PrintedText) -> PrintedText:
     """A label without what surrounds it in the sentence: comparison (与上年度相比, 比2023年预算),
     the year (2020年度), the speaker (我部门), connectors (其中, 共, 为, 各 …)."""
     prev = None
@@ -680,7 +680,7 @@ def _split_label(label: str, n_values: int) -> list[str]:
     return [label]
 
 
-def _item(label: str) -> str | None:
+def _vocab_item(label: str) -> str | None:
     candidates = [label]
     if label.endswith("支出"):
         candidates.append(label[:-2])
@@ -694,7 +694,7 @@ def _item(label: str) -> str | None:
     return None
 
 
-def _figures_in_line(ln: _Line, kind: str, path: str, warnings: list[str], about: str | None = None) -> list[Figure]:
+def figures_in_line(ln: Line, kind: str, path: str, warnings: list[str], about: str | None = None) -> list[Figure]:
     """The figures a line states; `about`: the subject a line names before its figures (a
     subject line not read as budget against actual)."""
     default_measure, default_phase = ("决算", "executed") if kind == "final" else ("预算", "approved")
@@ -703,10 +703,10 @@ def _figures_in_line(ln: _Line, kind: str, path: str, warnings: list[str], about
     last: dict[str, _Subject | None] = {"money": None, "count": None, "any": None}
     if about:
         last["money"] = last["any"] = _Subject([about], None, "万元")
-    for clauses in _sentences(ln.t.cut_prefix(_ORDINAL_LEAD)):
+    for clauses in sentence_clauses(ln.t.cut_prefix(_ORDINAL_LEAD)):
         for c in clauses:
             prev_end = 0
-            groups = _groups(c)
+            groups = number_groups(c)
             for k, g in enumerate(groups):
                 text = c[prev_end:g.start].strip()
                 after = c[g.end:(groups[k + 1].start if k + 1 < len(groups) else len(c.n))]
@@ -730,14 +730,14 @@ def _figures_in_line(ln: _Line, kind: str, path: str, warnings: list[str], about
                 printed_unit = _UNIT_PRINT.get(unit, unit)
                 for lab, v in pairs:
                     out.append(Figure(section=section, label=lab, measure=measure, amount=v * sign,
-                                      unit=printed_unit, line=ln.line, item=_item(lab), phase=phase))
+                                      unit=printed_unit, line=ln.line, item=_vocab_item(lab), phase=phase))
                 if unit not in ("%", "个百分点"):
                     subject = _Subject(labels, phase, unit)
                     last["money" if unit in _MONEY else "count"] = last["any"] = subject
     return out
 
 
-def _read_group(text: _T, after: _T, g: _Group, last: dict, default_measure: str, default_phase: str):
+def _read_group(text: PrintedText, after: PrintedText, g: NumberGroup, last: dict, default_measure: str, default_phase: str):
     """(labels, measure, unit, sign, phase) for the numbers of one group, `text`
     being the clause before them and `after` the rest up to the next number; None: not a figure."""
     unit = g.unit
@@ -750,7 +750,7 @@ def _read_group(text: _T, after: _T, g: _Group, last: dict, default_measure: str
     if unit in ("%", "个百分点"):
         if rate_m:
             word = rate_m.group(0)
-            label_t = _clean(text[:rate_m.start()])
+            label_t = _bare_label(text[:rate_m.start()])
             if word in ("占", "比重"):
                 measure = "占比"
             elif word in ("增长", "增加", "上升", "提高"):
@@ -760,7 +760,7 @@ def _read_group(text: _T, after: _T, g: _Group, last: dict, default_measure: str
             else:
                 measure = "完成率"
         else:
-            label_t, measure = _clean(text), "比率"
+            label_t, measure = _bare_label(text), "比率"
         if unit == "个百分点":
             measure = "增减百分点"
         inherit_from = last["any"]
@@ -776,14 +776,14 @@ def _read_group(text: _T, after: _T, g: _Group, last: dict, default_measure: str
             sign = -1 if measure == "减少" else 1
             work = work[:cm.start()].strip().cut_suffix(_TRAIL).cut_prefix(_COMPARE)
         else:
-            work = _clean(work)
+            work = _bare_label(work)
             for rx, name, ph in ((_MEASURE_BUDGET, "预算", "approved"), (_MEASURE_ACTUAL, "决算", "executed")):
                 mm = rx.search(work.n)
                 if mm and not _FUND_BEFORE.search(work.n[:mm.start()]):
                     measure, phase = name, ph
                     work = work[:mm.start()]
                     break
-        label_t = _clean(work)
+        label_t = _bare_label(work)
         inherit_from = last["money" if money else "count"]
         own_phase = phase is not None
         if measure is None:
@@ -800,7 +800,7 @@ def _read_group(text: _T, after: _T, g: _Group, last: dict, default_measure: str
             phase = default_phase
     label = label_t.label
     if unit not in _MONEY and unit not in ("%", "个百分点"):
-        noun = _clean(after.cut_suffix(re.compile(r"\(.*$")))
+        noun = _bare_label(after.cut_suffix(re.compile(r"\(.*$")))
         if noun and not re.search(r"\d", noun.n):  # "共接待17个团组": the noun follows the count
             label = (label if label not in _GENERIC else "") + noun.label
     if label not in _GENERIC:
@@ -821,10 +821,10 @@ def _read_group(text: _T, after: _T, g: _Group, last: dict, default_measure: str
 def read_narrative(rows: list[Row], path: str, warnings: list[str]
                    ) -> tuple[list[Duty], list[UnitMention], list[SubjectLine], list[Figure]]:
     """Organization, per-subject execution lines and stated figures from the paragraph rows."""
-    lines = _lines(rows)
-    duties, duty_line = _duties(lines, path, warnings)
-    units = _department(lines, duty_line, path, warnings) + _units(lines, path, warnings)
-    kind = _kind(lines)
+    lines = paragraph_lines(rows)
+    duties, duty_line = read_duties(lines, path, warnings)
+    units = read_department(lines, duty_line, path, warnings) + read_units(lines, path, warnings)
+    kind = disclosure_kind(lines)
     subjects: list[SubjectLine] = []
     figures: list[Figure] = []
     for ln in lines:
@@ -832,10 +832,10 @@ def read_narrative(rows: list[Row], path: str, warnings: list[str]
             continue
         if re.search(r"绩效", ln.section) and _SKIP_SUB.search(ln.sub):
             continue  # per-unit and per-project evaluation results are read elsewhere
-        head = _subject_head(ln.t)
-        s = _subject_line(ln, head, len(subjects) + 1, path, warnings) if head else None
+        head = subject_head(ln.t)
+        s = read_subject_line(ln, head, len(subjects) + 1, path, warnings) if head else None
         if s:
             subjects.append(s)
             continue
-        figures += _figures_in_line(ln, kind, path, warnings, head.name if head else None)
+        figures += figures_in_line(ln, kind, path, warnings, head.name if head else None)
     return duties, units, subjects, figures
