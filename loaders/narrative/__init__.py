@@ -26,19 +26,16 @@ one character), so that names and labels are always sliced from the text as prin
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
 from cnbudget.loaders import vocab
+from cnbudget.loaders.narrative.printed import CN_NUMERALS, NUMBER, PrintedText, cn_int
 from cnbudget.loaders.records import Duty, Figure, Row, SubjectLine, UnitMention
-from cnbudget.loaders.text import PART_HEADING, clean_label, parse_amount
+from cnbudget.loaders.text import PART_HEADING, parse_amount
 
 __all__ = ["read_narrative"]
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN_NUMERALS = "一二三四五六七八九十百零〇两"
-NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MONEY = ("亿元", "万元", "千元", "元")
 _COUNT_NOUN = {"人次": "人次", "辆": "车辆数", "台(套)": "台（套）数", "台": "台数", "套": "套数", "个": "个数",
                "人": "人数", "次": "次数", "批": "批次", "项": "项数", "家": "家数", "户": "户数", "名": "人数",
@@ -47,70 +44,6 @@ _UNIT_PRINT = {"台(套)": "台（套）", "台套": "台（套）"}
 
 
 # --- text helpers --------------------------------------------------------------------------
-
-def _norm(text: str) -> str:
-    """Same-length normal form: each character to its NFKC form where that is one character."""
-    out = []
-    for ch in text:
-        n = unicodedata.normalize("NFKC", ch)
-        if ch == "\u2212":
-            n = "-"
-        out.append(n if len(n) == 1 else ch)
-    return "".join(out)
-
-
-class PrintedText:
-    """A piece of printed text with its same-length normal form."""
-    __slots__ = ("o", "n")
-
-    def __init__(self, o: str, n: str | None = None):
-        self.o = o
-        self.n = _norm(o) if n is None else n
-
-    def __getitem__(self, s: slice) -> "PrintedText":
-        return PrintedText(self.o[s], self.n[s])
-
-    def __bool__(self) -> bool:
-        return bool(self.n.strip())
-
-    def strip(self) -> "PrintedText":
-        i, j = 0, len(self.n)
-        while i < j and (self.n[i].isspace() or self.n[i] in "\u3000\u00a0"):
-            i += 1
-        while j > i and (self.n[j - 1].isspace() or self.n[j - 1] in "\u3000\u00a0"):
-            j -= 1
-        return self[i:j]
-
-    def cut_prefix(self, rx: re.Pattern) -> "PrintedText":
-        m = rx.match(self.n)
-        return self[m.end():].strip() if m and m.end() else self
-
-    def cut_suffix(self, rx: re.Pattern) -> "PrintedText":
-        m = rx.search(self.n)
-        return self[:m.start()].strip() if m and m.end() > m.start() else self
-
-    @property
-    def label(self) -> str:
-        return clean_label(self.o)
-
-
-def _cn_int(text: str) -> int | None:
-    """16, "十六", "两" … → int."""
-    text = text.strip()
-    if text.isdigit():
-        return int(text)
-    if not text or any(ch not in CN_NUMERALS for ch in text):
-        return None
-    total, current = 0, 0
-    for ch in text:
-        if ch in "十百":
-            unit = 10 if ch == "十" else 100
-            total += (current or 1) * unit
-            current = 0
-        else:
-            current = _CN_DIGITS[ch]
-    return total + current
-
 
 def _split_names(t: PrintedText) -> list[PrintedText]:
     """A list of names separated by 、 (or ，；), not splitting inside brackets."""
@@ -319,7 +252,7 @@ def _duty_block(lines: list[Line], start: int) -> tuple[list[Duty], int]:
             break
         if kind and (style is None or kind == style):
             style = kind
-            number = int(m.group(kind)) if kind != "c" else _cn_int(m.group("c"))
+            number = int(m.group(kind)) if kind != "c" else cn_int(m.group("c"))
             pieces = _inline_items(ln.t[m.end():], number)
             for n, text in pieces:
                 duties.append(Duty(number=n, text=text.label, line=ln.line))
@@ -396,7 +329,7 @@ def read_units(lines: list[Line], path: str, warnings: list[str]) -> list[UnitMe
         n = ln.t.n
         if _BUDGET_TRIGGER.search(n) and (_BUDGET_COUNT.search(n) or _ENDS_INTRO.search(n)):
             count_m = _BUDGET_COUNT.search(n)
-            stated = _cn_int(count_m.group(1)) if count_m else None
+            stated = cn_int(count_m.group(1)) if count_m else None
             intro = list(_LIST_AFTER.finditer(n))
             inline = ln.t[intro[-1].end():].strip() if intro else PrintedText("")
             names: list[tuple[PrintedText, int]] = []
@@ -428,7 +361,7 @@ def read_units(lines: list[Line], path: str, warnings: list[str]) -> list[UnitMe
             taken_to = m.end()
             role = _role(m.group("noun"), m.group("pre") or "")
             listed = True
-            stated = _cn_int(m.group("n"))
+            stated = cn_int(m.group("n"))
             names = _split_names(ln.t[m.start("list"):m.end("list")])
             for t in names:
                 order[role] += 1
@@ -439,8 +372,8 @@ def read_units(lines: list[Line], path: str, warnings: list[str]) -> list[UnitMe
         if not listed:
             for m in _COUNT_ONLY.finditer(n):
                 role = _role(m.group("noun"), m.group("pre") or "")
-                if role and role not in summary and _cn_int(m.group("n")) is not None:
-                    summary[role] = (_cn_int(m.group("n")), ln.t[m.start("n"):m.end("noun")].label, ln.line)
+                if role and role not in summary and cn_int(m.group("n")) is not None:
+                    summary[role] = (cn_int(m.group("n")), ln.t[m.start("n"):m.end("noun")].label, ln.line)
         i += 1
     for role, (count, printed, line) in summary.items():
         listed_n = order[role]
