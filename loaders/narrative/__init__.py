@@ -30,9 +30,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cnbudget.loaders import vocab
+from cnbudget.loaders.narrative.lines import Line, disclosure_kind, paragraph_lines
 from cnbudget.loaders.narrative.printed import CN_NUMERALS, NUMBER, PrintedText, cn_int
 from cnbudget.loaders.records import Duty, Figure, Row, SubjectLine, UnitMention
-from cnbudget.loaders.text import PART_HEADING, parse_amount
+from cnbudget.loaders.text import parse_amount
 
 __all__ = ["read_narrative"]
 
@@ -65,111 +66,6 @@ def _split_names(t: PrintedText) -> list[PrintedText]:
         if p:
             out.append(p)
     return out
-
-
-# --- lines, headings and zones ----------------------------------------------------------------
-
-@dataclass
-class Line:
-    line: int
-    t: PrintedText
-    level: int | None = None  # 0 part, 1 一、, 2 （一）; None for text
-    title: str = ""  # heading as printed (trimmed)
-    part: str = ""
-    section: str = ""
-    sub: str = ""
-    zone: str = "other"  # org / narrative / other
-
-
-_PART = PART_HEADING
-_H1 = re.compile(rf"^\s*[{CN_NUMERALS}]+\s*[、.]")
-_H1_ARABIC = re.compile(r"^\s*\d{1,2}\s*、")
-_H2 = re.compile(rf"^\s*\(\s*[{CN_NUMERALS}]+\s*\)")
-_HEADING_END = re.compile(r"(说明|情况|概况|解释|职责|职能|设置|构成|附件|目录)[。.]?$")
-_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]\s*")
-# a heading printed at the end of the line before it: "…工作。(二)机构设置及部门决算单位构成"
-_GLUED = re.compile(rf"(?<=[。;])\s*(?=\(\s*[{CN_NUMERALS}]+\s*\)|[{CN_NUMERALS}]+、)")
-
-
-def _heading_like(rest: str) -> bool:
-    body = rest.strip().rstrip("。.")
-    return 0 < len(body) <= 40 and not re.search(r"[。,;]", body)
-
-
-def _classify(n: str) -> int | None:
-    if _PART.match(n):
-        return 0
-    m = _H1.match(n)
-    if m and _heading_like(n[m.end():]):
-        return 1
-    m = _H1_ARABIC.match(n)
-    if m and _heading_like(n[m.end():]) and _HEADING_END.search(n.strip()):
-        return 1
-    m = _H2.match(n)
-    if m and _heading_like(n[m.end():]):
-        return 2
-    return None
-
-
-def paragraph_lines(rows: list[Row]) -> list[Line]:
-    out: list[Line] = []
-    for row in rows:
-        if not row.paragraph or not row.cells:
-            continue
-        cell = row.cells[0]
-        raw = _BOOKMARK.sub("", cell.text).replace("\r", "")
-        for piece in raw.split("\n"):
-            t = PrintedText(piece).strip()
-            if not t or t.n.count("|") >= 2:
-                continue  # a table row of another layout ("a | b | c |") is not running text
-            cuts = [m.start() for m in _GLUED.finditer(t.n)
-                    if m.start() > 0 and _classify(t.n[m.start():]) is not None]
-            bounds = [0, *cuts[-1:], len(t.n)]  # only the last glued heading ends the line
-            for a, b in zip(bounds, bounds[1:]):
-                part = t[a:b].strip()
-                if part:
-                    out.append(Line(cell.line, part))
-    part = section = sub = ""
-    for ln in out:
-        ln.level = _classify(ln.t.n)
-        if ln.level is not None:
-            ln.title = ln.t.label
-        if ln.level == 0:
-            part, section, sub = ln.title, "", ""
-        elif ln.level == 1:
-            section, sub = ln.title, ""
-        elif ln.level == 2:
-            sub = ln.title
-        ln.part, ln.section, ln.sub = part, section, sub
-    has_parts = any(ln.level == 0 for ln in out)
-    for ln in out:
-        if has_parts:
-            if not ln.part:
-                ln.zone = "other"
-            elif re.search(r"概况|基本情况", ln.part):
-                ln.zone = "org"
-            elif re.search(r"[决预]算表|报表|公开表|名词解释|附件|附表|目录", ln.part):
-                ln.zone = "other"
-            else:
-                ln.zone = "narrative"
-        else:
-            if re.search(r"概况|基本情况|职责|职能|机构设置|单位构成", ln.section):
-                ln.zone = "org"
-            elif re.search(r"名词解释|附件|目录", ln.section):
-                ln.zone = "other"
-            else:
-                ln.zone = "narrative"
-    return out
-
-
-def disclosure_kind(lines: list[Line]) -> str:
-    """final (决算) or budget (预算), from the headings."""
-    titles = " ".join(ln.title for ln in lines if ln.level is not None)
-    if "决算" in titles:
-        return "final"
-    if re.search(r"预算(情况说明|表|公开)", titles):
-        return "budget"
-    return "final"
 
 
 # --- organization: department, duties, divisions, affiliated and budget units ------------------
