@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import re
 
-from cnbudget.loaders.layouts.common import is_anchor, is_marker, is_meta, is_prose, paragraph, single
-from cnbudget.loaders.layouts.stream import _decimal_amounts, _sides, decode_header, group, header_candidates
+from cnbudget.loaders.labels import is_marker, is_meta
+from cnbudget.loaders.layouts.common import is_anchor, is_prose, paragraph, single
+from cnbudget.loaders.layouts.stream import decode_header, group, has_decimal_amounts, header_candidates, side_columns
 from cnbudget.loaders.records import Cell, Row
 from cnbudget.loaders.text import is_blank, looks_numeric, nfkc, parse_amount
 
@@ -158,7 +159,7 @@ def _body(items: list[Cell], path: str, warnings: list[str]) -> tuple[list[Row],
     first = next((k for k, c in enumerate(items) if parse_amount(c.text) is not None or looks_numeric(c.text)), None)
     if first is None:
         return [], 0
-    if not _decimal_amounts(items[first:]):
+    if not has_decimal_amounts(items[first:]):
         return group(items, False, True, path, warnings)
     colrow, candidates = header_candidates(items, first, lambda c: _kind(c, True) == "text")
     n_numbers = colrow[2] if colrow else 0
@@ -170,7 +171,7 @@ def _body(items: list[Cell], path: str, warnings: list[str]) -> tuple[list[Row],
                 continue
             if colrow is not None and roles.count("value") != n_numbers:
                 continue
-            sides = _sides(roles)
+            sides = side_columns(roles)
             data, end, short = _rows(items, kinds, start, sides)
             if data and end > max(best, start):
                 best, chosen = end, (header_rows, data, short)

@@ -13,10 +13,10 @@ running text, note, part heading or table. The rows are recovered from the cells
 """
 from __future__ import annotations
 
-from cnbudget.loaders.layouts.common import ends_stream, is_anchor, is_marker, is_meta, is_prose, paragraph, single
+from cnbudget.loaders.labels import is_marker, is_meta, table_title_type
+from cnbudget.loaders.layouts.common import ends_stream, is_anchor, is_prose, paragraph, single
 from cnbudget.loaders.layouts.stream import group, header_only
 from cnbudget.loaders.records import Cell, Row
-from cnbudget.loaders.tables import table_title_type
 from cnbudget.loaders.text import parse_amount
 
 

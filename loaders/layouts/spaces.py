@@ -23,9 +23,9 @@ from __future__ import annotations
 import re
 
 from cnbudget.loaders import vocab
-from cnbudget.loaders.layouts.common import is_anchor, is_meta, is_note, is_prose, paragraph
+from cnbudget.loaders.labels import column_numbers, is_meta, is_note, is_total_label, stub_role
+from cnbudget.loaders.layouts.common import is_anchor, is_prose, paragraph
 from cnbudget.loaders.records import Cell, Row
-from cnbudget.loaders.tables import _is_colnum_row, is_total_label, stub_role
 from cnbudget.loaders.text import is_blank, label_key, looks_numeric, nfkc, parse_amount, strip_ordinal
 
 GAP = re.compile(r"[ \t\u00a0]{2,}|[ \t\u00a0]*\u3000[ \t\u00a0\u3000]*|(?<=\S)\t+(?=\S)")
@@ -195,7 +195,7 @@ def _data_row(cells: list[str]) -> bool:
     """A row of figures (not the 栏次 row of column numbers)."""
     if not any(_figure(c) for c in cells) or _coded_head(cells):
         return False
-    return _is_colnum_row(Row(cells=[Cell(c, 0) for c in cells], line=0)) is None
+    return column_numbers(Row(cells=[Cell(c, 0) for c in cells], line=0)) is None
 
 
 def _coded_head(cells: list[str]) -> str | None:

@@ -29,12 +29,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from cnbudget.loaders import vocab
+from cnbudget.loaders.labels import SUBJECT_CODE, is_total_label, stub_role
 from cnbudget.loaders.records import Cell, Row
-from cnbudget.loaders.tables import is_total_label, stub_role
 from cnbudget.loaders.text import is_blank, label_key, looks_numeric, nfkc, parse_amount
 
 _GENERIC_STUB = {"项目", "科目", "项目名称"}
-_CODE = re.compile(r"^\d{3,7}$")
 
 
 def _blank(c: Cell) -> bool:
@@ -234,7 +233,7 @@ def _fits(chunk: list[Cell], roles: list[str]) -> bool:
     return True
 
 
-def _sides(roles: list[str]) -> list[tuple[list[str], int]]:
+def side_columns(roles: list[str]) -> list[tuple[list[str], int]]:
     """Per side of the table (收入 | 支出 …): its stub roles (code / name / 行次) and its number of value columns."""
     sides: list[tuple[list[str], int]] = []
     for r in roles:
@@ -250,7 +249,7 @@ def _sides(roles: list[str]) -> list[tuple[list[str], int]]:
 
 
 def _code(c: Cell) -> bool:
-    return bool(_CODE.match(nfkc(c.text).strip()))
+    return bool(SUBJECT_CODE.match(nfkc(c.text).strip()))
 
 
 def _value(c: Cell, strict: bool) -> bool:
@@ -259,7 +258,9 @@ def _value(c: Cell, strict: bool) -> bool:
     return _blank(c) or (_numeric(c) and not (strict and _code(c)))
 
 
-def _decimal_amounts(items: list[Cell]) -> bool:
+def has_decimal_amounts(items: list[Cell]) -> bool:
+    """Whether the table prints its amounts with decimals (0.00): three or more figures (codes and 行次 aside),
+    four in five of them ending in two decimals."""
     nums = [nfkc(c.text).strip() for c in items if _numeric(c) and not _code(c) and _small_int(c) is None]
     return len(nums) >= 3 and sum(bool(re.search(r"\.\d\d$", t)) for t in nums) >= 0.8 * len(nums)
 
@@ -393,7 +394,7 @@ def group(items: list[Cell], marks_empty: bool, at_end: bool, path: str,
     colrow, candidates = header_candidates(items, first, lambda c: not _numeric(c))
     n_numbers = colrow[2] if colrow else 0
 
-    strict = _decimal_amounts(items[first:])
+    strict = has_decimal_amounts(items[first:])
     chosen = None
     best = 0
     for start, header in candidates:
@@ -403,7 +404,7 @@ def group(items: list[Cell], marks_empty: bool, at_end: bool, path: str,
                 continue
             if colrow is not None and roles.count("value") != n_numbers:
                 continue  # the 栏次 row numbers the value columns
-            sides = _sides(roles)
+            sides = side_columns(roles)
             end = _rows(items, start, sides, at_end, strict)[1]
             if end > max(best, start):  # the reading that explains the most cells; the first of equals
                 chosen, best = (start, header_rows, roles, sides), end
