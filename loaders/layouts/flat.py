@@ -7,7 +7,7 @@
 A flat line is one of 30+ cells with 8+ amounts, no sentence (。) and a table anchor (公开NN表 or a known
 table title) in it or on one of the few lines above it. The line is cut into cells at the spaces; a table
 begins at each anchor, followed by its metadata (部门：… / 2020年度 / 单位：万元), its header labels and
-its 栏次 run; the header is read as the cell-stream layouts read it (`stream.decode_header`), and the
+its 栏次 run; the header is read as the cell-stream layouts read it (`stream_header.decode_header`), and the
 rows are recovered from it: per side of the table (收入 | 支出) its stub (code, name, 行次) then at most
 as many amounts as the side has value columns.
 
@@ -31,7 +31,8 @@ import re
 
 from cnbudget.loaders.labels import is_marker, is_meta
 from cnbudget.loaders.layouts.common import is_anchor, is_prose, paragraph, single
-from cnbudget.loaders.layouts.stream import decode_header, group, has_decimal_amounts, header_candidates, side_columns
+from cnbudget.loaders.layouts.stream import group, has_decimal_amounts, header_candidates, side_columns
+from cnbudget.loaders.layouts.stream_header import decode_header
 from cnbudget.loaders.records import Cell, Row
 from cnbudget.loaders.text import is_blank, looks_numeric, nfkc, parse_amount
 
