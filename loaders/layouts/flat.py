@@ -31,6 +31,7 @@ import re
 
 from cnbudget.loaders.labels import is_marker, is_meta
 from cnbudget.loaders.layouts.common import is_anchor, is_prose, paragraph, single
+from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
 from cnbudget.loaders.layouts.stream import group, has_decimal_amounts, header_candidates, side_columns
 from cnbudget.loaders.layouts.stream_header import decode_header
 from cnbudget.loaders.records import Cell, Row
@@ -273,3 +274,13 @@ def _rownum_fits(value: int, s: int, last: dict[int, int], sides) -> bool:
     if s in last:
         return not later or value < min(later) or value == last[s] + 1
     return (not before or value > max(before)) and (not later or value < min(later))
+
+
+def _is_flat(doc: NormalisedText) -> bool:
+    return bool(flat_lines(doc.text))
+
+
+# after the pipes (a flat line has no '|') and before the spaces: a flat line makes the text flat,
+# whatever its other lines
+FLAT = register(Layout("flat", "a table flattened into one long line, cells separated by single spaces",
+                       normalised(flat_rows), _is_flat, order=50))

@@ -25,6 +25,7 @@ import re
 from cnbudget.loaders import vocab
 from cnbudget.loaders.labels import column_numbers, is_meta, is_note, is_total_label, stub_role
 from cnbudget.loaders.layouts.common import is_anchor, is_prose, paragraph
+from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
 from cnbudget.loaders.records import Cell, Row
 from cnbudget.loaders.text import is_blank, label_key, looks_numeric, nfkc, parse_amount, strip_ordinal
 
@@ -220,3 +221,11 @@ def _prefix(text: str, cell: str) -> str:
     if m and not _HEAD.match(text):  # the code stays first
         return lead + body[:m.end()] + text + body[m.end():]
     return lead + text + body
+
+
+def _is_spaces(doc: NormalisedText) -> bool:
+    return doc.enough(sum(1 for _, l in doc.nonblank if GAP.search(l.strip())))
+
+
+SPACES = register(Layout("spaces", "table rows one per line, cells separated by runs of spaces", normalised(space_rows),
+                         _is_spaces, order=60))

@@ -99,7 +99,8 @@ def _roles_from_data(data: list[Row], width: int) -> list[str]:
     full = [r for r in data if len(r.cells) == width]
     for p in range(width):
         texts = [label_key(r.cells[p].text) for r in full if not is_blank(r.cells[p].text)]
-        if texts and sum(bool(SUBJECT_CODE.match(t)) for t in texts) > len(texts) / 2 and not any("." in t for t in texts):
+        if (texts and sum(bool(SUBJECT_CODE.match(t)) for t in texts) > len(texts) / 2
+                and not any("." in t for t in texts)):
             roles.append("code")
         elif texts and sum(parse_amount(t) is not None for t in texts) > len(texts) / 2:
             roles.append("value")
