@@ -25,6 +25,8 @@ class _Node:
 
 def read_columns(headers: list[Row], width: int, data: list[Row], colnums: list[int] | None,
                  table: Table) -> tuple[list[str], list[Column]]:
+    """The role of each of the `width` positions (code, name, rownum or value) and the value columns: from
+    the bottom header row as wide as the table (else from the data), the rows above lifted over it."""
     base_index = next((k for k in range(len(headers) - 1, -1, -1) if len(headers[k].cells) == width), None)
     if base_index is not None:
         base = headers[base_index].texts

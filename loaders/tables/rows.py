@@ -27,6 +27,8 @@ def _is_figure(text: str) -> bool:
 
 def read_rows(table: Table, data: list[Row], roles: list[str], columns: list[Column], width: int,
               path: str, warnings: list[str], figures: list[Figure] | None = None) -> None:
+    """The data rows placed under the columns: their amounts become the table's observations, the figures
+    of rows that count (公务用车保有量（辆）) go to `figures`."""
     by_position = {c.position: c for c in columns}
     sides = position_sides(roles)
     n_sides = max(sides) + 1
