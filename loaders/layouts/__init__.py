@@ -1,8 +1,8 @@
 """Text layouts → rows of cells: which layout a text is in, and the producer for each.
 
 Every producer turns text into the same `Row`s of `Cell`s (each cell with its source line;
-running text as paragraph rows), so loaders/tables/, narrative.py and evaluation.py read
-them all alike. Each layout module defines and registers its `Layout` (registry.py): its name,
+running text as paragraph rows), so the readers of tables, narrative and evaluation records
+read them all alike. Each layout module defines and registers its `Layout` (registry.py): its name,
 description, producer, how to recognise it, and its place in the order of detection; `detect`
 tries them in that order and takes the first that recognises the text. To add a layout, add a
 module that registers it and import it here.
