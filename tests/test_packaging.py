@@ -31,6 +31,16 @@ def test_wheel_has_one_top_level_package(wheel):
         assert "cnbudget/" + part in names, part
 
 
+def test_wheel_carries_every_package_folder(wheel):
+    """pyproject.toml lists the packages one by one (the root is mapped, not found): none may be left out."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    folders = [d for part in ("kg", "loaders", "api", "ontology") for d in [ROOT / part, *(ROOT / part).rglob("*")]
+               if (d / "__init__.py").is_file()]
+    assert len(folders) >= 12
+    for d in folders:
+        assert f"cnbudget/{d.relative_to(ROOT)}/__init__.py" in names, d
+
+
 def test_wheel_carries_ontology_and_queries(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     data = [*ROOT.glob("ontology/**/*.ttl"), *ROOT.glob("queries/*.rq")]
