@@ -1,7 +1,7 @@
 """Self-evaluation (绩效) disclosures → records: 整体绩效自评表 forms, project counts, key evaluations
 and the appended evaluation reports (附件); and the 预算执行情况 block of 项目支出绩效自评表 forms.
 
-Layout-independent like loaders/tables.py: everything is read from `Row`s (loaders/layouts/). A form
+Layout-independent like loaders/tables/: everything is read from `Row`s (loaders/layouts/). A form
 is found by its title (…整体绩效自评表) and its 部门（单位）名称 row; its parts by their own labels, and
 the columns of each part from its header row, so other column orders, extra columns and rows split
 across blank lines read the same.
