@@ -11,7 +11,7 @@ from typing import Iterator
 from cnbudget.loaders import formats, tables
 from cnbudget.loaders.errors import LoadError
 from cnbudget.loaders.narrative import read_narrative
-from cnbudget.loaders.evaluation import read_performance, read_project_execution
+from cnbudget.loaders.evaluation import read_evaluations, read_project_execution
 from cnbudget.loaders.records import Disclosure, Narrative, Row
 from cnbudget.loaders.text import clean_label, nfkc
 
@@ -67,7 +67,7 @@ def _disclosure(path: str, sha256: str, media_type: str, rows: list[Row],
     counts: list = []  # rows of tables that count things (vehicles, groups), read as figures
     found = tables.find_tables(rows, path, warnings, counts)
     duties, units, subject_lines, figures = read_narrative(rows, path, warnings)
-    evaluations, project_counts, key_evaluations, reports = read_performance(rows, path, warnings)
+    evaluations, project_counts, key_evaluations, reports = read_evaluations(rows, path, warnings)
     projects = read_project_execution(rows, path, warnings)
     figures = figures + counts + projects
     if not found:

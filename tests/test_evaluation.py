@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 
 from cnbudget.loaders.layouts import tabs as layout
-from cnbudget.loaders.evaluation import parse_target, read_performance
+from cnbudget.loaders.evaluation import parse_target, read_evaluations
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "samples" / "jiaozuo-ecology-2020-final-accounts.txt"
 
 
 def read(text: str, path: str = "test.txt"):
     warnings: list[str] = []
-    result = read_performance(layout.tab_cell_rows(text), path, warnings)
+    result = read_evaluations(layout.tab_cell_rows(text), path, warnings)
     return (*result, warnings)
 
 

@@ -21,7 +21,7 @@ from cnbudget.loaders.layouts.tabs import tab_cell_rows
 from cnbudget.loaders.layouts.lines import blank_separated_items, blank_separated_rows, line_rows
 from cnbudget.loaders.layouts.pipes import pipe_cell_rows, pipe_rows
 from cnbudget.loaders.layouts.spaces import space_rows, split_cells
-from cnbudget.loaders.layouts.stream import decode_header
+from cnbudget.loaders.layouts.stream_header import decode_header
 from cnbudget.loaders.records import Cell
 
 D = Decimal

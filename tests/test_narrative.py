@@ -1,4 +1,4 @@
-"""Narrative reader (loaders/narrative.py): organization, per-subject lines and stated figures.
+"""Narrative reader (loaders/narrative/): organization, per-subject lines and stated figures.
 
 Expected values are read by hand from the bundled sample and the fragments; the synthetic
 texts below vary punctuation width, % signs, units and numbering the way other

@@ -19,7 +19,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Callable, Iterable
 
 from cnbudget.loaders.records import Disclosure, Observation, Table
-from cnbudget.loaders.tables import is_total_label
+from cnbudget.loaders.labels import is_total_label
 
 YEAR_TOTALS = {"TotalIncome", "TotalExpenditure"}
 

@@ -10,7 +10,7 @@ go through `loaders.dispatch._disclosure` like those of a text file, so tables, 
 performance records are read by the same code whatever the format.
 
 Line numbers. A document has no lines of its own, so a `Rendering` numbers every cell by the
-line it would have if the document were written out in the tab layout (loaders/layout.py):
+line it would have if the document were written out in the tab layout (loaders/layouts/tabs.py):
 one line per paragraph line, one tab-indented line per table cell (more when the cell holds
 line breaks), a blank line after each table row. The number is deterministic and 1-based,
 and `tab_cell_rows` of that rendering gives back the same rows on the same lines. Each reader

@@ -55,7 +55,7 @@ def read(path: str, data: bytes = b"") -> Rendering:
 def _read_sheet(sheet, out: Rendering) -> None:
     # cells a merged range covers, other than its top-left one: left out, except that a range
     # reaching down gives each row below one empty cell, as Word's vertically merged cells do
-    # (tables.py reads a header row below a tall cell by the positions of its cells)
+    # (loaders/tables/ reads a header row below a tall cell by the positions of its cells)
     covered: dict[tuple[int, int], bool] = {}  # (row, column) → stands as an empty cell
     for merged in sheet.merged_cells.ranges:
         for r, c in merged.cells:

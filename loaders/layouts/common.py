@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
+from cnbudget.loaders.labels import is_marker, is_note, table_title_type
 from cnbudget.loaders.records import Cell, Row
-from cnbudget.loaders.tables import is_marker, is_meta, is_note, table_title_type
 from cnbudget.loaders.text import PART_HEADING, clean_label, nfkc
 
 _PART = PART_HEADING
@@ -39,5 +39,4 @@ def single(cell: Cell) -> Row:
     return Row(cells=[Cell(cell.text, cell.line)], line=cell.line)
 
 
-__all__ = ["is_prose", "is_part_heading", "is_anchor", "ends_stream", "is_meta", "is_marker", "is_note",
-           "table_title_type", "paragraph", "single"]
+__all__ = ["is_prose", "is_part_heading", "is_anchor", "ends_stream", "paragraph", "single"]

@@ -7,7 +7,7 @@
 A flat line is one of 30+ cells with 8+ amounts, no sentence (。) and a table anchor (公开NN表 or a known
 table title) in it or on one of the few lines above it. The line is cut into cells at the spaces; a table
 begins at each anchor, followed by its metadata (部门：… / 2020年度 / 单位：万元), its header labels and
-its 栏次 run; the header is read as the cell-stream layouts read it (`stream.decode_header`), and the
+its 栏次 run; the header is read as the cell-stream layouts read it (`stream_header.decode_header`), and the
 rows are recovered from it: per side of the table (收入 | 支出) its stub (code, name, 行次) then at most
 as many amounts as the side has value columns.
 
@@ -29,8 +29,11 @@ from __future__ import annotations
 
 import re
 
-from cnbudget.loaders.layouts.common import is_anchor, is_marker, is_meta, is_prose, paragraph, single
-from cnbudget.loaders.layouts.stream import _decimal_amounts, _sides, decode_header, group, header_candidates
+from cnbudget.loaders.labels import is_marker, is_meta
+from cnbudget.loaders.layouts.common import is_anchor, is_prose, paragraph, single
+from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
+from cnbudget.loaders.layouts.stream import group, has_decimal_amounts, header_candidates, side_columns
+from cnbudget.loaders.layouts.stream_header import decode_header
 from cnbudget.loaders.records import Cell, Row
 from cnbudget.loaders.text import is_blank, looks_numeric, nfkc, parse_amount
 
@@ -158,7 +161,7 @@ def _body(items: list[Cell], path: str, warnings: list[str]) -> tuple[list[Row],
     first = next((k for k, c in enumerate(items) if parse_amount(c.text) is not None or looks_numeric(c.text)), None)
     if first is None:
         return [], 0
-    if not _decimal_amounts(items[first:]):
+    if not has_decimal_amounts(items[first:]):
         return group(items, False, True, path, warnings)
     colrow, candidates = header_candidates(items, first, lambda c: _kind(c, True) == "text")
     n_numbers = colrow[2] if colrow else 0
@@ -170,7 +173,7 @@ def _body(items: list[Cell], path: str, warnings: list[str]) -> tuple[list[Row],
                 continue
             if colrow is not None and roles.count("value") != n_numbers:
                 continue
-            sides = _sides(roles)
+            sides = side_columns(roles)
             data, end, short = _rows(items, kinds, start, sides)
             if data and end > max(best, start):
                 best, chosen = end, (header_rows, data, short)
@@ -271,3 +274,13 @@ def _rownum_fits(value: int, s: int, last: dict[int, int], sides) -> bool:
     if s in last:
         return not later or value < min(later) or value == last[s] + 1
     return (not before or value > max(before)) and (not later or value < min(later))
+
+
+def _is_flat(doc: NormalisedText) -> bool:
+    return bool(flat_lines(doc.text))
+
+
+# after the pipes (a flat line has no '|') and before the spaces: a flat line makes the text flat,
+# whatever its other lines
+FLAT = register(Layout("flat", "a table flattened into one long line, cells separated by single spaces",
+                       normalised(flat_rows), _is_flat, order=50))

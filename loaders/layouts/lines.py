@@ -13,10 +13,11 @@ running text, note, part heading or table. The rows are recovered from the cells
 """
 from __future__ import annotations
 
-from cnbudget.loaders.layouts.common import ends_stream, is_anchor, is_marker, is_meta, is_prose, paragraph, single
+from cnbudget.loaders.labels import is_marker, is_meta, table_title_type
+from cnbudget.loaders.layouts.common import ends_stream, is_anchor, is_prose, paragraph, single
+from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
 from cnbudget.loaders.layouts.stream import group, header_only
 from cnbudget.loaders.records import Cell, Row
-from cnbudget.loaders.tables import table_title_type
 from cnbudget.loaders.text import parse_amount
 
 
@@ -113,3 +114,19 @@ def blank_separated_rows(text: str, path: str, warnings: list[str]) -> list[Row]
 
 def line_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
     return stream_rows(line_items(text), True, path, warnings)
+
+
+def _is_blank_separated(doc: NormalisedText) -> bool:
+    """Most non-blank lines (three in five) have a blank line after them."""
+    after_blank = sum(1 for n, _ in doc.nonblank if n < len(doc.numbered) and not doc.numbered[n][1].strip())
+    return after_blank >= 0.6 * len(doc.nonblank)
+
+
+def _any_text(doc: NormalisedText) -> bool:
+    return True
+
+
+BLANK_SEPARATED = register(Layout("blank-separated", "one cell per line, a blank line between cells",
+                                  normalised(blank_separated_rows), _is_blank_separated, order=70))
+# last: a text that shows no other layout's mark is read line by line
+LINES = register(Layout("lines", "one cell or paragraph per line", normalised(line_rows), _any_text, order=80))

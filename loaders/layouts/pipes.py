@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from cnbudget.loaders.layouts.common import paragraph
 from cnbudget.loaders.layouts.lines import stream_rows
+from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
 from cnbudget.loaders.records import Cell, Row
 
 
@@ -82,3 +83,32 @@ def pipe_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
         if parts:
             rows.append(Row(cells=[Cell(p, n) for p in parts], line=n))
     return rows
+
+
+def _piped(doc: NormalisedText) -> list[str] | None:
+    """The lines with a '|', when they are enough to mark a layout with pipes; else None."""
+    piped = [l for _, l in doc.nonblank if "|" in l]
+    return piped if doc.enough(len(piped)) else None
+
+
+def _mostly_rows(piped: list[str]) -> bool:
+    """Half or more of the lines with a '|' hold two cells or more: one row per line."""
+    rows = sum(1 for l in piped if len([p for p in l.split("|") if p.strip()]) >= 2)
+    return rows >= 0.5 * len(piped)
+
+
+def _is_pipe_cells(doc: NormalisedText) -> bool:
+    piped = _piped(doc)
+    return piped is not None and not _mostly_rows(piped)
+
+
+def _is_pipe_rows(doc: NormalisedText) -> bool:
+    piped = _piped(doc)
+    return piped is not None and _mostly_rows(piped)
+
+
+# one test tells the two apart (_mostly_rows), so their order between themselves does not matter
+PIPE_CELLS = register(Layout("pipe-cells", "table cells one per line ending in ' |'", normalised(pipe_cell_rows),
+                             _is_pipe_cells, order=30))
+PIPE_ROWS = register(Layout("pipe-rows", "table rows one per line, cells separated by '|'", normalised(pipe_rows),
+                            _is_pipe_rows, order=31))

@@ -23,9 +23,10 @@ from __future__ import annotations
 import re
 
 from cnbudget.loaders import vocab
-from cnbudget.loaders.layouts.common import is_anchor, is_meta, is_note, is_prose, paragraph
+from cnbudget.loaders.labels import column_numbers, is_meta, is_note, is_total_label, stub_role
+from cnbudget.loaders.layouts.common import is_anchor, is_prose, paragraph
+from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
 from cnbudget.loaders.records import Cell, Row
-from cnbudget.loaders.tables import _is_colnum_row, is_total_label, stub_role
 from cnbudget.loaders.text import is_blank, label_key, looks_numeric, nfkc, parse_amount, strip_ordinal
 
 GAP = re.compile(r"[ \t\u00a0]{2,}|[ \t\u00a0]*\u3000[ \t\u00a0\u3000]*|(?<=\S)\t+(?=\S)")
@@ -195,7 +196,7 @@ def _data_row(cells: list[str]) -> bool:
     """A row of figures (not the 栏次 row of column numbers)."""
     if not any(_figure(c) for c in cells) or _coded_head(cells):
         return False
-    return _is_colnum_row(Row(cells=[Cell(c, 0) for c in cells], line=0)) is None
+    return column_numbers(Row(cells=[Cell(c, 0) for c in cells], line=0)) is None
 
 
 def _coded_head(cells: list[str]) -> str | None:
@@ -220,3 +221,11 @@ def _prefix(text: str, cell: str) -> str:
     if m and not _HEAD.match(text):  # the code stays first
         return lead + body[:m.end()] + text + body[m.end():]
     return lead + text + body
+
+
+def _is_spaces(doc: NormalisedText) -> bool:
+    return doc.enough(sum(1 for _, l in doc.nonblank if GAP.search(l.strip())))
+
+
+SPACES = register(Layout("spaces", "table rows one per line, cells separated by runs of spaces", normalised(space_rows),
+                         _is_spaces, order=60))

@@ -8,6 +8,7 @@ loaders/layouts/.
 """
 from __future__ import annotations
 
+from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
 from cnbudget.loaders.records import Cell, Row
 
 
@@ -37,3 +38,14 @@ def tab_cell_rows(text: str) -> list[Row]:
 def is_tab_layout(text: str) -> bool:
     lines = [l for l in text.split("\n") if l.strip()]
     return bool(lines) and sum(l.startswith("\t") for l in lines) >= 0.2 * len(lines)
+
+
+def _tab(text: str, path: str, warnings: list[str]) -> list[Row]:
+    return tab_cell_rows(text)
+
+
+def _is_tab(doc: NormalisedText) -> bool:
+    return is_tab_layout(doc.text)
+
+
+TAB = register(Layout("tab", "table cells one per line, tab indented", normalised(_tab), _is_tab, order=10))

@@ -1,0 +1,87 @@
+"""Cutting running text for the clause grammar: sentences into clauses, and the numbers of a
+clause into groups that share a unit ("4125.49,4143.91万元", "23.51%、38.28%").
+
+A number followed by 年 / 月 (a date), by 以上 / 以下 (a threshold within a label) or after 第
+(an ordinal) is not a figure and is left out of the groups.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from cnbudget.loaders.narrative.printed import NUMBER, PrintedText
+from cnbudget.loaders.text import parse_amount
+
+_UNITS = r"个百分点|亿元|万元|千元|元|%|人次|台\(套\)|台套|辆|台|套|个|人|次|批|项|家|户|名|件"
+_TOKEN = re.compile(rf"(?<![\dA-Za-z.\-])(?P<num>-?(?:{NUMBER}))\s*(?P<unit>{_UNITS})?")
+_DATE_AFTER = re.compile(r"^\s*(?:年|月|日|号|时|周岁|岁)")  # 2020年, 10月: not figures
+_THRESHOLD_AFTER = re.compile(r"^\s*(?:及)?(?:以上|以下|以内)")  # 单位价值50万元以上…: part of a label
+_LIST_GAP = re.compile(r"\s*(?:,|、|和|及|与)\s*")
+# a clause that ends with a figure ("…用车0辆", "…团组0个（不含…）"): a 、 after it starts the next clause
+_FIGURE_END = re.compile(rf"\d\s*(?:{_UNITS})?\s*(?:\([^()]*\))?\s*$")
+
+
+@dataclass
+class NumberGroup:
+    """Numbers printed as one list, at [start, end) of their clause, with the unit after the last."""
+    start: int
+    end: int
+    values: list[Decimal]
+    unit: str | None
+
+
+def sentence_clauses(t: PrintedText) -> list[list[PrintedText]]:
+    """Sentences on 。 (and on a '.' that is not a decimal point), clauses on , ; : and on a
+    、 that follows a figure; never on a comma between digits (1,234.5 or 4125.49,4143.91)."""
+    n = t.n
+    sentences, clauses, start = [], [], 0
+
+    def close(i: int, end_sentence: bool):
+        nonlocal start, clauses
+        c = t[start:i].strip()
+        if c:
+            clauses.append(c)
+        start = i + 1
+        if end_sentence and clauses:
+            sentences.append(clauses)
+            clauses = []
+
+    for i, ch in enumerate(n):
+        between_digits = i > 0 and n[i - 1].isdigit() and i + 1 < len(n) and n[i + 1].isdigit()
+        if ch in "。!?？" or (ch == "." and not between_digits):
+            close(i, True)
+        elif ch in ";:" or (ch == "," and not between_digits):
+            close(i, False)
+        elif ch == "、" and _FIGURE_END.search(n[start:i]) and not (i + 1 < len(n) and n[i + 1].isdigit()):
+            close(i, False)
+    close(len(n), True)
+    return sentences
+
+
+def number_groups(c: PrintedText) -> list[NumberGroup]:
+    """The numbers of a clause, those printed as one list sharing a unit grouped
+    ("4125.49,4143.91万元", "23.51%、38.28%", "A万元和B万元")."""
+    toks = []
+    for m in _TOKEN.finditer(c.n):
+        unit = m.group("unit")
+        after = c.n[m.end():]
+        if not unit and _DATE_AFTER.match(c.n[m.end("num"):]):
+            continue
+        if unit and _THRESHOLD_AFTER.match(after):
+            continue
+        if m.start() > 0 and c.n[m.start() - 1] == "第":
+            continue
+        value = parse_amount(m.group("num"))
+        if value is None:
+            continue
+        toks.append((m.start(), m.end() if unit else m.end("num"), value, unit))
+    groups: list[list[tuple]] = []
+    for tok in toks:
+        if groups:
+            prev = groups[-1][-1]
+            if _LIST_GAP.fullmatch(c.n[prev[1]:tok[0]]) and (prev[3] is None or prev[3] == tok[3]):
+                groups[-1].append(tok)
+                continue
+        groups.append([tok])
+    return [NumberGroup(g[0][0], g[-1][1], [x[2] for x in g], g[-1][3]) for g in groups]

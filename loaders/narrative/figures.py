@@ -1,0 +1,246 @@
+"""Figures of the explanatory sections (三公, 机关运行经费, 政府采购, 国有资产, the totals paragraphs …):
+every number the narrative states, read by a small clause grammar into `Figure` records.
+
+A sentence is cut into clauses on ，；：、 (clauses.py), and in each clause a label is followed by a
+verb or measure word (为 / 是 / 预算 / 决算 / 增加 / 减少 / 占 / 完成…的 …) and one number, or a list of
+numbers ("各是A,B万元"), with its unit. A clause without a label of its own ("增长44.37%", "占99.91%",
+"支出决算为54.96万元") is about the label of the clause before it. A list of values that does not
+match its labels is reported in `warnings`, not read.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cnbudget.loaders import vocab
+from cnbudget.loaders.narrative.clauses import NumberGroup, number_groups, sentence_clauses
+from cnbudget.loaders.narrative.lines import Line
+from cnbudget.loaders.narrative.printed import CN_NUMERALS, PrintedText
+from cnbudget.loaders.records import Figure
+
+_MONEY = ("亿元", "万元", "千元", "元")
+# what a count in this unit counts, named after the subject it continues ("团组数0个，累计0人次")
+_COUNT_NOUN = {"人次": "人次", "辆": "车辆数", "台(套)": "台（套）数", "台": "台数", "套": "套数", "个": "个数",
+               "人": "人数", "次": "次数", "批": "批次", "项": "项数", "家": "家数", "户": "户数", "名": "人数",
+               "件": "件数"}
+# units as printed in the records (matched on the normal form)
+_UNIT_PRINT = {"台(套)": "台（套）", "台套": "台（套）"}
+_RATE_WORD = re.compile(r"占(?!用)|比重|完成|执行率|完成率|(?:为|是|达到?)(?:年初|全年|调整后)?预算(?:数)?的"
+                        r"|增长|增加|上升|提高|下降|减少|降低")
+_CHANGE = re.compile(r"(增加|增长|上升|提高|减少|下降|降低|节约|节省|压减)了?$")
+_DECREASE = ("减少", "下降", "降低", "节约", "节省", "压减")
+_MEASURE_BUDGET = re.compile(r"(年初预算|全年预算|调整后预算|调整预算|预算安排|预算)(数)?$")
+_MEASURE_ACTUAL = re.compile(r"(决算|执行|实际执行)(数)?$")
+_FUND_BEFORE = re.compile(r"(一般公共|政府性基金|国有资本经营|社会保险基金|部门|单位|财政)$")
+_TRAIL = re.compile(r"(为|是|:|达到|达|约为|约|共计|共有|共|各|均|分别为|分别是|分别|合计为|总计为|有)$")
+_LEAD = re.compile(r"^(其中|另外|此外|同时|以及|及|和|主要用于以下方面|具体情况如下|我部门\(单位\)|我单位\(部门\)|我部门|"
+                   r"我单位|我局|我委|我院|本部门|本单位|全年|累计|共有|共计|共)+")
+_COMPARE = re.compile(r"^(?:与|较|比|相比|同比)\s*(?:上年度?|上一年度?|去年|上年同期|\d{4}\s*年度?)?(?:同期)?"
+                      r"(?:年初)?(?:预算|决算|执行)?(?:数)?(?:相比|比较|对比)?")
+_YEAR_LEAD = re.compile(r"^.*\d{4}\s*年(?:度|末|期末|底|初|全年)?")
+_PUNCT_LEAD = re.compile(r"^[,、:的]+")
+_PUNCT_TRAIL = re.compile(r"[,、:的]+$")
+# labels that name nothing of their own: such a clause is about the subject before it
+_GENERIC = {"", "支出", "收入", "其中", "各", "均", "累计", "共", "其他"}
+# the number a line starts with: "（一）", "1.", "一、"
+_ORDINAL_LEAD = re.compile(rf"^\s*(?:\(\s*[{CN_NUMERALS}\d]+\s*\)|\d{{1,3}}\s*[.、](?!\d)|[{CN_NUMERALS}]+\s*、)\s*")
+
+
+@dataclass
+class _Subject:
+    """What the clauses after a figure are about, when they name nothing themselves."""
+    labels: list[str]
+    phase: str | None
+    unit: str
+
+
+def _bare_label(t: PrintedText) -> PrintedText:
+    """A label without what surrounds it in the sentence: comparison (与上年度相比, 比2023年预算),
+    the year (2020年度), the speaker (我部门), connectors (其中, 共, 为, 各 …)."""
+    prev = None
+    while prev is None or prev.n != t.n:
+        prev = t
+        t = t.strip().cut_prefix(_COMPARE).cut_prefix(_YEAR_LEAD).cut_prefix(_LEAD).cut_prefix(_PUNCT_LEAD)
+        t = t.cut_suffix(_TRAIL).cut_suffix(_PUNCT_TRAIL)
+    if t.n.endswith("费支出"):  # 公务接待费支出 is 公务接待费
+        t = t[:len(t.n) - 2]
+    return t
+
+
+def _split_label(label: str, n_values: int) -> list[str]:
+    """收、支总计 → 收入总计, 支出总计; "A、B" (or A和B) → A, B when as many values follow."""
+    m = re.match(r"^(?P<pre>.*?)(?P<a>收入|收|支出|支)、(?P<b>收入|收|支出|支)(?P<post>.+)$", label)
+    if m:
+        full = {"收": "收入", "收入": "收入", "支": "支出", "支出": "支出"}
+        return [m.group("pre") + full[m.group(k)] + m.group("post") for k in ("a", "b")]
+    if n_values > 1:
+        parts = [p for p in re.split(r"、|和|及", label) if p]
+        if len(parts) == n_values:
+            return parts
+    return [label]
+
+
+def _vocab_item(label: str) -> str | None:
+    """The vocabulary item a label names, also read without 支出 after it or a fund before it."""
+    candidates = [label]
+    if label.endswith("支出"):
+        candidates.append(label[:-2])
+    for fund in ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款", "财政拨款"):
+        if label.startswith(fund) and len(label) > len(fund):
+            candidates.append(label[len(fund):])
+    for c in candidates:
+        item = vocab.item_for(c)
+        if item:
+            return item
+    return None
+
+
+def figures_in_line(ln: Line, kind: str, path: str, warnings: list[str], about: str | None = None) -> list[Figure]:
+    """The figures a line states; `about`: the subject a line names before its figures (a
+    subject line not read as budget against actual)."""
+    defaults = ("决算", "executed") if kind == "final" else ("预算", "approved")
+    out: list[Figure] = []
+    # what a clause that names nothing is about: the last subject of an amount, of a count, of either
+    last: dict[str, _Subject | None] = {"money": None, "count": None, "any": None}
+    if about:
+        last["money"] = last["any"] = _Subject([about], None, "万元")
+    for clauses in sentence_clauses(ln.t.cut_prefix(_ORDINAL_LEAD)):
+        for c in clauses:
+            out += _clause_figures(c, ln, last, defaults, path, warnings)
+    return out
+
+
+def _clause_figures(c: PrintedText, ln: Line, last: dict[str, _Subject | None], defaults: tuple[str, str],
+                    path: str, warnings: list[str]) -> list[Figure]:
+    """The figures of one clause of `ln`, `last` updated as they are read; `defaults`: the measure and
+    phase of an amount that names neither (决算 / executed in final accounts)."""
+    default_measure, default_phase = defaults
+    section = ln.section or ln.part
+    out: list[Figure] = []
+    prev_end = 0
+    groups = number_groups(c)
+    for k, g in enumerate(groups):
+        text = c[prev_end:g.start].strip()
+        after = c[g.end:(groups[k + 1].start if k + 1 < len(groups) else len(c.n))]
+        prev_end = g.end
+        read = _read_group(text, after, g, last, default_measure, default_phase)
+        if read is None:
+            continue
+        labels, measure, unit, sign, phase = read
+        if not labels:
+            warnings.append(f"{path}:{ln.line}: {c.label!r}: a figure without a label; not read")
+            continue
+        values = g.values
+        if len(values) == 1:
+            pairs = [(x, values[0]) for x in labels]
+        elif len(values) == len(labels):
+            pairs = list(zip(labels, values))
+        else:
+            warnings.append(f"{path}:{ln.line}: {c.label!r}: {len(values)} figures for "
+                            f"{len(labels)} label(s) {labels}; not read")
+            continue
+        printed_unit = _UNIT_PRINT.get(unit, unit)
+        for lab, v in pairs:
+            out.append(Figure(section=section, label=lab, measure=measure, amount=v * sign,
+                              unit=printed_unit, line=ln.line, item=_vocab_item(lab), phase=phase))
+        if unit not in ("%", "个百分点"):
+            subject = _Subject(labels, phase, unit)
+            last["money" if unit in _MONEY else "count"] = last["any"] = subject
+    return out
+
+
+def _read_group(text: PrintedText, after: PrintedText, g: NumberGroup, last: dict, default_measure: str,
+                default_phase: str):
+    """(labels, measure, unit, sign, phase) for the numbers of one group, `text`
+    being the clause before them and `after` the rest up to the next number; None: not a figure."""
+    unit = g.unit
+    rate_m = _RATE_WORD.search(text.n)
+    if unit is None:
+        if not rate_m:
+            return None  # a bare number (图1, a table cell) is not a figure
+        unit = "%"  # "完成年初预算的109.82": the % sign left out
+    if unit in ("%", "个百分点"):
+        label_t, measure, sign = _rate_measure(text, rate_m, unit)
+        inherit_from = last["any"]
+        phase = None if measure == "完成率" else default_phase
+        own_phase = False
+    else:
+        money = unit in _MONEY
+        label_t, measure, sign, phase = _amount_measure(text, money, default_measure)
+        inherit_from = last["money" if money else "count"]
+        own_phase = phase is not None
+        if not money:
+            phase = None
+        elif phase is None:
+            phase = default_phase
+    label = label_t.label
+    if unit not in _MONEY and unit not in ("%", "个百分点"):
+        noun = _bare_label(after.cut_suffix(re.compile(r"\(.*$")))
+        if noun and not re.search(r"\d", noun.n):  # "共接待17个团组": the noun follows the count
+            label = (label if label not in _GENERIC else "") + noun.label
+    if label not in _GENERIC:
+        return _split_label(label, len(g.values)), measure, unit, sign, phase
+    if inherit_from is None:
+        return ([label] if label else []), measure, unit, sign, phase
+    labels = list(inherit_from.labels)
+    if unit not in _MONEY and unit not in ("%", "个百分点") and unit != inherit_from.unit:
+        # "团组数0个，累计0人次": the persons of the same subject
+        labels = [re.sub(r"(团组数|团组|批次|人数|数量|个数|数)$", "", x) + _COUNT_NOUN.get(unit, unit) for x in labels]
+    if not own_phase and measure not in ("完成率", "数量") and inherit_from.phase:
+        phase = inherit_from.phase
+    return labels, measure, unit, sign, phase
+
+
+def _rate_measure(text: PrintedText, rate_m: re.Match | None, unit: str) -> tuple[PrintedText, str, int]:
+    """A rate's label, measure and sign, by the word before the number (`rate_m`): 占 → 占比,
+    增长 → 增长率, 下降 → 下降率 (negative), 完成 → 完成率; none → 比率; 个百分点 → 增减百分点."""
+    sign = 1
+    if rate_m:
+        word = rate_m.group(0)
+        label_t = _bare_label(text[:rate_m.start()])
+        if word in ("占", "比重"):
+            measure = "占比"
+        elif word in ("增长", "增加", "上升", "提高"):
+            measure = "增长率"
+        elif word in _DECREASE:
+            measure, sign = "下降率", -1
+        else:
+            measure = "完成率"
+    else:
+        label_t, measure = _bare_label(text), "比率"
+    if unit == "个百分点":
+        measure = "增减百分点"
+    return label_t, measure, sign
+
+
+def _amount_measure(text: PrintedText, money: bool, default_measure: str
+                    ) -> tuple[PrintedText, str, int, str | None]:
+    """An amount's or a count's label, measure and sign, and the phase its words state (None: none):
+    a change (增加 / 减少 …) or a budget / an actual (预算 / 决算) named before the number; else a total
+    by its label (总计, 合计), else the document's measure (数量 for a count)."""
+    sign = 1
+    measure = phase = None
+    work = text.strip().cut_suffix(_TRAIL)
+    cm = _CHANGE.search(work.n)
+    if cm:
+        measure = "减少" if cm.group(1) in _DECREASE else "增加"
+        sign = -1 if measure == "减少" else 1
+        work = work[:cm.start()].strip().cut_suffix(_TRAIL).cut_prefix(_COMPARE)
+    else:
+        work = _bare_label(work)
+        for rx, name, ph in ((_MEASURE_BUDGET, "预算", "approved"), (_MEASURE_ACTUAL, "决算", "executed")):
+            mm = rx.search(work.n)
+            if mm and not _FUND_BEFORE.search(work.n[:mm.start()]):
+                measure, phase = name, ph
+                work = work[:mm.start()]
+                break
+    label_t = _bare_label(work)
+    if measure is None:
+        key = label_t.n
+        if re.search(r"(总计|总额)$", key):
+            measure = "总计"
+        elif key.endswith("合计"):
+            measure = "合计"
+        else:
+            measure = default_measure if money else "数量"
+    return label_t, measure, sign, phase

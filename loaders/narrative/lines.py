@@ -1,0 +1,137 @@
+"""The paragraph rows of a disclosure → lines of running text, each with its headings and zone.
+
+A line knows the part (第一部分 …), section (一、) and subsection (（一）) it is under, and its
+zone: "org" (概况: duties, divisions, units), "narrative" (the explanatory sections) or "other"
+(tables, 名词解释, 附件, a table of contents).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cnbudget.loaders.narrative.printed import CN_NUMERALS, PrintedText
+from cnbudget.loaders.records import Row
+from cnbudget.loaders.text import PART_HEADING
+
+
+@dataclass
+class Line:
+    """One line of running text (a heading is a line too), with where it stands in the document."""
+    line: int
+    t: PrintedText
+    level: int | None = None  # 0 part, 1 一、, 2 （一）; None for text
+    title: str = ""  # heading as printed (trimmed)
+    part: str = ""
+    section: str = ""
+    sub: str = ""
+    zone: str = "other"  # org / narrative / other
+
+
+_PART = PART_HEADING
+_H1 = re.compile(rf"^\s*[{CN_NUMERALS}]+\s*[、.]")
+_H1_ARABIC = re.compile(r"^\s*\d{1,2}\s*、")
+_H2 = re.compile(rf"^\s*\(\s*[{CN_NUMERALS}]+\s*\)")
+_HEADING_END = re.compile(r"(说明|情况|概况|解释|职责|职能|设置|构成|附件|目录)[。.]?$")
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]\s*")
+# a heading printed at the end of the line before it: "…工作。(二)机构设置及部门决算单位构成"
+_GLUED = re.compile(rf"(?<=[。;])\s*(?=\(\s*[{CN_NUMERALS}]+\s*\)|[{CN_NUMERALS}]+、)")
+
+
+def _heading_like(rest: str) -> bool:
+    """What follows a heading's number reads as a title: short, and not a sentence."""
+    body = rest.strip().rstrip("。.")
+    return 0 < len(body) <= 40 and not re.search(r"[。,;]", body)
+
+
+def _heading_level(n: str) -> int | None:
+    """0 part, 1 一、 (or 1、 naming a topic), 2 （一）; None when the line is not a heading."""
+    if _PART.match(n):
+        return 0
+    m = _H1.match(n)
+    if m and _heading_like(n[m.end():]):
+        return 1
+    m = _H1_ARABIC.match(n)
+    if m and _heading_like(n[m.end():]) and _HEADING_END.search(n.strip()):
+        return 1
+    m = _H2.match(n)
+    if m and _heading_like(n[m.end():]):
+        return 2
+    return None
+
+
+def paragraph_lines(rows: list[Row]) -> list[Line]:
+    """The lines of running text in `rows`, placed under their headings and in their zones."""
+    lines = _text_lines(rows)
+    _place_under_headings(lines)
+    has_parts = any(ln.level == 0 for ln in lines)
+    for ln in lines:
+        ln.zone = _zone(ln, has_parts)
+    return lines
+
+
+def _text_lines(rows: list[Row]) -> list[Line]:
+    """The lines of the paragraph rows, a heading glued to the end of a line cut off as its own line."""
+    out: list[Line] = []
+    for row in rows:
+        if not row.paragraph or not row.cells:
+            continue
+        cell = row.cells[0]
+        raw = _BOOKMARK.sub("", cell.text).replace("\r", "")
+        for piece in raw.split("\n"):
+            t = PrintedText(piece).strip()
+            if not t or t.n.count("|") >= 2:
+                continue  # a table row of another layout ("a | b | c |") is not running text
+            cuts = [m.start() for m in _GLUED.finditer(t.n)
+                    if m.start() > 0 and _heading_level(t.n[m.start():]) is not None]
+            bounds = [0, *cuts[-1:], len(t.n)]  # only the last glued heading ends the line
+            for a, b in zip(bounds, bounds[1:]):
+                part = t[a:b].strip()
+                if part:
+                    out.append(Line(cell.line, part))
+    return out
+
+
+def _place_under_headings(lines: list[Line]) -> None:
+    """Each line's heading level (when it is a heading) and the part, section and subsection it is under."""
+    part = section = sub = ""
+    for ln in lines:
+        ln.level = _heading_level(ln.t.n)
+        if ln.level is not None:
+            ln.title = ln.t.label
+        if ln.level == 0:
+            part, section, sub = ln.title, "", ""
+        elif ln.level == 1:
+            section, sub = ln.title, ""
+        elif ln.level == 2:
+            sub = ln.title
+        ln.part, ln.section, ln.sub = part, section, sub
+
+
+def _zone(ln: Line, has_parts: bool) -> str:
+    """org / narrative / other: by the part when the document has parts, else by the section."""
+    if has_parts:
+        if not ln.part:
+            return "other"
+        elif re.search(r"概况|基本情况", ln.part):
+            return "org"
+        elif re.search(r"[决预]算表|报表|公开表|名词解释|附件|附表|目录", ln.part):
+            return "other"
+        else:
+            return "narrative"
+    else:
+        if re.search(r"概况|基本情况|职责|职能|机构设置|单位构成", ln.section):
+            return "org"
+        elif re.search(r"名词解释|附件|目录", ln.section):
+            return "other"
+        else:
+            return "narrative"
+
+
+def disclosure_kind(lines: list[Line]) -> str:
+    """final (决算) or budget (预算), from the headings."""
+    titles = " ".join(ln.title for ln in lines if ln.level is not None)
+    if "决算" in titles:
+        return "final"
+    if re.search(r"预算(情况说明|表|公开)", titles):
+        return "budget"
+    return "final"

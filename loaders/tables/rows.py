@@ -1,0 +1,181 @@
+"""A table's data rows → its observations (amounts under its value columns) and figures (counts).
+
+Each row is placed under the columns: a full row cell by cell; a short row (its empty cells left out)
+right-aligned under the value columns, or, in a two-sided table, as label/value pairs per side. Per side,
+the row's stub gives its code, name and 行次; a row that counts things (公务用车保有量（辆）) gives figures
+with their own unit instead of amounts.
+"""
+from __future__ import annotations
+
+import re
+
+from cnbudget.loaders import vocab
+from cnbudget.loaders.errors import LoadError
+from cnbudget.loaders.labels import SUBJECT_CODE
+from cnbudget.loaders.records import Column, Figure, Observation, Row, Table
+from cnbudget.loaders.tables.header import position_sides
+from cnbudget.loaders.text import clean_label, is_blank, is_indented, looks_numeric, nfkc, parse_amount, strip_ordinal
+
+_CODE_NAME = re.compile(r"^(\d{3,7})\s+(\S.*)$")
+# a row that counts (vehicles, groups, persons) in a money table: 公务用车保有量（辆）
+_COUNT_UNIT = re.compile(r"[（(]\s*(人次|批次|台[（(]套[)）]|台套|个|人|辆|台|套|批|次|家|户|项|名|件|所|天)\s*[)）]\s*$")
+
+
+def _is_figure(text: str) -> bool:
+    return parse_amount(text) is not None or looks_numeric(text)
+
+
+def read_rows(table: Table, data: list[Row], roles: list[str], columns: list[Column], width: int,
+              path: str, warnings: list[str], figures: list[Figure] | None = None) -> None:
+    """The data rows placed under the columns: their amounts become the table's observations, the figures
+    of rows that count (公务用车保有量（辆）) go to `figures`."""
+    by_position = {c.position: c for c in columns}
+    sides = position_sides(roles)
+    n_sides = max(sides) + 1
+    value_positions = [p for p in range(width) if roles[p] == "value"]
+    stub_positions = [p for p in range(width) if roles[p] != "value"]
+    name = table.number or table.title
+    short: list[int] = []  # lines of rows with fewer figures than value columns, read right-aligned
+    for index, row in enumerate(data, 1):
+        cells = row.cells
+        if len(cells) > width:
+            warnings.append(f"{path}:{row.line}: {name}: row has {len(cells)} cells, the header {width}; extra cells ignored")
+            cells = cells[:width]
+        if len(cells) == width:
+            placed = {p: cells[p] for p in range(width)}
+        elif n_sides == 1:
+            placed = {}
+            k = len(cells)
+            cut = max(0, k - len(value_positions))
+            if cut == 0 and stub_positions:
+                # no room left for the row's name: its leading text cells are the name, the rest its figures
+                while cut < k and not is_blank(cells[cut].text) and not _is_figure(cells[cut].text):
+                    cut += 1
+                if cut and any(not is_blank(c.text) for c in cells[cut:]) and k - cut < len(value_positions):
+                    short.append(row.line)
+            values = cells[cut:]
+            leading = cells[:cut]
+            for p, cell in zip(value_positions[len(value_positions) - len(values):], values):
+                placed[p] = cell
+            if len(leading) == 1:
+                target = next((p for p in stub_positions if roles[p] == "name"), stub_positions[0] if stub_positions else None)
+                if target is not None:
+                    placed[target] = leading[0]
+            else:
+                for p, cell in zip(stub_positions, leading):
+                    placed[p] = cell
+        else:
+            placed = _place_pairs(cells, roles, sides, n_sides)
+        for s in range(n_sides):
+            _read_side(table, row, index, placed, roles, sides, s, by_position, path, warnings, figures)
+    if short:
+        right = [c.label or str(c.position + 1) for c in columns][-1]
+        warnings.append(f"{path}:{short[0]}: {name}: {len(short)} row(s) give fewer figures than the "
+                        f"{len(value_positions)} value columns of the header (empty cells left out); their figures "
+                        f"are read under the right-most column(s), ending with {right}")
+
+
+def _place_pairs(cells, roles, sides, n_sides):
+    """A short row in a multi-sided table (人员经费合计 2,378.63 | 公用经费合计 347.17): label/value pairs, one per side;
+    a side printed in full (name, 行次, amount) is placed cell by cell."""
+    groups: list[list] = []
+    for cell in cells:
+        if is_blank(cell.text):
+            continue
+        if parse_amount(cell.text) is None and not looks_numeric(cell.text):
+            groups.append([cell])
+        elif groups:
+            groups[-1].append(cell)
+    placed = {}
+    for s, group in enumerate(groups[:n_sides]):
+        side_positions = [p for p in range(len(roles)) if sides[p] == s]
+        if len(group) == len(side_positions):
+            placed.update(zip(side_positions, group))
+            continue
+        name_pos = next((p for p in side_positions if roles[p] == "name"), None)
+        if name_pos is None:
+            name_pos = next((p for p in side_positions if roles[p] != "value"), None)
+        if name_pos is not None:
+            placed[name_pos] = group[0]
+        for p, cell in zip([p for p in side_positions if roles[p] == "value"], group[1:]):
+            placed[p] = cell
+    return placed
+
+
+def _read_side(table: Table, row: Row, index: int, placed: dict, roles: list[str], sides: list[int], s: int,
+               by_position: dict[int, Column], path: str, warnings: list[str] | None = None,
+               figures: list[Figure] | None = None) -> None:
+    code = name_raw = None
+    rownum = None
+    for p, cell in placed.items():
+        if sides[p] != s or roles[p] == "value":
+            continue
+        text = nfkc(cell.text).strip()
+        if roles[p] == "code":
+            if SUBJECT_CODE.match(text):
+                code = text
+            elif text and not name_raw:
+                name_raw = cell.text
+        elif roles[p] == "name":
+            if text:
+                name_raw = cell.text
+        elif roles[p] == "rownum" and text.isdigit():
+            rownum = int(text)
+    name_raw = name_raw or ""
+    label = clean_label(name_raw)
+    if not code:
+        m = _CODE_NAME.match(nfkc(label))
+        if m:
+            code, label = m.group(1), clean_label(m.group(2))
+    count = _COUNT_UNIT.search(label) if not code else None
+    if count:
+        _read_counts(table, label, count, placed, roles, sides, s, by_position, path, warnings, figures)
+        return
+    row_item = row_class = None
+    if not code and label:
+        row_item = vocab.item_for(label)
+        if not row_item:
+            row_class = vocab.functional_class_for(label)
+    for p in sorted(placed):
+        if sides[p] != s or roles[p] != "value":
+            continue
+        cell = placed[p]
+        if is_blank(cell.text):
+            continue
+        amount = parse_amount(cell.text)
+        column = by_position[p]
+        if amount is None:
+            what = "a malformed amount" if looks_numeric(cell.text) else "text"
+            raise LoadError(path, cell.line,
+                            f"{table.number or table.title}: {what} {cell.text.strip()!r} where column "
+                            f"{column.label or p + 1!s} expects an amount")
+        table.observations.append(Observation(
+            amount=amount, line=cell.line, column=column, row_label=label, row_code=code,
+            line_number=rownum, row_item=row_item, row_class=row_class,
+            indented=is_indented(name_raw), row_index=index))
+
+
+def _read_counts(table: Table, label: str, count: re.Match, placed: dict, roles: list[str], sides: list[int],
+                 s: int, by_position: dict[int, Column], path: str, warnings: list[str] | None,
+                 figures: list[Figure] | None) -> None:
+    """A row that counts (因公出国（境）团组数（个）, 公务用车保有量（辆）): its figures are numbers of things,
+    not amounts in the table's currency unit, so they become figures with their own unit."""
+    unit = count.group(1).replace("(", "（").replace(")", "）")
+    name = strip_ordinal(clean_label(label[:count.start()]))
+    for p in sorted(placed):
+        if sides[p] != s or roles[p] != "value" or is_blank(placed[p].text):
+            continue
+        cell = placed[p]
+        amount = parse_amount(cell.text)
+        column = by_position[p]
+        if amount is None:
+            raise LoadError(path, cell.line, f"{table.number or table.title}: {cell.text.strip()!r} where row "
+                                             f"{label} expects a count")
+        if figures is None:
+            if warnings is not None:
+                warnings.append(f"{path}:{cell.line}: {table.number or table.title}: count {label} not read")
+            continue
+        stated = next((vocab.phase_for(x) for x in [column.label, *reversed(column.group)] if vocab.phase_for(x)),
+                      None)  # else the disclosure's own phase
+        figures.append(Figure(section=table.title, label=name, measure="数量", amount=amount, unit=unit,
+                              line=cell.line, phase=stated))
