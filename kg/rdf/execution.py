@@ -99,6 +99,11 @@ def add_unit_evaluation(b: GraphBuilder, n: int, ex: UnitExecution, unit_node: U
         _add_indicator(b, iri(f"{value}/indicator/{k}"), node, k, ind)
 
 
+def _fraction(value: Decimal | None, unit: str | None) -> Decimal | None:
+    """A value printed as a percentage, as a fraction (the convention for every rate; docs/model.md)."""
+    return (value / 100).normalize() if value is not None and unit in ("%", "％") else value
+
+
 def _add_indicator(b: GraphBuilder, node: str, evaluation: str, k: int, ind: Indicator) -> None:
     b.add(evaluation, bud.indicator, node)
     b.add(node, TYPE, bud.PerformanceIndicator)
@@ -106,7 +111,8 @@ def _add_indicator(b: GraphBuilder, node: str, evaluation: str, k: int, ind: Ind
     add_optional(b, node, ((bud.indicatorLevel1, ind.level1), (bud.indicatorLevel2, ind.level2),
                            (bud.indicatorContent, ind.content), (bud.expectedText, ind.expected),
                            (bud.actualText, ind.actual)), zh)
-    add_optional(b, node, ((bud.expectedValue, ind.expected_value), (bud.actualValue, ind.actual_value),
+    add_optional(b, node, ((bud.expectedValue, _fraction(ind.expected_value, ind.expected_unit)),
+                           (bud.actualValue, _fraction(ind.actual_value, ind.actual_unit)),
                            (bud.weight, ind.weight), (bud.score, ind.score)), dec)
     add_optional(b, node, ((bud.expectedUnit, ind.expected_unit), (bud.actualUnit, ind.actual_unit),
                            (bud.expectedOperator, ind.expected_op)), text)

@@ -126,7 +126,7 @@ class GraphStore:
             INSERT {{ GRAPH <{class_names}> {{ ?c skos:prefLabel ?name }} }}
             WHERE {{
               GRAPH <{reference}> {{ ?c skos:exactMatch ?class }}
-              ?class skos:inScheme fn:scheme ; skos:prefLabel ?name . FILTER (LANG(?name) = "zh")
+              GRAPH ?vocabulary {{ ?class skos:inScheme fn:scheme ; skos:prefLabel ?name . FILTER (LANG(?name) = "zh") }}
               FILTER NOT EXISTS {{ GRAPH <{labels}> {{ ?c skos:prefLabel ?printed }} }}
             }}""")
 
