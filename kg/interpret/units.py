@@ -224,6 +224,11 @@ class PlacePrefix:
     def name(self) -> str:
         return self.own[0].name if self.own else ""
 
+    @property
+    def path(self) -> str:
+        """The department's place with those above it, as the national list names them: 河南省焦作市."""
+        return "".join(p.name for p in self.own[0].chain()) if self.own else ""
+
     def strip(self, key: str) -> tuple[str, str]:
         """(the name without the department's place in front, the prefix removed); the name itself, and "",
         where there is none or removing it would leave nothing meaningful."""
@@ -403,8 +408,8 @@ class UnitIndex:
             other = self._stripped(matches[0].name)[1]
             removed = "、".join(f"「{p}」" for p in (prefix, other) if p)
             return self._merge(matches[0], name, "place-prefix",
-                               f"same name「{core}」once the place prefix {removed} of {self.places.name or '—'} "
-                               "(national list of administrative divisions) is removed", mention)
+                               f"same name「{core}」once the department's place ({self.places.path} in the national "
+                               f"list of administrative divisions) is removed from the front: {removed}", mention)
         renamed = [(u, r) for u in self.units if not u.division
                    for r in [renaming_between(core, self._core(u.name), self.year)] if r is not None]
         if len(renamed) == 1:
