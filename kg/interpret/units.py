@@ -1,52 +1,360 @@
-"""Which printed names are the same unit: one resource per unit, whatever spelling a section uses.
+"""Which printed names are the same unit: one resource per unit of a department, whatever spelling a section uses.
 
-Each merge keeps the rule that made it and the evidence, so a researcher can audit it:
-- the same name once whitespace, bracket widths and padding are removed;
-- 本级 / 机关: the department's own office, i.e. the department;
-- a parenthesised former name, （原焦作市环境监测站）, names the same unit;
-- the same name once the place prefix (province, city) is removed;
-- the same name once 生态 is removed (环境 bodies were renamed 生态环境 in the 2019 reform),
-  taken only when exactly one known unit matches.
+A unit's identity is its department and its canonical name (kg/rdf/iris.py mints it within the department), so
+two departments' 环境信息中心 are two units, and the same department's unit is one resource every year.
+Within a disclosure, printed names are merged by these rules, each merge kept with the rule and the evidence
+so a researcher can audit it:
+- same-name: the same name once whitespace, bracket widths and padding are removed;
+- own-office: 本级 / 机关: the department's own office, i.e. the department;
+- former-name: a parenthesised former name, （原焦作市环境监测站）, names the same unit;
+- place-prefix: the same name once the department's own place is removed from the front: its name in the
+  national list of administrative divisions (ontology/codelists/admin-divisions.tsv, townships.tsv), its
+  short form (焦作, 黔南州) or its bare level (县招商服务中心 in a county's disclosure), with the places above
+  it; never another place (修武县环境监测站 is not the city's 环境监测站), and never down to nothing or to a
+  bare kind of body (局, 人民政府);
+- a renaming of the code list ontology/codelists/renamings.ttl (its reform's notation is the rule, e.g.
+  renamed-2019): one name, with an old part replaced by the new one, is the other, for the kinds of body the
+  renaming applies to; taken only when exactly one known unit matches.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pyoxigraph as ox
 
 from cnbudget.loaders.records import UnitMention
-from cnbudget.loaders.text import label_key
+from cnbudget.loaders.text import label_key, nfkc
+from cnbudget.ontology import BUD, PREFIXES, codelist
 
 _FORMER = re.compile(r"（原([^）]+)）")
-_PROVINCE = re.compile(r"^[\u4e00-\u9fff]{2,3}?(省|自治区)")
-_CITY = re.compile(r"^[\u4e00-\u9fff]{2,4}?(市|州|盟|地区)")
+_OWN_OFFICE = re.compile(r"(机关本级|本级|机关)$")
 _ROLE_RANK = {"department": 0, "affiliated": 1, "budget-unit": 2, "division": 3, "evaluated": 4, "other": 5}
+
+# A name stripped to one of these says no more than "a body": the place is kept (焦作市人民政府, not 人民政府).
+BARE_KINDS = frozenset("""
+    局 分局 总局 委 委员会 办 办公室 厅 部 处 科 股 室 站 所 队 支队 大队 中队 中心 院 馆 会 政府 人民政府
+    党委 党组 管委会 管理委员会 办事处 街道办事处 本级 机关 机关本级 单位 本部
+""".split())
+# After a level word these characters make a word of their own (市场, 市政, 县委, 区域, 乡村, 省直 …): the level
+# word is then part of the name, not the place.
+_LEVEL_COMPOUNDS = frozenset("委级直属辖域场政容区县乡镇村")
+
+# The 55 minority nationalities (GB/T 3304), for the short forms of autonomous areas: 黔南布依族苗族自治州 → 黔南.
+_ETHNIC = sorted("""
+    蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇
+    柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京
+    塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺
+""".split(), key=len, reverse=True)
+_AUTONOMOUS = re.compile(r"((?:(?:" + "|".join(_ETHNIC) + r")族)*)自治(区|州|县|旗)$")
+_ETHNIC_TOWNSHIP = re.compile(r"((?:(?:" + "|".join(_ETHNIC) + r")族)+)(乡|镇|苏木)$")
+_LEVEL_WORDS = ("特别行政区", "街道", "苏木", "地区", "林区", "特区", "省", "市", "县", "区", "旗", "盟", "州", "镇", "乡")
+
+
+# --------------------------------------------------------------------------- places
+
+
+class Place:
+    """An administrative division: its name, level (1 province … 4 township) and the division above it."""
+    __slots__ = ("name", "level", "parent", "children", "_forms")
+
+    def __init__(self, name: str, level: int, parent: Place | None):
+        self.name, self.level, self.parent = name, level, parent
+        self.children: dict[str, Place] = {}
+        self._forms: list[tuple[str, bool]] | None = None
+        if parent is not None:
+            parent.children.setdefault(name, self)
+
+    def __repr__(self) -> str:
+        return f"Place({'/'.join(p.name for p in self.chain())})"
+
+    def chain(self) -> list[Place]:
+        """This place and those above it, the province first."""
+        out, p = [], self
+        while p is not None:
+            out.append(p)
+            p = p.parent
+        return out[::-1]
+
+    @property
+    def level_word(self) -> str:
+        """How the place's kind is printed alone (县招商服务中心, 州中医医院): 州 for an autonomous prefecture."""
+        m = _AUTONOMOUS.search(self.name)
+        if m:
+            return "自治区" if m.group(2) == "区" else m.group(2)
+        return next((w for w in _LEVEL_WORDS if self.name.endswith(w) and len(self.name) > len(w)), "")
+
+    def forms(self) -> list[tuple[str, bool]]:
+        """The ways a name prints this place, each with whether it is distinctive (a full name or a stem with its
+        level word: 黔南州) or a bare stem (焦作, 黔南), which alone does not start a department's name."""
+        if self._forms is None:
+            name = self.name
+            forms = {name: True}
+            stem, word = _stem(name)
+            if len(stem) >= 2:
+                forms.setdefault(stem, False)
+                if word and stem + word != name:
+                    forms.setdefault(stem + word, True)
+            if name.endswith("街道"):
+                forms[name + "办事处"] = True
+            self._forms = list(forms.items())
+        return self._forms
+
+
+def _stem(name: str) -> tuple[str, str]:
+    """A division's name without its level words (and the nationalities of an autonomous area), and the level
+    word the short form keeps: 黔南布依族苗族自治州 → (黔南, 州), 鄂伦春自治旗 → (鄂伦春, 旗), 焦作市 → (焦作, 市)."""
+    for pattern in (_AUTONOMOUS, _ETHNIC_TOWNSHIP):
+        m = pattern.search(name)
+        if m:
+            stem = name[:m.start()]
+            word = m.group(2)
+            if not stem:  # 鄂温克族自治旗: the nationality is the name
+                stem = m.group(1)[:-1] if m.group(1) else ""
+            return stem, ("" if word == "区" else word)
+    for word in _LEVEL_WORDS:
+        if name.endswith(word) and len(name) > len(word):
+            return name[:-len(word)], ("" if word in ("特别行政区",) else word)
+    return name, ""
+
+
+class Divisions:
+    """The national list: provinces, prefectures, counties (current and former names) and townships."""
+
+    def __init__(self):
+        self.provinces: dict[str, Place] = {}
+        self.by_form: dict[str, list[tuple[Place, bool]]] = {}  # forms of levels 1–3 → places
+        self.longest = 2
+        for row in _rows("admin-divisions.tsv"):
+            province, prefecture, county = (row + ["", "", ""])[:3]
+            self._place(province, prefecture, county)
+        for row in _rows("townships.tsv"):
+            province, prefecture, county, towns = (row + ["", "", "", ""])[:4]
+            parent = self._place(province, prefecture, county)
+            if parent is not None:
+                for town in towns.split():
+                    if town not in parent.children:
+                        Place(town, 4, parent)
+        for place in self._walk():
+            if place.level <= 3:
+                for form, strong in place.forms():
+                    self.by_form.setdefault(form, []).append((place, strong))
+                    self.longest = max(self.longest, len(form))
+
+    def _place(self, province: str, prefecture: str, county: str) -> Place | None:
+        if not province:
+            return None
+        p = self.provinces.get(province)
+        if p is None:
+            p = self.provinces[province] = Place(province, 1, None)
+        if prefecture and prefecture != province:
+            p = p.children.get(prefecture) or Place(prefecture, 2, p)
+        if county:
+            # a prefecture without counties lists its townships here (东莞市 万江街道); a municipality its districts
+            town = p.level == 2 and county.endswith(("镇", "乡", "街道", "苏木"))
+            p = p.children.get(county) or Place(county, 4 if town else 3, p)
+        return p
+
+    def _walk(self):
+        todo = list(self.provinces.values())
+        while todo:
+            place = todo.pop()
+            yield place
+            todo.extend(place.children.values())
+
+    def department_places(self, name: str) -> tuple[list[Place], str]:
+        """The places a department's name starts with, each below the one before (河南省焦作市…, 重庆市铜梁区小林镇…):
+        the candidates of the last one (a name may fit several places), and what follows them."""
+        key = label_key(name)
+        pos, current = 0, []
+        while True:
+            found: list[Place] = []
+            for n in range(min(self.longest, len(key) - pos - 1), 1, -1):
+                form = key[pos:pos + n]
+                if current:
+                    found = [c for p in current for c in p.children.values()
+                             if any(f == form for f, _ in c.forms())]
+                    found += [p for p, _ in self.by_form.get(form, ()) if any(_below(p, c) for c in current)
+                              and p not in found]
+                else:
+                    found = [p for p, strong in self.by_form.get(form, ()) if strong or p.level <= 2]
+                if found:
+                    break
+            if not found:
+                return current, key[pos:]
+            current, pos = found, pos + n
+
+
+def _below(place: Place, above: Place) -> bool:
+    p = place.parent
+    while p is not None:
+        if p is above:
+            return True
+        p = p.parent
+    return False
+
+
+def _rows(filename: str) -> list[list[str]]:
+    with open(codelist(filename), encoding="utf-8") as f:
+        return [line.rstrip("\n").split("\t") for line in f if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def divisions() -> Divisions:
+    return Divisions()
+
+
+class PlacePrefix:
+    """How a department's units print its place in front of their names, and the name once it is removed."""
+
+    def __init__(self, department: str | None):
+        own, _ = divisions().department_places(department) if department else ([], "")
+        self.own = own
+        self.forms: dict[str, tuple[int, bool]] = {}  # form → (level, whether the department's own place)
+        for place in own:
+            for p in place.chain():
+                for form, _ in p.forms():
+                    level, is_own = self.forms.get(form, (p.level, False))
+                    self.forms[form] = (level, is_own or p is place)
+        self.words = {p.level_word for p in own if p.level_word}
+        self.longest = max(map(len, self.forms), default=0)
+
+    @property
+    def name(self) -> str:
+        return self.own[0].name if self.own else ""
+
+    @property
+    def path(self) -> str:
+        """The department's place with those above it, as the national list names them: 河南省焦作市."""
+        return "".join(p.name for p in self.own[0].chain()) if self.own else ""
+
+    def strip(self, key: str) -> tuple[str, str]:
+        """(the name without the department's place in front, the prefix removed); the name itself, and "",
+        where there is none or removing it would leave nothing meaningful."""
+        pos, own_end, own_form, level = 0, None, "", 0
+        while True:
+            for n in range(min(self.longest, len(key) - pos), 1, -1):
+                hit = self.forms.get(key[pos:pos + n])
+                if hit and hit[0] > level:
+                    level, pos = hit[0], pos + n
+                    if hit[1]:
+                        own_end, own_form = pos, key[pos - n:pos]
+                    break
+            else:
+                break
+        if own_end is None:
+            word = next((w for w in sorted(self.words, key=len, reverse=True) if key.startswith(w)), None)
+            if word is None:
+                return key, ""
+            own_end, own_form = len(word), word
+        rest = key[own_end:]
+        word = next((w for w in self.words if own_form.endswith(w)), "")
+        if word and rest[:1] in _LEVEL_COMPOUNDS:  # 焦作市场监督管理局 is 焦作 + 市场监督管理局
+            if own_form == word:
+                return key, ""
+            own_end -= len(word)
+            rest = key[own_end:]
+        if not rest or own_end == 0:
+            return key, ""
+        if len(rest) < 2 or rest in BARE_KINDS:  # 镇人民政府 is 小林镇人民政府
+            full = self.name
+            return (full + rest, key[:own_end]) if full and rest and full + rest != key else (key, "")
+        return rest, key[:own_end]
+
+
+# --------------------------------------------------------------------------- renamings
+
+
+@dataclass(frozen=True)
+class Renaming:
+    iri: str
+    old: str
+    new: str
+    kinds: tuple[str, ...]
+    rule: str  # the reform's notation: the resolution rule its merges record
+    reform: str  # the reform's name
+    year: int | None
+
+
+@lru_cache(maxsize=1)
+def renamings() -> list[Renaming]:
+    """The renamings of ontology/codelists/renamings.ttl."""
+    skos, dct, rdf = PREFIXES["skos"], PREFIXES["dct"], PREFIXES["rdf"]
+    props: dict[str, dict[str, list]] = {}
+    for t in ox.parse(path=str(codelist("renamings.ttl")), format=ox.RdfFormat.TURTLE):
+        props.setdefault(t.subject.value, {}).setdefault(t.predicate.value, []).append(t.object)
+
+    def one(s: str, p: str, lang: str | None = None) -> str | None:
+        values = [o for o in props.get(s, {}).get(p, []) if lang is None or getattr(o, "language", None) == lang]
+        return values[0].value if values else None
+
+    out = []
+    for s, ps in props.items():
+        if not any(o.value == BUD + "Renaming" for o in ps.get(rdf + "type", [])):
+            continue
+        reform = one(s, skos + "broader") or ""
+        date = one(reform, dct + "date")
+        out.append(Renaming(s, one(s, BUD + "oldNamePart"), one(s, BUD + "newNamePart"),
+                            tuple(sorted(o.value for o in ps.get(BUD + "appliesToKind", []))),
+                            one(reform, skos + "notation") or "renamed", one(reform, skos + "prefLabel", "zh") or "",
+                            int(date[:4]) if date else None))
+    return sorted(out, key=lambda r: r.iri)
+
+
+def renaming_between(a: str, b: str, year: int | None = None) -> Renaming | None:
+    """The renaming that makes name `a` into `b` (or `b` into `a`): one old part of one replaced by its new part is
+    the other, and the renamed name is of a kind the renaming applies to."""
+    for r in renamings():
+        if year is not None and r.year is not None and year < r.year - 1:
+            continue
+        for old_name, new_name in ((a, b), (b, a)):
+            if not new_name.endswith(r.kinds) and r.kinds:
+                continue
+            start = old_name.find(r.old)
+            while start >= 0:
+                if old_name[:start] + r.new + old_name[start + len(r.old):] == new_name:
+                    return r
+                start = old_name.find(r.old, start + 1)
+    return None
+
+
+# --------------------------------------------------------------------------- units
 
 
 @dataclass
 class Alias:
     name: str  # as printed
-    rule: str  # same-name / own-office / former-name / place-prefix / renamed-2019
+    rule: str  # same-name / own-office / former-name / place-prefix / a reform's notation (renamed-2019)
     evidence: str
     line: int
+    renaming: str | None = None  # the IRI of the code list's renaming applied
 
 
 @dataclass
 class Unit:
-    key: str  # stable identity within the department (canonical name, or department/division)
+    key: str  # its canonical name: with the department, its identity (kg/rdf/iris.py Minter.unit)
     name: str  # canonical name
     role: str  # department / affiliated / division / budget-unit / evaluated / other
     is_department: bool = False
+    division: bool = False  # an internal division (内设机构): minted apart from the units of the same name
     former_names: list[str] = field(default_factory=list)
     aliases: list[Alias] = field(default_factory=list)
     roles: set[str] = field(default_factory=set)
     lines: list[int] = field(default_factory=list)
 
 
+def canonical_name(name: str) -> str:
+    """A printed name as a unit's canonical name: full-width forms folded, whitespace removed, brackets full-width."""
+    return re.sub(r"\s+", "", nfkc(name)).replace("(", "（").replace(")", "）")
+
+
 class UnitIndex:
-    def __init__(self, department: str | None):
+    def __init__(self, department: str | None, year: int | None = None):
         self.department_name = department or ""
+        self.year = year
         self.units: list[Unit] = []
-        self._places = self._place_tokens(self.department_name)
+        self.places = PlacePrefix(department)
         if department:
             dept = Unit(key=department, name=department, role="department", is_department=True)
             dept.roles.add("department")
@@ -56,41 +364,26 @@ class UnitIndex:
     def department(self) -> Unit | None:
         return self.units[0] if self.units and self.units[0].is_department else None
 
-    @staticmethod
-    def _place_tokens(name: str) -> list[str]:
-        tokens = []
-        key = label_key(name)
-        m = _PROVINCE.match(key)
-        if m:
-            tokens.append(m.group(0))
-            key = key[len(m.group(0)):]
-        m = _CITY.match(key)
-        if m:
-            tokens += [m.group(0), m.group(0)[:-1]]
-        return tokens
-
     def _core(self, name: str) -> str:
+        return self._stripped(name)[0]
+
+    def _stripped(self, name: str) -> tuple[str, str]:
         key = _FORMER.sub("", label_key(name))
-        key = re.sub(r"(本级|机关)$", "", key)
-        for _ in range(2):
-            m = _PROVINCE.match(key)
-            if m:
-                key = key[len(m.group(0)):]
-            for token in sorted(self._places, key=len, reverse=True):
-                if key.startswith(token) and len(key) > len(token) + 1:
-                    key = key[len(token):]
-                    break
-            else:
-                m = _CITY.match(key)
-                if m and len(key) > len(m.group(0)) + 1:
-                    key = key[len(m.group(0)):]
-        return key
+        bare = _OWN_OFFICE.sub("", key)
+        return self.places.strip(bare or key)
+
+    def _is_own_office(self, key: str) -> bool:
+        """本级 / 机关 / 局机关 / 焦作生态环境局本级: the department's own office."""
+        if not self.department or not _OWN_OFFICE.search(key):
+            return False
+        rest = _OWN_OFFICE.sub("", key)
+        dept = label_key(self.department.name)
+        return not rest or dept.endswith(rest) or self._core(rest) == self._core(dept)
 
     def resolve(self, mention: UnitMention) -> Unit:
         name = mention.name.strip()
         key = label_key(name)
-        # 本级 / 机关: the department's own office
-        if self.department and (key.endswith("本级") or key == "机关" or key.endswith("机关本级")):
+        if self._is_own_office(key):
             return self._merge(self.department, name, "own-office",
                                "本级/机关 denotes the department's own office", mention)
         for unit in self.units:
@@ -101,28 +394,38 @@ class UnitIndex:
                                    mention, record=not same)
         former = _FORMER.search(key)
         if former:
+            was = self._core(former.group(1))
             for unit in self.units:
-                if label_key(unit.name) == former.group(1) or former.group(1) in map(label_key, unit.former_names):
+                if (label_key(unit.name) == former.group(1) or former.group(1) in map(label_key, unit.former_names)
+                        or (not unit.division and was in (self._core(unit.name),
+                                                          *map(self._core, unit.former_names)))):
                     return self._merge(unit, name, "former-name", f"prints 原{former.group(1)} as its former name", mention)
-        core = self._core(name)
-        matches = [u for u in self.units if self._core(u.name) == core and u.role != "division"]
-        if len(matches) == 1 and mention.role != "division":
+        if mention.role == "division":
+            return self._new(mention)
+        core, prefix = self._stripped(name)
+        matches = [u for u in self.units if not u.division and self._core(u.name) == core]
+        if len(matches) == 1:
+            other = self._stripped(matches[0].name)[1]
+            removed = "、".join(f"「{p}」" for p in (prefix, other) if p)
             return self._merge(matches[0], name, "place-prefix",
-                               f"same name「{core}」once the place prefix is removed", mention)
-        renamed = [u for u in self.units if u.role != "division"
-                   and self._core(u.name).replace("生态", "") == core.replace("生态", "")]
-        if len(renamed) == 1 and mention.role != "division" and "生态" in (core + self._core(renamed[0].name)):
-            return self._merge(renamed[0], name, "renamed-2019",
-                               f"same name「{core.replace('生态', '')}」once 生态 is removed (环境 bodies became 生态环境 "
-                               "in the 2019 reform); the only unit that matches", mention)
+                               f"same name「{core}」once the department's place ({self.places.path} in the national "
+                               f"list of administrative divisions) is removed from the front: {removed}", mention)
+        renamed = [(u, r) for u in self.units if not u.division
+                   for r in [renaming_between(core, self._core(u.name), self.year)] if r is not None]
+        if len(renamed) == 1:
+            unit, r = renamed[0]
+            return self._merge(unit, name, r.rule,
+                               f"「{r.old}」became「{r.new}」in {r.reform}（{r.year}）for {'、'.join(r.kinds)}: "
+                               f"「{core}」and「{self._core(unit.name)}」name one body; the only unit that matches",
+                               mention, renaming=r.iri)
         return self._new(mention)
 
     def _new(self, mention: UnitMention) -> Unit:
         name = mention.name.strip()
         former = _FORMER.search(name.replace("(", "（").replace(")", "）"))
-        canonical = _FORMER.sub("", name.replace("(", "（").replace(")", "）")).strip() if former else name
-        key = canonical if mention.role != "division" else f"{self.department_name}/{canonical}"
-        unit = Unit(key=key, name=canonical, role=mention.role)
+        canonical = canonical_name(_FORMER.sub("", name.replace("(", "（").replace(")", "）")) if former else name)
+        unit = Unit(key=canonical, name=canonical, role=mention.role,
+                    division=mention.role == "division")
         if former:
             unit.former_names.append(former.group(1))
             if canonical != name:
@@ -134,20 +437,22 @@ class UnitIndex:
         return unit
 
     def _merge(self, unit: Unit, name: str, rule: str, evidence: str, mention: UnitMention,
-               record: bool = True) -> Unit:
+               record: bool = True, renaming: str | None = None) -> Unit:
         unit.roles.add(mention.role)
         unit.lines.append(mention.line)
         if _ROLE_RANK.get(mention.role, 9) < _ROLE_RANK.get(unit.role, 9) and not unit.is_department:
             unit.role = mention.role
         if record and name != unit.name and not any(a.name == name for a in unit.aliases):
-            unit.aliases.append(Alias(name, rule, evidence, mention.line))
+            unit.aliases.append(Alias(name, rule, evidence, mention.line, renaming))
         return unit
 
 
-def resolve_units(department: str | None, mentions: list[UnitMention]) -> tuple[UnitIndex, dict[int, Unit]]:
+def resolve_units(department: str | None, mentions: list[UnitMention],
+                  year: int | None = None) -> tuple[UnitIndex, dict[int, Unit]]:
     """Resolve mentions in order of authority (department, affiliated, budget units, divisions, the rest);
-    returns the index and the unit of each mention (by id())."""
-    index = UnitIndex(department)
+    returns the index and the unit of each mention (by id()). `year`, the document's fiscal year, keeps the
+    renamings of later reforms out."""
+    index = UnitIndex(department, year)
     resolved: dict[int, Unit] = {}
     for m in sorted(mentions, key=lambda m: (_ROLE_RANK.get(m.role, 9), m.line, m.order)):
         resolved[id(m)] = index.resolve(m)
