@@ -11,7 +11,9 @@ import hashlib
 import pytest
 
 from conftest import SAMPLE, run, sample_variant, select
-from cnbudget.kg.interpret.units import PlacePrefix, renaming_between, resolve_units
+from cnbudget.kg.interpret.places import PlacePrefix
+from cnbudget.kg.interpret.renamings import renaming_between
+from cnbudget.kg.interpret.units import resolve_units
 from cnbudget.kg.rdf.iris import DEFAULT_BASE, Minter
 from cnbudget.kg.store import Store
 from cnbudget.loaders.records import UnitMention
