@@ -71,7 +71,7 @@ def analyse(doc: Disclosure, result: Result) -> Analysis:
         mentions += [UnitMention(e.unit_name, "evaluated", e.line) for e in narrative.evaluations]
         by_record += [(p, UnitMention(p.unit_name, "other", p.line)) for p in narrative.project_counts]
         by_record += [(r, UnitMention(r.unit_name, "other", r.line)) for r in narrative.reports if r.unit_name]
-    index, unit_of = resolve_units(doc.department, mentions + [m for _, m in by_record])
+    index, unit_of = resolve_units(doc.department, mentions + [m for _, m in by_record], doc.year)
     analysis = Analysis(index, unit_of, {id(rec): unit_of[id(m)] for rec, m in by_record})
     if not narrative:
         return analysis

@@ -52,6 +52,7 @@ class Minter:
 
     def __init__(self, base: str, department: str | None, year: int | None, kind: str, fallback: str):
         self.base = base_iri(base)
+        self.department = department
         key = f"{department}|{year}|{kind}" if department and year else f"file|{fallback}"
         self.doc_id = f"{year or 'unknown'}-{kind}-{_digest(key)}"
         self.doc = f"{self.base}disclosure/{self.doc_id}"
@@ -60,9 +61,13 @@ class Minter:
     def org(self, name: str) -> str:
         return f"{self.base}org/{_digest(name)}"
 
-    def unit(self, key: str) -> str:
-        """A unit other than the department: named by its canonical name (divisions by department/name)."""
-        return f"{self.base}org/{_digest(key)}"
+    def unit(self, name: str, division: bool = False) -> str:
+        """A unit other than the department, minted within it: the department's IRI and the unit's canonical
+        name, so two departments' 环境信息中心 are two units and one department's is the same every year; an
+        internal division (内设机构) apart from a unit of the same name. Without a department, within the
+        disclosure."""
+        scope = self.org(self.department) if self.department else self.doc
+        return f"{scope}/{'division' if division else 'unit'}/{_digest(name)}"
 
     def table(self, code: str) -> str:
         return f"{self.doc}/table/{slug(code)}"

@@ -2,6 +2,8 @@
 
 A unit's identity (type, name) goes to the shared reference graph; what this disclosure says of it (its
 place in the department, the spellings it uses, how they were resolved) to the disclosure's own graph.
+A unit is minted within its department (iris.py Minter.unit: the department's IRI and the unit's canonical
+name), so the reference triples of a unit depend on its IRI alone.
 """
 from __future__ import annotations
 
@@ -23,10 +25,10 @@ class UnitNodes:
         if node is not None:
             return node
         b = self.b
-        node = b.org(u.name) if u.is_department else iri(b.m.unit(u.key))
+        node = b.org(u.name) if u.is_department else iri(b.m.unit(u.key, division=u.division))
         self._nodes[id(u)] = node
         if not u.is_department:
-            b.add_ref(node, TYPE, org.OrganizationalUnit if u.role == "division" else org.Organization)
+            b.add_ref(node, TYPE, org.OrganizationalUnit if u.division else org.Organization)
             b.add_ref(node, skos.prefLabel, zh(u.name))
         for name in u.former_names:
             b.add(node, bud.formerName, zh(name))
@@ -40,6 +42,8 @@ class UnitNodes:
             b.add(r, bud.resolutionRule, plain(alias.rule))
             b.add(r, bud.evidence, zh(alias.evidence))
             b.add(r, bud.sourceLine, integer(alias.line, positive=True))
+            if alias.renaming:
+                b.add(r, bud.renaming, iri(alias.renaming))
         return node
 
 
