@@ -47,7 +47,7 @@ def test_query_json_is_a_list_of_objects_keyed_by_variables(sample_store):
     out = run("query", "SELECT ?code ?name WHERE { ?c skos:notation ?code ; skos:prefLabel ?name ; "
                        "bud:subjectLevel 1 } ORDER BY ?code", "--store", sample_store, "--format", "json").output
     data = json.loads(out)
-    assert isinstance(data, list) and data[0] == {"code": "205", "name": "教育支出"}
+    assert isinstance(data, list) and data[0] == {"code": "201", "name": "一般公共服务支出"}
     assert {tuple(d) for d in data} == {("code", "name")}
 
 

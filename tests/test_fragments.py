@@ -99,13 +99,16 @@ def table_figures(fstore, name: str) -> list[tuple]:
 
 
 def narrative_figures(fstore, name: str) -> list[tuple]:
-    """(section, label, measure, amount, unit (currency or count), amountYuan or None, phase, line)."""
+    """(section, label, measure, number as printed (money, count or percentage), unit (currency or count),
+    amountYuan or None, phase, line)."""
     rows = select(fstore, f"""
         SELECT ?section ?label ?measure ?amount ?cur ?count ?yuan ?phase ?line WHERE {{
           ?d dcat:distribution/dct:title "{name}" .
           ?s a bud:NarrativeSection ; bud:disclosure ?d ; dct:title ?section .
-          ?f qb:dataSet ?s ; bud:rowLabel ?label ; bud:measureLabel ?measure ; bud:amount ?amount ;
+          ?f qb:dataSet ?s ; bud:rowLabel ?label ; bud:measureLabel ?measure ;
              bud:budgetPhase ?phase ; bud:sourceLine ?line .
+          OPTIONAL {{ ?f bud:amount ?money }} OPTIONAL {{ ?f bud:count ?number }} OPTIONAL {{ ?f bud:printedValue ?printed }}
+          BIND (COALESCE(?money, ?number, ?printed) AS ?amount)
           OPTIONAL {{ ?f bud:currencyUnit ?cur }} OPTIONAL {{ ?f bud:unitOfMeasure ?count }}
           OPTIONAL {{ ?f bud:amountYuan ?yuan }}
         }} ORDER BY ?line ?label ?measure""")

@@ -101,8 +101,8 @@ def test_year_links_across_separate_loads(tmp_path):
     out = run("query", "year-over-year", "--param", "limit=0", "--store", path, "--format", "json").output
     admin = sorted((r["year"], r["amount"], r["previous_year"], r["previous"])
                    for r in json.loads(out) if r["code"] == "2110101")
-    assert admin == [("2019", 1175.87, None, None), ("2020", 2351.74, "2019", 1175.87),
-                     ("2021", 3527.61, "2020", 2351.74)]
+    assert admin == [(2019, 1175.87, None, None), (2020, 2351.74, 2019, 1175.87),
+                     (2021, 3527.61, 2020, 2351.74)]
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -204,7 +204,7 @@ def test_same_disclosure_twice_in_one_run_keeps_the_later(tmp_path):
     path = str(tmp_path / "s")
     run("load", "--store", path, "--jobs", "1", str(folder))
     rows = select(Store(path, read_only=True), """SELECT ?amount WHERE {
-        ?o bud:rowCode "2110101" ; qb:dataSet/bud:tableNumber "公开05表" ; bud:measureLabel "小计" ; bud:amount ?amount }""")
+        ?o bud:rowCode "2110101" ; qb:dataSet/bud:tableNumber "公开05表"@zh ; bud:measureLabel "小计"@zh ; bud:amount ?amount }""")
     assert [D(r["amount"]) for r in rows] == [D("2351.74")]
     alone = str(tmp_path / "alone")
     run("load", "--store", alone, str(folder / "b-second.txt"))

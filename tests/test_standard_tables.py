@@ -36,7 +36,7 @@ def test_summary_totals_table_01(store):
 def test_table_05_administration_subtotal(store):
     rows = select(store, """
         SELECT ?a ?measure ?group ?line WHERE {
-          ?t bud:tableNumber "公开05表" . ?o qb:dataSet ?t ; bud:rowCode "2110101" ; bud:rowLabel "行政运行" ;
+          ?t bud:tableNumber "公开05表"@zh . ?o qb:dataSet ?t ; bud:rowCode "2110101" ; bud:rowLabel "行政运行"@zh ;
              bud:measureLabel ?measure ; bud:measureGroup ?group ; bud:amount ?a ; bud:sourceLine ?line .
         } ORDER BY ?line""")
     assert [(r["measure"], Decimal(r["a"])) for r in rows] == [

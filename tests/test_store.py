@@ -22,7 +22,7 @@ def test_load_twice_gives_identical_graph(tmp_path):
     graphs = Store(path, read_only=True).graphs()
     docs = [g for g in graphs if "/graph/20" in g]
     assert len(docs) == 1
-    assert {g.rsplit("/", 1)[1] for g in graphs if g not in docs and "/id/graph/" in g} == {"reference", "labels"}
+    assert {g.rsplit("/", 1)[1] for g in graphs if g not in docs and "/id/graph/" in g} == {"reference", "labels", "class-names"}
 
 
 def test_base_iri_is_configurable(tmp_path):
