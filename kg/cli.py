@@ -16,7 +16,8 @@ from cnbudget import __version__
 from cnbudget.kg.rdf import iris
 from cnbudget.kg.export import EXPORT_FORMATS, export
 from cnbudget.kg.load import default_jobs, load_paths
-from cnbudget.loaders import iter_files
+from cnbudget.loaders import Limits, iter_files
+from cnbudget.loaders.limits import ENVIRONMENT, format_size, parse_size
 from cnbudget.kg import queries as named_queries
 from cnbudget.kg.results import RESULT_FORMATS
 from cnbudget.kg.store.remote import RemoteError
@@ -60,6 +61,25 @@ def main() -> None:
     """A knowledge graph of Chinese budget and final-accounts disclosures (部门预算/决算公开)."""
 
 
+class _Size(click.ParamType):
+    """A limit: a whole number, optionally followed by K, M or G (1024, 1024², 1024³)."""
+    name = "size"
+
+    def convert(self, value, param, ctx):
+        try:
+            return parse_size(value)
+        except ValueError as e:
+            self.fail(str(e), param, ctx)
+
+
+_DEFAULT = Limits()
+
+
+def _limit(name: str, flag: str, what: str, default: str):
+    return click.option(flag, name, type=_Size(), envvar=ENVIRONMENT[name], default=None, metavar="N",
+                        help=f"{what} (env {ENVIRONMENT[name]}; default {default}).")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @store_option
@@ -70,11 +90,35 @@ def main() -> None:
               help="Worker processes that parse while the store is written (default: one per core).")
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar on standard error (default: when it is a terminal and there are several files).")
-def load(paths, store_path, endpoint, base_iri, fmt, jobs, progress):
+@click.option("--replace-incomplete", is_flag=True,
+              help="Let a document that looks cut off (the text ends inside a table or before the sections its "
+                   "tables promise, fewer figures than the stored version, or the first bytes of the stored file) "
+                   "replace the stored version of it; without this it is refused, with exit status 1.")
+@_limit("file_size", "--max-file-size", "Largest file read, in bytes, K, M or G; also the unpacked XML of a .docx/.xlsx",
+        format_size(_DEFAULT.file_size))
+@_limit("text_size", "--max-text-size", "Most characters of text one document may give",
+        f"{_DEFAULT.text_size:,}, about 0.7 GB to parse")
+@_limit("line_length", "--max-line-length", "Longest line, in characters", f"{_DEFAULT.line_length:,}")
+@_limit("base_iri_length", "--max-base-iri-length", "Longest --base-iri, in characters",
+        f"{_DEFAULT.base_iri_length:,}")
+def load(paths, store_path, endpoint, base_iri, fmt, jobs, progress, replace_incomplete, file_size, text_size,
+         line_length, base_iri_length):
     """Load disclosure files or folders (.txt, .docx, .xlsx, .pdf, any mix); a reload replaces a document's
     graph. Each document is loaded on its own: a failure is reported and the others still load; the exit
-    status is 1 if any failed."""
+    status is 1 if any failed.
+
+    Each file is read within limits that keep a load within a few GB of memory (two workers and the writer),
+    set by the options below or their environment variables; a file beyond one fails with the limit named.
+    Anything but a regular file (a FIFO, a device, a link to one), a file that cannot be read, a file name
+    that is not UTF-8 and text in an encoding other than UTF-8 or GB18030 fail the same way. A document that
+    looks cut off is loaded with a warning (also in its graph, bud:loadWarning), but does not replace a
+    stored version of it without --replace-incomplete. A document already stored under another --base-iri
+    is refused."""
+    given = {k: v for k, v in (("file_size", file_size), ("text_size", text_size), ("line_length", line_length),
+                               ("base_iri_length", base_iri_length)) if v is not None}
+    limits = Limits(**given)
     try:
+        limits.check_base_iri(base_iri)  # before anything else reads it
         base_iri = base_iri and iris.base_iri(base_iri)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--base-iri") from None
@@ -103,7 +147,8 @@ def load(paths, store_path, endpoint, base_iri, fmt, jobs, progress):
 
     if bar is not None:
         bar.render_progress()
-    reports = load_paths(store, files, base_iri, progress=show, jobs=jobs or default_jobs())
+    reports = load_paths(store, files, base_iri, progress=show, jobs=jobs or default_jobs(), limits=limits,
+                         replace_incomplete=replace_incomplete)
     if bar is not None:
         bar.render_finish()
     loaded = [r for r in reports if r.status == "loaded"]

@@ -4,7 +4,8 @@
 """
 from cnbudget.loaders.errors import LoadError
 from cnbudget.loaders.records import Disclosure, Table, Observation, Cell, Row
-from cnbudget.loaders.dispatch import load_file, iter_files, SUPPORTED_SUFFIXES
+from cnbudget.loaders.dispatch import load_file, load_data, read_bytes, iter_files, SUPPORTED_SUFFIXES
+from cnbudget.loaders.limits import Limits
 
-__all__ = ["LoadError", "Disclosure", "Table", "Observation", "Cell", "Row",
-           "load_file", "iter_files", "SUPPORTED_SUFFIXES"]
+__all__ = ["LoadError", "Disclosure", "Table", "Observation", "Cell", "Row", "Limits",
+           "load_file", "load_data", "read_bytes", "iter_files", "SUPPORTED_SUFFIXES"]

@@ -16,19 +16,21 @@ table cell line, a blank line after each table row. Errors also name the table a
 """
 from __future__ import annotations
 
-from cnbudget.loaders.formats.registry import Rendering, file_format, unreadable
+from cnbudget.loaders.formats.registry import Rendering, check_unpacked, file_format, source, unreadable
+from cnbudget.loaders.limits import Limits
 
 
 @file_format("docx", (".docx",), "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-def read(path: str, data: bytes = b"") -> Rendering:
+def read(path: str, data: bytes = b"", limits: Limits | None = None) -> Rendering:
     import docx  # python-docx; imported here so that loading text files does not pay for it
     from docx.table import Table
 
+    check_unpacked(path, data, limits)
     try:
-        document = docx.Document(path)
+        document = docx.Document(source(path, data))
     except Exception as e:  # not a zip, no word/document.xml, broken XML …: python-docx raises many kinds
-        raise unreadable(path, "Word .docx", e) from None
-    out = Rendering()
+        raise unreadable(path, "Word .docx", e, data) from None
+    out = Rendering(path=path, limits=limits)
     tables = paragraphs = 0
     for block in document.iter_inner_content():  # paragraphs and tables in document order
         if isinstance(block, Table):

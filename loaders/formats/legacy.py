@@ -8,7 +8,7 @@ from cnbudget.loaders.formats.registry import Rendering, file_format
 
 
 def _refuse(program: str, target: str):
-    def read(path: str, data: bytes) -> Rendering:
+    def read(path: str, data: bytes = b"", limits=None) -> Rendering:
         suffix = Path(path).suffix.lower()
         raise LoadError(path, None, f"{suffix} is the old binary {program} format, which is not read; convert it "
                         f"to {target} first, e.g. `libreoffice --headless --convert-to {target} {Path(path).name}`")

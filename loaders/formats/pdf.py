@@ -25,7 +25,8 @@ import re
 from dataclasses import dataclass
 
 from cnbudget.loaders.errors import LoadError
-from cnbudget.loaders.formats.registry import Rendering, file_format, unreadable
+from cnbudget.loaders.formats.registry import Rendering, file_format, source, too_much_text, unreadable
+from cnbudget.loaders.limits import Limits
 
 _ASCII_END = re.compile(r"[A-Za-z0-9,.;:]$")
 _ASCII_START = re.compile(r"^[A-Za-z0-9(]")
@@ -47,32 +48,36 @@ class _Paragraph:
 
 
 @file_format("pdf", (".pdf",), "application/pdf")
-def read(path: str, data: bytes = b"") -> Rendering:
+def read(path: str, data: bytes = b"", limits: Limits | None = None) -> Rendering:
     import pdfplumber  # imported here so that loading text files does not pay for it
 
     try:
-        pdf = pdfplumber.open(path)
+        pdf = pdfplumber.open(source(path, data))
     except Exception as e:  # pdfminer's syntax, password and parser errors
-        raise unreadable(path, "PDF", e) from None
+        raise unreadable(path, "PDF", e, data) from None
     try:
         pages = pdf.pages  # parses the page tree: a broken file may fail only here
     except Exception as e:
         pdf.close()
-        raise unreadable(path, "PDF", e) from None
+        raise unreadable(path, "PDF", e, data) from None
     chars = 0
     found: list[tuple[int, list]] = []
     with pdf:
         for number, page in enumerate(pages, 1):
             try:
                 chars += len(page.chars)
+                if limits is not None and chars > limits.text_size:
+                    raise too_much_text(path, None, limits)
                 found.append((number, _page_items(page)))
+            except LoadError:
+                raise
             except Exception as e:  # a broken content stream on this page
                 raise LoadError(path, None, f"page {number} cannot be read ({type(e).__name__}: {e})") from None
             page.close()  # drop the page's parsed objects: long documents stay small in memory
     if chars == 0:
         raise LoadError(path, None, f"the PDF has no text layer (a scanned image of {len(pages)} page(s)?); "
                         "run OCR on it first, e.g. `ocrmypdf in.pdf out.pdf`, or load the original document")
-    out = Rendering()
+    out = Rendering(path=path, limits=limits)
     last = None  # the paragraph read last, until the next item: a page break may fall inside it
     for number, items in found:
         out.locate(f"page {number}")

@@ -27,7 +27,9 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-from cnbudget.loaders.formats.registry import Rendering, file_format, unreadable
+from cnbudget.loaders.errors import LoadError
+from cnbudget.loaders.formats.registry import Rendering, check_unpacked, file_format, source, unreadable
+from cnbudget.loaders.limits import Limits, how_to_raise
 
 # one section of a number format that prints a fixed number of decimals: 0 / 0.00 / #,##0.00 / 0.0%
 _FIXED = re.compile(r"^(#,##)?0(?:\.(0+))?(%?)$")
@@ -35,19 +37,25 @@ _EXCEL_DIGITS = Context(prec=15)  # Excel keeps 15 significant digits
 
 
 @file_format("xlsx", (".xlsx",), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-def read(path: str, data: bytes = b"") -> Rendering:
+def read(path: str, data: bytes = b"", limits: Limits | None = None) -> Rendering:
     import openpyxl  # imported here so that loading text files does not pay for it
 
+    check_unpacked(path, data, limits)
     try:
         # data_only: the values the sheet shows (cached formula results), not formulas
-        workbook = openpyxl.load_workbook(path, data_only=True)
+        workbook = openpyxl.load_workbook(source(path, data), data_only=True)
     except Exception as e:  # not a zip, not a workbook, broken XML …
-        raise unreadable(path, "Excel .xlsx", e) from None
-    out = Rendering()
+        raise unreadable(path, "Excel .xlsx", e, data) from None
+    out = Rendering(path=path, limits=limits)
     for sheet in workbook.worksheets:
         if sheet.sheet_state != "visible":
             out.warnings.append(f"{path}: hidden sheet {sheet.title!r} not read")
             continue
+        # every position of the sheet's range is visited (and made a cell): one far-off cell would make billions
+        span = sheet.max_row * sheet.max_column
+        if limits is not None and span > limits.text_size:
+            raise LoadError(path, None, f"sheet {sheet.title!r} spans {sheet.dimensions} ({span:,} cells); the limit "
+                            f"is {limits.text_size:,}, the text-size limit ({how_to_raise('text_size')})")
         _read_sheet(sheet, out)
     return out
 
