@@ -183,8 +183,8 @@ def prepared(files: list[Path], base: str | None, jobs: int, ahead: int = 0,
     calling this with jobs > 1 needs the usual `if __name__ == "__main__":` guard (the `kg` command has it).
 
     A worker process that dies (killed for memory, a crash in a library) breaks the pool: the documents it
-    held are prepared again one at a time in a fresh worker, so the one that kills it again is reported as
-    failed, and the rest go on in a new pool. `work` is what a worker runs (`prepare`; a test's own function,
+    held are prepared again one at a time in a worker of their own, so the one that kills it again is reported
+    as failed, and the rest go on in a new pool. `work` is what a worker runs (`prepare`; a test's own function,
     importable by name, to make a worker die)."""
     limits = limits or Limits.from_env()
     if jobs <= 1 or len(files) < 2:
@@ -208,18 +208,27 @@ def prepared(files: list[Path], base: str | None, jobs: int, ahead: int = 0,
                     yield p, bool(pending) and not pending[0][1].done()
             except BrokenProcessPool:
                 retry = [path for path, _ in pending]
-        for path in retry:
-            yield _alone(work, path, base, limits, ctx), False
+        yield from _one_at_a_time(work, retry, base, limits, ctx)
 
 
-def _alone(work, path: Path, base: str | None, limits: Limits, ctx) -> Prepared:
-    """One document prepared in a worker process of its own: its failure if the process dies."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
-        try:
-            return pool.submit(work, path, base, limits).result()
-        except BrokenProcessPool:
-            return _failed(path, LoadError(str(path), None, "the worker process reading it died (killed, for "
-                                           "instance for want of memory, or crashed); the other files are loaded"))
+def _one_at_a_time(work, files: list[Path], base: str | None, limits: Limits, ctx) -> Iterator[tuple[Prepared, bool]]:
+    """Documents prepared one at a time in a worker process: when it dies, the document it was reading is the
+    one that killed it (its report says so), and the next gets a fresh process."""
+    pool = None
+    try:
+        for path in files:
+            pool = pool or ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+            try:
+                p = pool.submit(work, path, base, limits).result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=True)
+                pool = None
+                p = _failed(path, LoadError(str(path), None, "the worker process reading it died (killed, for "
+                                            "instance for want of memory, or crashed); the other files are loaded"))
+            yield p, False
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
 
 
 _GROUP_BYTES = 64 << 20  # N-Quads written at once at most (about 400,000 quads)

@@ -358,14 +358,14 @@ def die_on_a_marked_file(path, base, limits):
 
 def test_a_dying_worker_fails_its_own_file_only(tmp_path):
     files = []
-    for n, name in enumerate(["a.txt", "die-b.txt", "c.txt", "d.txt", "e.txt"]):
+    for n, name in enumerate(["a.txt", "die-b.txt", "c.txt", "die-d.txt", "e.txt", "f.txt"]):
         path = tmp_path / name
         shutil.copy(GOOD[1 + n % 3], path)
         files.append(path)
     got = [p.report for p, _ in prepared(files, None, jobs=2, limits=Limits(), work=die_on_a_marked_file)]
     assert [Path(r.path).name for r in got] == [f.name for f in files]
-    assert [r.status for r in got] == ["loaded", "failed", "loaded", "loaded", "loaded"]
-    assert "the worker process reading it died" in got[1].error
+    assert [r.status for r in got] == ["loaded", "failed", "loaded", "failed", "loaded", "loaded"]
+    assert "the worker process reading it died" in got[1].error and "died" in got[3].error
 
 
 def test_read_only_what_is_a_regular_file(tmp_path):
