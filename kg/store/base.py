@@ -181,8 +181,9 @@ def dump_prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
 
 
 def with_prefixes(sparql: str) -> str:
-    """Declare the project's prefixes unless the query declares its own of the same name."""
+    """Declare the project's prefixes unless the query declares its own of the same name. They go on the
+    query's first line, so that a server's syntax errors name the lines of the query as written."""
     declared = {line.split()[1].rstrip(":") for line in sparql.splitlines()
                 if line.strip().upper().startswith("PREFIX") and len(line.split()) > 1}
-    extra = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items() if k not in declared)
+    extra = "".join(f"PREFIX {k}: <{v}> " for k, v in PREFIXES.items() if k not in declared)
     return extra + sparql
