@@ -175,12 +175,12 @@ def list_queries(fmt):
               help="Write to a file instead of standard output.")
 def export_cmd(store_path, endpoint, fmt, output):
     """Export the graph: tidy CSV (one row per observation) or an RDF serialisation."""
-    data = export(_open(store_path, read_only=True, endpoint=endpoint), fmt)
+    store = _open(store_path, read_only=True, endpoint=endpoint)
     if output:
         with open(output, "wb") as f:
-            f.write(data)
+            export(store, fmt, f)
     else:
-        sys.stdout.buffer.write(data)
+        export(store, fmt, sys.stdout.buffer)
         sys.stdout.buffer.flush()
 
 
