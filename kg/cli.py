@@ -241,15 +241,15 @@ def export_cmd(store_path, endpoint, fmt, output):
     if folder is not None and not folder.is_dir():  # before a long export, not after
         raise click.ClickException(f"cannot write {output}: " + (f"{folder} is a file" if folder.exists()
                                                                   else f"there is no folder {folder}"))
-    data = export(_open(store_path, read_only=True, endpoint=endpoint), fmt)
+    store = _open(store_path, read_only=True, endpoint=endpoint)
     if output:
         try:
             with open(output, "wb") as f:
-                f.write(data)
+                export(store, fmt, f)
         except OSError as e:
             raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
     else:
-        sys.stdout.buffer.write(data)
+        export(store, fmt, sys.stdout.buffer)
         sys.stdout.buffer.flush()
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import BinaryIO, Iterable
 
 import pyoxigraph as ox
 
@@ -152,9 +152,12 @@ class Store(GraphStore):
         g = ox.NamedNode(graph) if graph else None
         return self._store.quads_for_pattern(None, None, None, g)
 
-    def dump(self, fmt: ox.RdfFormat) -> bytes:
+    def dump_to(self, fmt: ox.RdfFormat, output: BinaryIO) -> None:
+        """Written by the store itself as it reads (memory flat in the store's size); the triple formats write
+        the union of the named graphs."""
         if fmt.supports_datasets:
-            return self._store.dump(format=fmt, prefixes=dump_prefixes(fmt))
-        # triple formats: the union of the named graphs
-        triples = self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-        return ox.serialize(triples, format=fmt, prefixes=dump_prefixes(fmt))
+            self._store.dump(output, fmt, prefixes=dump_prefixes(fmt))
+            return
+        triples = (q.triple for q in self._store.quads_for_pattern(None, None, None, None)
+                   if q.graph_name != _JOURNAL)
+        ox.serialize(triples, output, fmt, prefixes=dump_prefixes(fmt))

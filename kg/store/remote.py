@@ -34,7 +34,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from cnbudget.kg.rdf.iris import sparql_prefixes
-from cnbudget.kg.store.base import GraphStore, Rows, dump_prefixes, with_prefixes
+from cnbudget.kg.store.base import GraphStore, Rows, with_prefixes
 from cnbudget.ontology import PREFIXES
 
 URL_ENV = {"query": "KG_ENDPOINT_QUERY", "update": "KG_ENDPOINT_UPDATE", "store": "KG_ENDPOINT_STORE"}
@@ -175,13 +175,6 @@ class RemoteStore(GraphStore):
         values = f"VALUES ?g {{ <{graph}> }}" if graph else ""
         rows = self._select(f"SELECT ?s ?p ?o ?g WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o }} {_NOT_SERVER_GRAPH} }}").rows
         return [ox.Quad(s, p, o, g) for s, p, o, g in rows]
-
-    def dump(self, fmt: ox.RdfFormat) -> bytes:
-        if fmt.supports_datasets:
-            return ox.serialize(self.quads(), format=fmt, prefixes=dump_prefixes(fmt))
-        # triple formats: the union of the named graphs, as the embedded store gives it
-        triples = self.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_SERVER_GRAPH} }}")
-        return ox.serialize(triples, format=fmt, prefixes=dump_prefixes(fmt))
 
     def _check_union(self) -> None:
         if self._union_checked:
