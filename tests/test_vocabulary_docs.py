@@ -4,6 +4,7 @@ it (docs/vocabulary.html, committed)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -42,6 +43,8 @@ def test_every_class_has_one_example_about_it():
         assert query.startswith("# ") and "\nSELECT " in query, name
         assert f"a bud:{name} " in query or f"a bud:{name} ;" in query, f"bud:{name}'s example does not ask for it"
         assert "PREFIX" not in query.upper().split("SELECT")[0], f"bud:{name}: prefixes are predeclared"
+        # a plain literal, as code is: Chinese text in the graph is tagged @zh (docs/model.md)
+        assert not re.search(r"[\u3400-\u9fff]", query), f"bud:{name}'s example holds Chinese characters"
 
 
 def test_every_class_the_sample_uses_has_an_example(sample_store):
