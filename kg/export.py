@@ -24,8 +24,7 @@ TIDY_COLUMNS = ["document", "year", "organization", "table", "row_code", "row_na
 TIDY_QUERY = """
 SELECT ?document ?year ?organization ?table ?row_code ?row_name ?measure ?amount ?unit ?source_line
 WHERE {
-  $documents
-  ?obs bud:disclosure ?doc ; a qb:Observation ; qb:dataSet ?t ;
+  ?obs bud:disclosure $doc ; a qb:Observation ; qb:dataSet ?t ;
        bud:rowLabel ?row_name ; bud:measureLabel ?measure ; bud:sourceLine ?source_line .
   OPTIONAL { ?obs bud:amount ?money_amount }
   OPTIONAL { ?obs bud:count ?count_amount }
@@ -38,7 +37,7 @@ WHERE {
   OPTIONAL { ?t bud:tableNumber ?number }
   OPTIONAL { ?t a bud:NarrativeSection ; dct:title ?heading }
   BIND (COALESCE(?number, STR(?heading)) AS ?table)
-  ?doc dcat:distribution/dct:title ?document .
+  $doc dcat:distribution/dct:title ?document .
   OPTIONAL { ?obs bud:fiscalYear ?year }
   OPTIONAL { ?obs bud:department/skos:prefLabel ?organization }
   OPTIONAL { ?obs bud:rowCode ?row_code }
@@ -69,19 +68,25 @@ def export_format(name: str, *aliases: str) -> Callable[[Writer], Writer]:
     return register
 
 
-def tidy_rows(store: GraphStore, documents: list[str] | None = None) -> Rows:
-    """The tidy rows of the documents named (IRIs), or of all; sorted by the CSV's order."""
-    values = "VALUES ?doc { " + " ".join(f"<{d}>" for d in documents) + " }" if documents is not None else ""
-    rows = store.select(TIDY_QUERY.replace("$documents", values))
+def tidy_rows(store: GraphStore, document: str | None = None) -> Rows:
+    """The tidy rows of one document (its IRI), or of all, in the CSV's order. One document's IRI is written
+    into the query (not bound by VALUES), so that the engine starts from that document's figures."""
+    doc = f"<{document}>" if document else "?doc"
+    rows = store.select(TIDY_QUERY.replace("$doc", doc))
     assert rows.variables == TIDY_COLUMNS
     return rows
 
 
+def _sort_key(row) -> tuple:
+    line, measure = row[TIDY_COLUMNS.index("source_line")], row[TIDY_COLUMNS.index("measure")]
+    return (int(line.value), measure.value)
+
+
 @export_format("csv")
 def tidy_csv(store: GraphStore, output: BinaryIO) -> None:
-    """One query per file name (in the order of the names; documents from files of the same name together,
-    as the sort interleaves them): each query starts from its documents' figures, so the export's time is
-    linear in the figures and its memory one document's."""
+    """One query per document, in the order of their file names (documents from files of the same name merged
+    by line, as one sort would): each starts from its document's figures, so the export's time is linear in
+    the figures and its memory one document's."""
     by_name: dict[str, list[str]] = {}
     for doc, name in store.select(DOCUMENTS_QUERY).rows:
         by_name.setdefault(name.value, []).append(doc.value)
@@ -89,7 +94,9 @@ def tidy_csv(store: GraphStore, output: BinaryIO) -> None:
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(TIDY_COLUMNS)
     for name in sorted(by_name):
-        for row in tidy_rows(store, sorted(by_name[name])).rows:
+        parts = [tidy_rows(store, doc).rows for doc in sorted(by_name[name])]
+        rows = parts[0] if len(parts) == 1 else sorted((r for part in parts for r in part), key=_sort_key)
+        for row in rows:
             writer.writerow([text_value(t) for t in row])
     text.flush()
     text.detach()
