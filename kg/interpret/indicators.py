@@ -149,6 +149,8 @@ def _factor(target_unit: str | None, achieved_unit: str | None) -> Fraction | No
     return None
 
 
+# 未达到98%, 不足90%: less than the figure
+_SHORT_OF = re.compile(r"(?:未达到|未达|未满|没有达到|没达到|不足|不到)\d")
 _RANGE = re.compile(r"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)(%|％)?(?:-|~|～|—|–|－|至|到)(\d+(?:\.\d+)?)")
 _CLASS = re.compile(r"(劣)?(V|IV|III|II|I)类")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
@@ -189,6 +191,8 @@ def _figures(ind: Indicator, e: str, a: str, lower: bool) -> Verdict | None:
     """Target and achieved as figures (numbers, a range, a water class, a zero said in words)."""
     span = _range(e)
     tv, tu, op = ind.expected_value, ind.expected_unit, ind.expected_op
+    if span is None and tv is None and (e in _NO or e.startswith("零")):
+        tv, op = Decimal(0), "≤"  # 零投诉, 无: none at all
     if span is None and tv is None:
         tc, ac = _class(e), _class(a)
         if tc is not None and ac is not None:
@@ -214,15 +218,21 @@ def _figures(ind: Indicator, e: str, a: str, lower: bool) -> Verdict | None:
     if factor is None:
         return _undecided("units", f"单位不同，无法换算：预期指标值「⟨E⟩」以{_unit(unit)}计，实际完成值「⟨A⟩」以{_unit(au)}计")
     value = Fraction(av) * factor
-    achieved_op = parse_target(a)[2]
+    achieved_op = parse_target(a)[2] or ("<" if _SHORT_OF.search(a) else None)
     if achieved_op is None:
         if span:
             return _met(Fraction(span[0]) <= value <= Fraction(span[1]), "range")
         return _met(_compare(value, Fraction(tv), op), "numbers")
     # the achieved value is a bound itself (≥98%): met when every value within it meets the target
-    same_way = {achieved_op, op} <= {"≥", ">"} or {achieved_op, op} <= {"≤", "<"}
-    if span is None and same_way and _compare(value, Fraction(tv), op):
-        return _met(True, "numbers")
+    if span is None:
+        target, strict = Fraction(tv), bool({achieved_op, op} & {"<", ">"})
+        if {achieved_op, op} <= {"≥", ">"} or {achieved_op, op} <= {"≤", "<"}:
+            if _compare(value, target, op):
+                return _met(True, "numbers")
+        else:  # opposite ways (低于90% against ≥90%): missed when every value the achieved bound allows misses
+            beyond = value < target if achieved_op in ("≤", "<") else value > target
+            if beyond or (value == target and strict):
+                return _met(False, "numbers")
     return _undecided("bound-only", "实际完成值「⟨A⟩」只给出界限，不足以判断是否达到预期指标值「⟨E⟩」")
 
 
