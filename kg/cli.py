@@ -6,8 +6,10 @@ The commands, their options and the tidy CSV columns are a public contract
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict
+from pathlib import Path
 
 import click
 from click.core import ParameterSource
@@ -17,10 +19,11 @@ from cnbudget.kg.rdf import iris
 from cnbudget.kg.export import EXPORT_FORMATS, export
 from cnbudget.kg.load import default_jobs, load_paths
 from cnbudget.loaders import iter_files
+from cnbudget.kg import guard
 from cnbudget.kg import queries as named_queries
 from cnbudget.kg.results import RESULT_FORMATS
 from cnbudget.kg.store.remote import RemoteError
-from cnbudget.kg.store import Store, open_store
+from cnbudget.kg.store import GraphStore, chosen_endpoint, open_store, store_path as default_store_path
 
 store_option = click.option("--store", "store_path", envvar="KG_STORE", default=None, metavar="PATH",
                             help="Embedded store folder (env KG_STORE; default ./kg-store).")
@@ -31,7 +34,7 @@ format_option = click.option("--format", "fmt", type=click.Choice(list(RESULT_FO
                              show_default=True, help="Output format.")
 
 
-def _open(store_path: str | None, read_only: bool = False, endpoint: str | None = None) -> Store:
+def _choose(store_path: str | None, endpoint: str | None) -> tuple[str | None, str | None]:
     if store_path and endpoint:
         # options beat environment variables: --store wins over KG_ENDPOINT, --endpoint over KG_STORE
         source = click.get_current_context().get_parameter_source
@@ -40,10 +43,21 @@ def _open(store_path: str | None, read_only: bool = False, endpoint: str | None 
             raise click.UsageError("give --store or --endpoint, not both")
         if on_line == {"store_path"}:
             endpoint = None
+    return store_path, endpoint
+
+
+def _open(store_path: str | None, read_only: bool = False, endpoint: str | None = None,
+          timeout: float | None = None) -> GraphStore:
+    store_path, endpoint = _choose(store_path, endpoint)
     try:
-        return open_store(store_path, endpoint, read_only=read_only)
+        return open_store(store_path, endpoint, read_only=read_only, timeout=timeout)
     except (FileNotFoundError, OSError, ValueError) as e:
         raise click.ClickException(str(e))
+
+
+def _io_message(e: OSError) -> str:
+    where = e.filename if getattr(e, "filename", None) is not None else None
+    return f"{e.strerror}: {where}" if e.strerror and where is not None else (e.strerror or str(e))
 
 
 class _Group(click.Group):
@@ -52,6 +66,14 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except RemoteError as e:  # a remote store's failure: its status and text, exit 1
             raise click.ClickException(str(e)) from None
+        except BrokenPipeError:  # the reader went away (kg query … | head): nothing more to say to it
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError, AttributeError):
+                pass
+            sys.exit(1)
+        except OSError as e:  # every other I/O error: one line, not a traceback
+            raise click.ClickException(_io_message(e)) from None
 
 
 @click.group(cls=_Group)
@@ -121,14 +143,27 @@ def load(paths, store_path, endpoint, base_iri, fmt, jobs, progress):
         sys.exit(1)
 
 
+# what to do about a limit that stopped a query
+_LIMIT_HINTS = {"timeout": "--timeout SECONDS sets it; 0 means none",
+                "rows": "add a LIMIT to the query, or raise --max-rows; 0 means no limit",
+                "service": "--allow-service allows it"}
+
+
 @main.command()
 @click.argument("query")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Named query parameter (repeatable).")
 @store_option
 @endpoint_option
 @format_option
-def query(query, params, store_path, endpoint, fmt):
-    """Run SPARQL: a named query (see `kg queries`), a .rq file, or query text."""
+@click.option("--timeout", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
+              help="Stop the query after SECONDS, an error (0: no limit). With --endpoint, the HTTP timeout.")
+@click.option("--max-rows", type=click.IntRange(min=0), default=100_000, show_default=True, metavar="N",
+              help="Stop the query when it gives more than N rows, an error (0: no limit).")
+@click.option("--allow-service", is_flag=True,
+              help="Run SERVICE clauses, which send part of the query to another SPARQL endpoint.")
+def query(query, params, store_path, endpoint, fmt, timeout, max_rows, allow_service):
+    """Run SPARQL: a named query (see `kg queries`), a .rq file, or query text. The query is checked before
+    it runs (its length, nesting and operators; SERVICE) and stopped past --timeout or --max-rows."""
     try:
         q = named_queries.resolve(query)
         values = {}
@@ -138,13 +173,23 @@ def query(query, params, store_path, endpoint, fmt):
             k, v = p.split("=", 1)
             values[k.strip()] = v
         sparql = q.bind(values)
-    except (KeyError, ValueError, FileNotFoundError) as e:
+    except (KeyError, ValueError, OSError) as e:
         raise click.ClickException(str(e.args[0] if isinstance(e, KeyError) else e))
-    store = _open(store_path, read_only=True, endpoint=endpoint)
+    limits = guard.Limits(timeout=timeout or None, max_rows=max_rows or None, allow_service=allow_service)
     try:
-        rows = store.select(sparql)
-    except SyntaxError as e:
-        raise click.ClickException(f"SPARQL syntax error: {e}")
+        guard.check(sparql, limits)  # before the store is even opened
+        store_path, endpoint = _choose(store_path, endpoint)
+        where = (_open(store_path, read_only=True, endpoint=endpoint, timeout=timeout or None)
+                 if chosen_endpoint(store_path, endpoint) else default_store_path(store_path))
+        rows = guard.run_query(sparql, where, limits)
+    except guard.QuerySyntaxError as e:
+        line, column = q.source_position(values, e.line, e.column) if e.line else (None, None)
+        raise click.ClickException(guard.show_error(q.sparql, line, column, e.detail)) from None
+    except guard.QueryRefused as e:
+        hint = _LIMIT_HINTS.get(e.limit)
+        raise click.ClickException(f"{e}" + (f" ({hint})" if hint else "")) from None
+    except (guard.QueryFailed, FileNotFoundError, ValueError) as e:  # ValueError: a folder that is not a store
+        raise click.ClickException(str(e)) from None
     click.echo(RESULT_FORMATS[fmt](rows).rstrip("\n"))
     page = q.page_size(values)
     if page and len(rows.rows) >= page:
@@ -152,15 +197,32 @@ def query(query, params, store_path, endpoint, fmt):
                    err=True)
 
 
+def _describe(q: named_queries.NamedQuery) -> dict:
+    return {"name": q.name, "title": q.title, "description": q.description,
+            "params": [asdict(p) for p in q.params], "keywords": q.keywords}
+
+
 @main.command(name="queries")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def list_queries(fmt):
+@click.option("--show", metavar="NAME", default=None,
+              help="Print the text of one named query (or .rq file); with --format json, also its description.")
+def list_queries(fmt, show):
     """List the named queries with their parameters and keywords."""
     cat = named_queries.catalog()
+    if show:
+        try:
+            q = cat[show] if show in cat or not show.endswith(".rq") else named_queries.resolve(show)
+        except KeyError:
+            raise click.ClickException(f"no named query {show!r}; known: {', '.join(cat) or 'none'}") from None
+        except ValueError as e:
+            raise click.ClickException(str(e)) from None
+        if fmt == "json":
+            click.echo(json.dumps({**_describe(q), "sparql": q.sparql}, ensure_ascii=False, indent=2))
+        else:
+            click.echo(q.sparql.rstrip("\n"))
+        return
     if fmt == "json":
-        click.echo(json.dumps([{"name": q.name, "title": q.title, "description": q.description,
-                                "params": [asdict(p) for p in q.params], "keywords": q.keywords}
-                               for q in cat.values()], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([_describe(q) for q in cat.values()], ensure_ascii=False, indent=2))
         return
     for q in cat.values():
         params = ", ".join(f"{p.name}={p.default}" for p in q.params)
@@ -175,12 +237,19 @@ def list_queries(fmt):
               help="Write to a file instead of standard output.")
 def export_cmd(store_path, endpoint, fmt, output):
     """Export the graph: tidy CSV (one row per observation) or an RDF serialisation."""
-    data = export(_open(store_path, read_only=True, endpoint=endpoint), fmt)
+    folder = Path(output).parent if output else None
+    if folder is not None and not folder.is_dir():  # before a long export, not after
+        raise click.ClickException(f"cannot write {output}: " + (f"{folder} is a file" if folder.exists()
+                                                                  else f"there is no folder {folder}"))
+    store = _open(store_path, read_only=True, endpoint=endpoint)
     if output:
-        with open(output, "wb") as f:
-            f.write(data)
+        try:
+            with open(output, "wb") as f:
+                export(store, fmt, f)
+        except OSError as e:
+            raise click.ClickException(f"cannot write {output}: {e.strerror or e}") from None
     else:
-        sys.stdout.buffer.write(data)
+        export(store, fmt, sys.stdout.buffer)
         sys.stdout.buffer.flush()
 
 

@@ -1,16 +1,20 @@
-"""Exports: tidy CSV (one row per observation) and the RDF serialisations.
+"""Exports: tidy CSV (one row per observation) and the RDF serialisations, streamed.
 
-An export format is added where it is written: `export_format(name, *aliases)` registers a function
-from the store to the bytes of the export; `kg export --format` offers every name registered.
+An export format is added where it is written: `export_format(name, *aliases)` registers a function that
+writes the store to a binary stream; `kg export --format` offers every name registered. Every export is
+written as it is read, a document (or a graph) at a time, so its memory does not grow with the store and its
+time is linear in the figures.
 """
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
-from typing import Callable
+from typing import BinaryIO, Callable
 
 import pyoxigraph as ox
 
-from cnbudget.kg.results import to_csv
+from cnbudget.kg.results import text_value
 from cnbudget.kg.store import GraphStore, Rows
 
 # The tidy CSV columns are a public contract: users' scripts depend on them.
@@ -20,7 +24,8 @@ TIDY_COLUMNS = ["document", "year", "organization", "table", "row_code", "row_na
 TIDY_QUERY = """
 SELECT ?document ?year ?organization ?table ?row_code ?row_name ?measure ?amount ?unit ?source_line
 WHERE {
-  ?obs a qb:Observation ; qb:dataSet ?t ; bud:disclosure ?doc ;
+  $documents
+  ?obs bud:disclosure ?doc ; a qb:Observation ; qb:dataSet ?t ;
        bud:rowLabel ?row_name ; bud:measureLabel ?measure ; bud:sourceLine ?source_line .
   OPTIONAL { ?obs bud:amount ?money_amount }
   OPTIONAL { ?obs bud:count ?count_amount }
@@ -38,10 +43,13 @@ WHERE {
   OPTIONAL { ?obs bud:department/skos:prefLabel ?organization }
   OPTIONAL { ?obs bud:rowCode ?row_code }
 }
-ORDER BY ?document ?source_line ?measure
+ORDER BY ?document ?source_line ?measure ?obs
 """
 
-Writer = Callable[[GraphStore], bytes]
+# the documents, by the name of the file each came from: the CSV's first sort key
+DOCUMENTS_QUERY = "SELECT ?doc ?document WHERE { ?doc a bud:Disclosure ; dcat:distribution/dct:title ?document }"
+
+Writer = Callable[[GraphStore, BinaryIO], None]
 
 
 @dataclass(frozen=True)
@@ -61,19 +69,34 @@ def export_format(name: str, *aliases: str) -> Callable[[Writer], Writer]:
     return register
 
 
-def tidy_rows(store: GraphStore) -> Rows:
-    rows = store.select(TIDY_QUERY)
+def tidy_rows(store: GraphStore, documents: list[str] | None = None) -> Rows:
+    """The tidy rows of the documents named (IRIs), or of all; sorted by the CSV's order."""
+    values = "VALUES ?doc { " + " ".join(f"<{d}>" for d in documents) + " }" if documents is not None else ""
+    rows = store.select(TIDY_QUERY.replace("$documents", values))
     assert rows.variables == TIDY_COLUMNS
     return rows
 
 
 @export_format("csv")
-def tidy_csv(store: GraphStore) -> bytes:
-    return to_csv(tidy_rows(store)).encode("utf-8")
+def tidy_csv(store: GraphStore, output: BinaryIO) -> None:
+    """One query per file name (in the order of the names; documents from files of the same name together,
+    as the sort interleaves them): each query starts from its documents' figures, so the export's time is
+    linear in the figures and its memory one document's."""
+    by_name: dict[str, list[str]] = {}
+    for doc, name in store.select(DOCUMENTS_QUERY).rows:
+        by_name.setdefault(name.value, []).append(doc.value)
+    text = io.TextIOWrapper(output, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(TIDY_COLUMNS)
+    for name in sorted(by_name):
+        for row in tidy_rows(store, sorted(by_name[name])).rows:
+            writer.writerow([text_value(t) for t in row])
+    text.flush()
+    text.detach()
 
 
 def _rdf(fmt: ox.RdfFormat) -> Writer:
-    return lambda store: store.dump(fmt)
+    return lambda store, output: store.dump_to(fmt, output)
 
 
 export_format("turtle", "ttl")(_rdf(ox.RdfFormat.TURTLE))
@@ -84,5 +107,11 @@ export_format("jsonld", "json-ld")(_rdf(ox.RdfFormat.JSON_LD))
 export_format("rdfxml", "xml")(_rdf(ox.RdfFormat.RDF_XML))
 
 
-def export(store: GraphStore, fmt: str) -> bytes:
-    return EXPORT_FORMATS[fmt].write(store)
+def export(store: GraphStore, fmt: str, output: BinaryIO | None = None) -> bytes | None:
+    """Write the export to `output`; without one, return its bytes."""
+    if output is not None:
+        EXPORT_FORMATS[fmt].write(store, output)
+        return None
+    buffer = io.BytesIO()
+    EXPORT_FORMATS[fmt].write(store, buffer)
+    return buffer.getvalue()

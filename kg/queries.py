@@ -13,6 +13,16 @@ One is special: `limit`, the page size, appears as `LIMIT $limit` (not valid SPA
 until bound): a number of rows, or 0 for all of them, which drops the clause. Queries
 over the whole corpus take one, because a page must cost the same at 10 documents as
 at 10,000 (see docs/architecture.md, "Queries at scale").
+
+A parameter may declare the kind of value it takes, in parentheses after its name:
+
+    # param: threshold (number) = 0.9 ; 执行率阈值
+    # param: table_type (iri) = tbl:ExpenditureStatement ; table type
+    # param: tolerated (true|false|any) = "any" ; which findings
+
+Kinds: number, integer, string, iri, or the values allowed, separated by `|`. Without one, the
+default's form gives it (0.9 a number, "211" a string, tbl:… an IRI). A value of another kind
+is an error, not an empty answer.
 """
 from __future__ import annotations
 
@@ -26,7 +36,8 @@ from cnbudget.ontology import PREFIXES
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"  # the package's queries/
 
 _HEADER = re.compile(r"^#\s*(title|description|param|keywords)\s*:\s*(.*)$")
-_PARAM = re.compile(r"^(\w+)\s*(?:=\s*([^;]*?))?\s*(?:;\s*(.*))?$")
+_PARAM = re.compile(r"^(\w+)\s*(?:\(\s*([^)]*?)\s*\))?\s*(?:=\s*([^;]*?))?\s*(?:;\s*(.*))?$")
+KINDS = ("number", "integer", "string", "iri")  # and choices: a|b|c
 
 
 @dataclass
@@ -34,6 +45,7 @@ class Param:
     name: str
     default: str | None
     description: str = ""
+    kind: str | None = None  # number, integer, string, iri, or choices "a|b|c"; None: any (no default to go by)
 
 
 @dataclass
@@ -52,22 +64,66 @@ class NamedQuery:
         return _page_size((values or {}).get("limit", limit.default)) if limit else None
 
     def bind(self, values: dict[str, str] | None = None) -> str:
+        """The SPARQL with each `$name` replaced by its value (given, or the default) as a SPARQL term;
+        ValueError for an unknown parameter, a missing value or a value of the wrong kind."""
+        return self._substitute(values)[0]
+
+    def source_position(self, values: dict[str, str] | None, line: int, column: int) -> tuple[int, int]:
+        """Where a position in the bound text (as `bind(values)` gives it) is in the query as written."""
+        text, edits = self._substitute(values)
+        offset, shift = _offset(text, line, column), 0
+        for start, end, new_length in edits:
+            if offset < start + shift:
+                break
+            if offset < start + shift + new_length:  # within a value: the parameter it replaced
+                return _line_column(self.sparql, start)
+            shift += new_length - (end - start)
+        return _line_column(self.sparql, offset - shift)
+
+    def _substitute(self, values: dict[str, str] | None) -> tuple[str, list[tuple[int, int, int]]]:
+        """The bound text, and each replacement made: (start, end) in the query as written, new length."""
         values = dict(values or {})
         unknown = set(values) - {p.name for p in self.params}
         if unknown:
             raise ValueError(f"query {self.name} has no parameter {', '.join(sorted(unknown))}; "
                              f"it takes: {', '.join(p.name for p in self.params) or 'none'}")
-        text = self.sparql
-        for p in sorted(self.params, key=lambda p: -len(p.name)):
+        terms: dict[str, str] = {}
+        all_rows = False
+        for p in self.params:
             value = values.get(p.name, p.default)
             if value is None:
                 raise ValueError(f"query {self.name} needs --param {p.name}=…")
             if p.name == "limit":
-                text = _bind_limit(text, value, self.name)
+                rows = _limit(value, self.name)
+                if rows is None:
+                    all_rows = True  # LIMIT $limit goes; a $limit elsewhere (a comment) stays
+                else:
+                    terms["limit"] = str(rows)
                 continue
-            term = sparql_term(value, like=p.default)
-            text = re.sub(r"\$" + re.escape(p.name) + r"\b", lambda _m, t=term: t, text)
-        return text
+            terms[p.name] = self._term(p, value, given=p.name in values)
+        names = sorted(terms, key=len, reverse=True)
+        alternatives = ([r"(?P<all>LIMIT\s+\$limit\b)"] if all_rows else []) + \
+            ([r"\$(?P<name>" + "|".join(map(re.escape, names)) + r")\b"] if names else [])
+        if not alternatives:
+            return self.sparql, []
+        edits: list[tuple[int, int, int]] = []
+        out: list[str] = []
+        last = 0
+        for m in re.finditer("|".join(alternatives), self.sparql):
+            removed = all_rows and m.group("all")
+            new = "\n" * m.group().count("\n") if removed else terms[m.group("name")]  # lines stay where they were
+            out += [self.sparql[last:m.start()], new]
+            edits.append((m.start(), m.end(), len(new)))
+            last = m.end()
+        out.append(self.sparql[last:])
+        return "".join(out), edits
+
+    def _term(self, p: Param, value: str, given: bool) -> str:
+        try:
+            return typed_term(value, p.kind, like=p.default, declared=_declared_prefixes(self.sparql))
+        except ValueError as e:
+            what = f"--param {p.name}={value}" if given else f"the default of {p.name} ({value})"
+            raise ValueError(f"{what}: parameter {p.name} of {self.name} takes {e}") from None
 
 
 def _page_size(value: str | None) -> int | None:
@@ -75,14 +131,24 @@ def _page_size(value: str | None) -> int | None:
     return int(v) if v.isdigit() and int(v) > 0 else None
 
 
-def _bind_limit(text: str, value: str, name: str) -> str:
-    """`LIMIT $limit`, the page size: a whole number, 0 (or "all") for every row."""
+def _limit(value: str, name: str) -> int | None:
+    """`LIMIT $limit`, the page size: a whole number, 0 (or "all") for every row (None)."""
     v = value.strip().strip("\"'").lower()
     if v in ("0", "all", "none"):
-        return re.sub(r"LIMIT\s+\$limit\b", "", text)
+        return None
     if not v.isdigit():
         raise ValueError(f"query {name}: limit must be a whole number of rows (0 for all), not {value!r}")
-    return re.sub(r"\$limit\b", str(int(v)), text)
+    return int(v)
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    lines = text.split("\n")
+    line = min(max(line, 1), len(lines))
+    return sum(len(l) + 1 for l in lines[:line - 1]) + min(max(column, 1) - 1, len(lines[line - 1]))
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def parse(text: str, name: str, path: Path | None = None) -> NamedQuery:
@@ -103,7 +169,9 @@ def parse(text: str, name: str, path: Path | None = None) -> NamedQuery:
         elif key == "param":
             pm = _PARAM.match(value)
             if pm:
-                q.params.append(Param(pm.group(1), pm.group(2), (pm.group(3) or "").strip()))
+                name, kind, default = pm.group(1), pm.group(2), pm.group(3)
+                kind = "integer" if name == "limit" else (kind or infer_kind(default))
+                q.params.append(Param(name, default, (pm.group(4) or "").strip(), kind))
     return q
 
 
@@ -113,18 +181,30 @@ def catalog(directory: Path | None = None) -> dict[str, NamedQuery]:
 
 
 def resolve(text_or_name: str) -> NamedQuery:
-    """A named query, a .rq file, or SPARQL text."""
+    """A named query, a .rq file, or SPARQL text. A file that cannot be read is a ValueError saying why."""
     named = catalog()
     if text_or_name in named:
         return named[text_or_name]
     path = Path(text_or_name)
     if path.suffix == ".rq" or ("{" not in text_or_name and "\n" not in text_or_name and _is_file(path)):
-        if not path.is_file():
-            raise FileNotFoundError(f"no query file {path}")
-        return parse(path.read_text(encoding="utf-8"), path.stem, path)
+        return parse(read_query_file(path), path.stem, path)
     if re.fullmatch(r"[\w-]+", text_or_name):
         raise KeyError(f"no named query {text_or_name!r}; known: {', '.join(named) or 'none'}")
     return parse(text_or_name, "query")
+
+
+def read_query_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no query file {path}") from None
+    except IsADirectoryError:
+        raise ValueError(f"{path} is a folder, not a query file") from None
+    except UnicodeDecodeError as e:
+        raise ValueError(f"cannot read query file {path}: not UTF-8 text (byte {e.start} is {e.object[e.start]:#04x}); "
+                         "save it as UTF-8") from None
+    except OSError as e:
+        raise ValueError(f"cannot read query file {path}: {e.strerror or e}") from None
 
 
 def _quote(v: str) -> str:
@@ -160,3 +240,64 @@ def sparql_term(value: str, like: str | None = None) -> str:
     if m and m.group(1) in PREFIXES:
         return v
     return _quote(v)
+
+
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+_IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_ABSOLUTE = re.compile(r"(?:https?://|urn:)[^<>\"{}|^`\\\x00-\x20]+")
+_PNAME = re.compile(r"([A-Za-z][\w-]*):([\w.-]*)")
+
+
+def infer_kind(default: str | None) -> str | None:
+    """The kind a parameter's default shows: a number, a quoted string, an IRI; None if it shows none."""
+    if default is None:
+        return None
+    v = default.strip()
+    if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
+        return "string"
+    if _NUMBER.fullmatch(v):
+        return "number"
+    if _IRIREF.fullmatch(v) or _ABSOLUTE.fullmatch(v) or (_PNAME.fullmatch(v) and v.split(":")[0] in PREFIXES):
+        return "iri"
+    return None
+
+
+def _declared_prefixes(sparql: str) -> set[str]:
+    return set(re.findall(r"(?im)^\s*PREFIX\s+([A-Za-z][\w.-]*)?:", sparql))
+
+
+def typed_term(value: str, kind: str | None, like: str | None = None, declared: set[str] = frozenset()) -> str:
+    """A value as a SPARQL term of the kind a parameter takes; ValueError naming the kind (its text reads
+    "… takes <it>") when the value is not of that kind. No kind: as `sparql_term` guesses it."""
+    v = value.strip()
+    unquoted = v[1:-1] if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'" else v
+    if kind is None:
+        return sparql_term(value, like=like)
+    if kind == "string":
+        return _quote(unquoted)
+    if kind == "number":
+        if not _NUMBER.fullmatch(v):
+            raise ValueError(f"a number (e.g. {like or '0.9'})")
+        return v + "0" if v.endswith(".") else v  # 1. is not a SPARQL number; 1.0 is
+    if kind == "integer":
+        if not re.fullmatch(r"[-+]?\d+", v):
+            raise ValueError("a whole number")
+        return v
+    if kind == "iri":
+        prefixes = sorted(set(PREFIXES) | set(declared))
+        if _IRIREF.fullmatch(v):
+            return v
+        if _ABSOLUTE.fullmatch(v):
+            return f"<{v}>"
+        m = _PNAME.fullmatch(v)
+        if m and m.group(1) in prefixes:
+            return v
+        known = ", ".join(p + ":" for p in prefixes)
+        raise ValueError(f"an IRI: a prefixed name such as {like or 'tbl:ExpenditureStatement'} (prefixes {known}) "
+                         "or a full IRI <https://…>" + (f"; {m.group(1)}: is not a known prefix" if m else ""))
+    if "|" in kind:
+        choices = [c.strip() for c in kind.split("|")]
+        if unquoted not in choices:
+            raise ValueError("one of " + ", ".join(choices))
+        return _quote(unquoted)
+    raise ValueError(f"a value of the kind {kind!r}, which kg does not know (known: {', '.join(KINDS)}, or a|b|c)")

@@ -3,9 +3,10 @@ check talk to, so a SPARQL 1.1 Protocol endpoint can stand in for the embedded s
 derived from all documents together, defined once over that interface's own SPARQL."""
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass
-from typing import Iterable
+from typing import BinaryIO, Iterable
 
 import pyoxigraph as ox
 
@@ -13,6 +14,8 @@ from cnbudget.kg.rdf.iris import shared_graph
 from cnbudget.ontology import PREFIXES
 
 DEFAULT_STORE = "./kg-store"
+# formats in which one serialisation after another is still one valid document
+_CONCATENABLE = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE)
 
 
 def store_path(path: str | None) -> str:
@@ -67,7 +70,23 @@ class GraphStore:
         raise NotImplementedError
 
     def dump(self, fmt: ox.RdfFormat) -> bytes:
-        raise NotImplementedError
+        """The whole store serialised (named graphs kept where the format has them, else their union)."""
+        buffer = io.BytesIO()
+        self.dump_to(fmt, buffer)
+        return buffer.getvalue()
+
+    def dump_to(self, fmt: ox.RdfFormat, output: BinaryIO) -> None:
+        """The store written to `output` a graph at a time, so memory holds one graph, not the store. N-Quads
+        and TriG keep each graph; the triple formats write the union of the graphs (a triple two graphs hold is
+        written twice: the same statement)."""
+        prefixes = dump_prefixes(fmt)
+        if fmt in _CONCATENABLE:  # each graph a document of its own: valid one after the other
+            for graph in self.graphs():
+                quads = self.quads(graph)
+                ox.serialize(quads if fmt.supports_datasets else (q.triple for q in quads), output, fmt,
+                             prefixes=prefixes)
+            return
+        ox.serialize((q.triple for graph in self.graphs() for q in self.quads(graph)), output, fmt, prefixes=prefixes)
 
     def flush(self) -> None:
         raise NotImplementedError
@@ -181,8 +200,9 @@ def dump_prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
 
 
 def with_prefixes(sparql: str) -> str:
-    """Declare the project's prefixes unless the query declares its own of the same name."""
+    """Declare the project's prefixes unless the query declares its own of the same name. They go on the
+    query's first line, so that a server's syntax errors name the lines of the query as written."""
     declared = {line.split()[1].rstrip(":") for line in sparql.splitlines()
                 if line.strip().upper().startswith("PREFIX") and len(line.split()) > 1}
-    extra = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items() if k not in declared)
+    extra = "".join(f"PREFIX {k}: <{v}> " for k, v in PREFIXES.items() if k not in declared)
     return extra + sparql

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import BinaryIO, Iterable
 
 import pyoxigraph as ox
 
@@ -15,14 +15,48 @@ _JOURNAL = ox.NamedNode("https://w3id.org/cnbudget/def/load-journal")
 _WRITING = ox.NamedNode("https://w3id.org/cnbudget/def/load-journal#writing")
 
 
+class NotAStoreError(ValueError):
+    """A folder given as the store holds something else."""
+
+
+def is_store_folder(path: str | Path) -> bool:
+    """Whether `path` is a folder pyoxigraph (RocksDB) keeps a store in: it writes CURRENT, naming the
+    MANIFEST-nnnnnn in use, beside OPTIONS-nnnnnn, the *.sst tables, IDENTITY, LOCK and LOG."""
+    p = Path(path)
+    return (p / "CURRENT").is_file() and any(p.glob("MANIFEST-*"))
+
+
+def check_store_folder(path: str | Path, read_only: bool) -> None:
+    """Refuse a folder that is not a store: to read, one must be there; to write, the folder must be a
+    store, empty or not there yet (kg load never turns a folder of other files into a store)."""
+    p = Path(path)
+    if read_only and not p.exists():
+        raise FileNotFoundError(f"no store at {path}: load documents first (kg load)")
+    if p.exists() and not p.is_dir():
+        raise NotAStoreError(f"{path} is a file, not a store folder")
+    if not p.exists() or is_store_folder(p):
+        return
+    try:
+        empty = next(p.iterdir(), None) is None
+    except OSError as e:
+        raise NotAStoreError(f"cannot read the store folder {path}: {e.strerror or e}") from None
+    if read_only:
+        raise (FileNotFoundError(f"no store at {path} (the folder is empty): load documents first (kg load)")
+               if empty else
+               NotAStoreError(f"{path} is not a kg store (a store folder holds the files pyoxigraph writes: "
+                              "CURRENT, MANIFEST-…, *.sst): give the folder kg load wrote"))
+    if not empty:
+        raise NotAStoreError(f"{path} holds other files and is not a kg store: kg load makes a store only in a "
+                             "new or empty folder")
+
+
 class Store(GraphStore):
     """The embedded store. Queries see the union of all named graphs as the default graph."""
 
     def __init__(self, path: str | None = None, read_only: bool = False):
         self.path = store_path(path)
+        check_store_folder(self.path, read_only)
         if read_only:
-            if not Path(self.path).exists():
-                raise FileNotFoundError(f"no store at {self.path}: load documents first (kg load)")
             self._store = ox.Store.read_only(self.path)
         else:
             Path(self.path).mkdir(parents=True, exist_ok=True)
@@ -118,9 +152,12 @@ class Store(GraphStore):
         g = ox.NamedNode(graph) if graph else None
         return self._store.quads_for_pattern(None, None, None, g)
 
-    def dump(self, fmt: ox.RdfFormat) -> bytes:
+    def dump_to(self, fmt: ox.RdfFormat, output: BinaryIO) -> None:
+        """Written by the store itself as it reads (memory flat in the store's size); the triple formats write
+        the union of the named graphs."""
         if fmt.supports_datasets:
-            return self._store.dump(format=fmt, prefixes=dump_prefixes(fmt))
-        # triple formats: the union of the named graphs
-        triples = self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-        return ox.serialize(triples, format=fmt, prefixes=dump_prefixes(fmt))
+            self._store.dump(output, fmt, prefixes=dump_prefixes(fmt))
+            return
+        triples = (q.triple for q in self._store.quads_for_pattern(None, None, None, None)
+                   if q.graph_name != _JOURNAL)
+        ox.serialize(triples, output, fmt, prefixes=dump_prefixes(fmt))

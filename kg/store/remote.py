@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -33,7 +34,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from cnbudget.kg.rdf.iris import sparql_prefixes
-from cnbudget.kg.store.base import GraphStore, Rows, dump_prefixes, with_prefixes
+from cnbudget.kg.store.base import GraphStore, Rows, with_prefixes
 from cnbudget.ontology import PREFIXES
 
 URL_ENV = {"query": "KG_ENDPOINT_QUERY", "update": "KG_ENDPOINT_UPDATE", "store": "KG_ENDPOINT_STORE"}
@@ -55,9 +56,10 @@ _UNION_PROBE = """ASK { { SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 
 class RemoteError(RuntimeError):
     """The endpoint could not be reached or refused a request; the message says which and why."""
 
-    def __init__(self, message: str, status: int | None = None):
+    def __init__(self, message: str, status: int | None = None, timed_out: bool = False):
         super().__init__(message)
         self.status = status
+        self.timed_out = timed_out  # no (complete) answer within the store's timeout
 
 
 class RemoteStore(GraphStore):
@@ -174,13 +176,6 @@ class RemoteStore(GraphStore):
         rows = self._select(f"SELECT ?s ?p ?o ?g WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o }} {_NOT_SERVER_GRAPH} }}").rows
         return [ox.Quad(s, p, o, g) for s, p, o, g in rows]
 
-    def dump(self, fmt: ox.RdfFormat) -> bytes:
-        if fmt.supports_datasets:
-            return ox.serialize(self.quads(), format=fmt, prefixes=dump_prefixes(fmt))
-        # triple formats: the union of the named graphs, as the embedded store gives it
-        triples = self.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_SERVER_GRAPH} }}")
-        return ox.serialize(triples, format=fmt, prefixes=dump_prefixes(fmt))
-
     def _check_union(self) -> None:
         if self._union_checked:
             return
@@ -208,18 +203,30 @@ class RemoteStore(GraphStore):
                  accept: str | None = None) -> tuple[str, bytes]:
         headers = {k: v for k, v in (("Content-Type", content_type), ("Accept", accept)) if v}
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        deadline = time.monotonic() + self.timeout  # for the whole answer: a server may stream one for ever
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 limit = response.headers.get("X-SPARQL-MaxRows")
                 if limit:  # Virtuoso cut the result at [SPARQL] ResultSetMaxRows and says so only here
                     raise RemoteError(f"{method} {url}: the server returned only the first {limit} rows "
                                       "(Virtuoso: raise [SPARQL] ResultSetMaxRows in virtuoso.ini)")
-                return response.headers.get_content_type(), response.read()
+                chunks = []
+                while chunk := response.read(1 << 16):
+                    chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        raise TimeoutError("the answer was still coming")
+                return response.headers.get_content_type(), b"".join(chunks)
+        except TimeoutError as e:
+            raise RemoteError(f"{method} {url}: no complete answer within {self.timeout:g} s ({e})",
+                              timed_out=True) from None
         except urllib.error.HTTPError as e:
             text = e.read().decode("utf-8", "replace").strip()
             raise RemoteError(f"{method} {url}: HTTP {e.code} {e.reason}" + (f": {text[:2000]}" if text else ""),
                               e.code) from None
         except urllib.error.URLError as e:
+            if isinstance(e.reason, TimeoutError):
+                raise RemoteError(f"{method} {url}: no answer within {self.timeout:g} s ({e.reason})",
+                                  timed_out=True) from None
             raise RemoteError(f"cannot reach {url}: {e.reason}") from None
         except OSError as e:  # timeouts and dropped connections
             raise RemoteError(f"{method} {url}: {e}") from None
