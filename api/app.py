@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from cnbudget import __version__
-from cnbudget.api import endpoint, hardening
+from cnbudget.api import endpoint, hardening, pages
 from cnbudget.api.settings import Settings
 
 
@@ -16,5 +16,6 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="cnbudget-kg", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.include_router(endpoint.router)
+    pages.install(app)
     hardening.install(app, settings)
     return app

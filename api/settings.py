@@ -43,9 +43,12 @@ class Settings:
     def local(self, iri: str) -> str | None:
         """The server path of an IRI under the root (a hash IRI's term gets a page of its own:
         …/def#Disclosure → /def/Disclosure), else None."""
-        if not iri.startswith(self.root):
+        if iri.startswith(ONTOLOGY):
+            rest = "def" + iri[len(ONTOLOGY):]
+        elif iri.startswith(self.root):
+            rest = iri[len(self.root):]
+        else:
             return None
-        rest = iri[len(self.root):]
         if "#" in rest:
             head, term = rest.split("#", 1)
             return "/" + head + ("/" + term if term else "")
@@ -54,10 +57,11 @@ class Settings:
     def candidates(self, path: str) -> list[str]:
         """The IRIs a server path may stand for (the inverse of `local`)."""
         rest = path.lstrip("/")
-        out = [self.root + rest]
+        root = ONTOLOGY[:-len("def")] if rest == "def" or rest.startswith("def/") else self.root
+        out = [root + rest]
         if "/" in rest:
             head, term = rest.rsplit("/", 1)
-            out.append(f"{self.root}{head}#{term}")
+            out.append(f"{root}{head}#{term}")
         return out
 
     def url(self, path: str) -> str:
