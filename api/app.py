@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from cnbudget import __version__
-from cnbudget.api import endpoint, hardening, pages
+from cnbudget.api import catalog, endpoint, hardening, pages
 from cnbudget.api.settings import Settings
 
 
@@ -16,6 +16,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="cnbudget-kg", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.include_router(endpoint.router)
+    app.include_router(catalog.router)
     pages.install(app)
     hardening.install(app, settings)
     return app
