@@ -338,5 +338,39 @@ def check(store_path, endpoint, fmt, strict):
         sys.exit(1)
 
 
+@main.command()
+@store_option
+@endpoint_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
+@click.option("--base-iri", envvar="KG_BASE_IRI", default=None,
+              help="Base IRI of the minted resources served (env KG_BASE_IRI; default https://w3id.org/cnbudget/id/).")
+@click.option("--public-url", envvar="KG_PUBLIC_URL", default=None, metavar="URL",
+              help="Where the service is reached (default http://HOST:PORT/): IRIs under the base IRI's parent "
+                   "are served at the same path under it.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=30, show_default=True, metavar="SECONDS",
+              help="Time limit of one SPARQL query (0: none).")
+@click.option("--max-rows", type=click.IntRange(min=0), default=100_000, show_default=True, metavar="N",
+              help="Row limit of one SPARQL query (0: none).")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True, metavar="N",
+              help="SPARQL queries run at once; others wait.")
+@click.option("--sample/--no-sample", default=True, show_default=True,
+              help="Load the bundled sample first when the embedded store holds no disclosure.")
+def serve(store_path, endpoint, host, port, base_iri, public_url, timeout, max_rows, concurrency, sample):
+    """Serve the graph on the web: SPARQL endpoint (/sparql), a page per resource, catalog and dumps."""
+    from cnbudget.api import serve as web
+    store_path, endpoint = _choose(store_path, endpoint)
+    try:
+        base_iri = iris.base_iri(base_iri) if base_iri else None
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--base-iri") from None
+    try:
+        web.serve(store_path=store_path, endpoint=endpoint, host=host, port=port, base_iri=base_iri,
+                  public_url=public_url, timeout=timeout or None, max_rows=max_rows or None,
+                  concurrency=concurrency, sample=sample, echo=click.echo)
+    except (ValueError, OSError) as e:
+        raise click.ClickException(str(e)) from None
+
+
 if __name__ == "__main__":
     main()

@@ -84,11 +84,11 @@ def analyse(doc: Disclosure, result: Result) -> Analysis:
         tasks = [t for t in e.tasks if t.budget is not None]
         if e.budget is not None and tasks:
             _check_sum(result, ex, e.budget, sum((t.budget for t in tasks), Decimal(0)), len(tasks),
-                       f"{e.unit_name.strip()} 整体绩效自评表：金额合计预算数 {e.budget}，各任务之和")
+                       f"{e.unit_name.strip()} 整体绩效自评表：金额合计预算数 {e.budget}，各任务之和", "budget")
         tasks = [t for t in e.tasks if t.actual is not None]
         if e.actual is not None and tasks:
             _check_sum(result, ex, e.actual, sum((t.actual for t in tasks), Decimal(0)), len(tasks),
-                       f"{e.unit_name.strip()} 整体绩效自评表：金额合计执行数 {e.actual}，各任务之和")
+                       f"{e.unit_name.strip()} 整体绩效自评表：金额合计执行数 {e.actual}，各任务之和", "actual")
     analysis.restated = check_figures(doc, result)
     names = subjects.table_names(doc)
     table05 = _subject_figures(doc, "GeneralBudgetExpenditure")
@@ -227,8 +227,8 @@ def _check_rate(result: Result, about, stated_percent: Decimal | None, computed:
             about=about))
 
 
-def _check_sum(result: Result, about, stated: Decimal, computed: Decimal, n: int, what: str) -> None:
+def _check_sum(result: Result, about, stated: Decimal, computed: Decimal, n: int, what: str, facet: str) -> None:
     result.checks += 1
     if stated != computed:
         result.findings.append(Finding("TasksEqualTotal", None, stated, computed, Decimal(0), None, [],
-                                       f"{what}为 {computed}。", about=about))
+                                       f"{what}为 {computed}。", about=about, facet=facet))

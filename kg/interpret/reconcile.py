@@ -36,6 +36,9 @@ class Finding:
     message: str
     other_table: Table | None = None
     about: object | None = None  # a narrative record (execution, evaluation) the finding is about
+    # what tells apart findings of one rule about the same figures or record (the task sums of one evaluation:
+    # "budget", "actual"); part of the finding's identity (kg/rdf/tables.py finding_iris)
+    facet: str = ""
 
     @property
     def difference(self) -> Decimal:

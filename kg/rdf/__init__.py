@@ -11,7 +11,7 @@ from cnbudget.kg.rdf.figures import add_figures
 from cnbudget.kg.rdf.graph import GraphBuilder
 from cnbudget.kg.rdf.iris import Minter
 from cnbudget.kg.rdf.organization import UnitNodes, add_consolidated_units, add_duties, add_organization
-from cnbudget.kg.rdf.tables import add_disclosure, add_finding, add_table
+from cnbudget.kg.rdf.tables import add_disclosure, add_finding, add_table, finding_iris
 from cnbudget.loaders.records import Disclosure
 
 
@@ -25,8 +25,8 @@ def build(doc: Disclosure, result: Result, base: str | None = None, analysis: An
         add_table(b, table)
     if analysis is not None:
         _add_narrative(b, analysis)
-    for n, finding in enumerate(result.findings, 1):
-        add_finding(b, n, finding)
+    for value, finding in zip(finding_iris(b, result.findings), result.findings):
+        add_finding(b, value, finding)
     return b
 
 

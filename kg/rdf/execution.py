@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from cnbudget.kg.interpret.budget_execution import Analysis, SubjectExecution, UnitExecution, rate, stated_fraction
-from cnbudget.kg.interpret.indicators import target_met
+from cnbudget.kg.interpret.indicators import judge
 from cnbudget.kg.rdf.graph import GraphBuilder
 from cnbudget.kg.rdf.organization import UnitNodes
 from cnbudget.kg.rdf.terms import TYPE, boolean, bud, dct, dec, integer, iri, rdfs, text, zh
@@ -101,7 +101,7 @@ def add_unit_evaluation(b: GraphBuilder, n: int, ex: UnitExecution, unit_node: U
 
 def _fraction(value: Decimal | None, unit: str | None) -> Decimal | None:
     """A value printed as a percentage, as a fraction (the convention for every rate; docs/model.md)."""
-    return (value / 100).normalize() if value is not None and unit in ("%", "％") else value
+    return (value / 100).normalize() if value is not None and unit in ("%", "％", "百分比") else value
 
 
 def _add_indicator(b: GraphBuilder, node: str, evaluation: str, k: int, ind: Indicator) -> None:
@@ -116,9 +116,11 @@ def _add_indicator(b: GraphBuilder, node: str, evaluation: str, k: int, ind: Ind
                            (bud.weight, ind.weight), (bud.score, ind.score)), dec)
     add_optional(b, node, ((bud.expectedUnit, ind.expected_unit), (bud.actualUnit, ind.actual_unit),
                            (bud.expectedOperator, ind.expected_op)), text)
-    met = target_met(ind)
-    if met is not None:
-        b.add(node, bud.targetMet, boolean(met))
+    verdict = judge(ind)
+    if verdict.met is not None:
+        b.add(node, bud.targetMet, boolean(verdict.met))
+    else:
+        b.add(node, bud.targetUndecidedReason, zh(verdict.reason))
     b.add(node, bud.sourceLine, integer(ind.line, positive=True))
 
 

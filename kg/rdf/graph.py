@@ -35,12 +35,6 @@ class GraphBuilder:
         self.about: dict[int, str] = {}  # id(narrative record) → its IRI, for findings
         self.coded: list[tuple[str, str, str, str]] = []  # (table type, measure, code, figure IRI)
         self.named: set[tuple[str, str]] = set()  # (subject IRI, name a coded row prints for it)
-        self._counters: dict[str, int] = {}
-
-    def next_id(self, kind: str) -> int:
-        """The next number of a kind of resource numbered in the order written (name resolutions)."""
-        self._counters[kind] = self._counters.get(kind, 0) + 1
-        return self._counters[kind]
 
     def add(self, s: str, p: str, o: str) -> None:
         self.lines.append(f"{s} {p} {o} {self._graph} .\n")

@@ -75,8 +75,17 @@ class Minter:
     def observation(self, table_code: str, row_key: str, column_key: str) -> str:
         return f"{self.doc}/table/{slug(table_code)}/obs/{slug(row_key)}/{slug(column_key)}"
 
-    def finding(self, n: int) -> str:
-        return f"{self.doc}/finding/{n}"
+    def finding(self, rule: str, anchor: str, key: str) -> str:
+        """A reconciliation finding, named by what it compares, never by its place among the findings (so adding
+        or removing a check renames no other finding): its rule, the figure or record it is anchored on (a path
+        below the disclosure with "/" as "-", e.g. `02-211-c2` for 表02's 211 in column 2, `evaluation-7`), and a
+        digest of `key` (rule, tables, the IRIs of the figures compared, the record it is about)."""
+        return f"{self.doc}/finding/{slug(rule)}/{slug(anchor)}-{_digest(key, 8)}"
+
+    def name_resolution(self, printed: str, unit: str) -> str:
+        """The resolution of a printed name to a unit, named by the two names alone (printed name, the unit's
+        canonical name): the same on every reload, whatever else the document resolves."""
+        return f"{self.doc}/name-resolution/{_digest(printed + chr(31) + unit)}"
 
     def scheme(self, kind: str, year: int | None) -> str:
         return f"{self.base}subject/{kind}/{year or 'unknown'}"

@@ -19,6 +19,7 @@ class UnitNodes:
     def __init__(self, b: GraphBuilder):
         self.b = b
         self._nodes: dict[int, str] = {}
+        self._resolutions: set[str] = set()
 
     def __call__(self, u: Unit) -> str:
         node = self._nodes.get(id(u))
@@ -34,7 +35,10 @@ class UnitNodes:
             b.add(node, bud.formerName, zh(name))
         for alias in u.aliases:
             b.add(node, skos.altLabel, zh(alias.name))
-            r = iri(f"{b.m.doc}/name-resolution/{b.next_id('res')}")
+            r = iri(b.m.name_resolution(alias.name, u.name))
+            if r in self._resolutions:  # one printed name resolved to two units of one name (a division, a unit)
+                r = iri(b.m.name_resolution(alias.name, node))
+            self._resolutions.add(r)
             b.add(r, TYPE, bud.NameResolution)
             b.add(r, bud.disclosure, b.doc_node)
             b.add(r, bud.printedName, text(alias.name))

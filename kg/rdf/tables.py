@@ -222,8 +222,56 @@ def _add_totals(b: GraphBuilder, t: Table, leaves: list[Observation]) -> None:
                     b.add(s, bud.totalFigure, total_node)
 
 
-def add_finding(b: GraphBuilder, n: int, f: Finding) -> None:
-    s = iri(b.m.finding(n))
+def _local(b: GraphBuilder, node: str) -> str:
+    """An IRI of this disclosure (N-Triples form) as its path below the disclosure (`table/02/obs/211/c2`)."""
+    value, prefix = node[1:-1], b.m.doc + "/"
+    return value[len(prefix):] if value.startswith(prefix) else value
+
+
+def _finding_key(b: GraphBuilder, f: Finding) -> tuple[str, str]:
+    """(anchor, key) of a finding: the figure or record it is about as a readable path, and everything that makes
+    it the finding it is: its rule, tables, the figures it compares and the record it is about (not its amounts,
+    so a corrected figure keeps its finding's name, nor its place among the findings)."""
+    total = b.observation_iris[id(f.total)] if f.total is not None else None
+    about = b.about.get(id(f.about)) if f.about is not None else None
+    table = b.table_iris[id(f.table)] if f.table is not None else None
+    if total is not None:
+        anchor = _local(b, total).removeprefix("table/").replace("/obs/", "/")
+    elif about is not None:
+        anchor = _local(b, about)
+    elif table is not None:
+        anchor = _local(b, table)
+    else:
+        anchor = "disclosure"
+    other = b.table_iris[id(f.other_table)] if f.other_table is not None else None
+    parts = sorted(b.observation_iris[id(p)] for p in f.parts)
+    key = "\x1f".join([f.rule, f.facet, table or "", other or "", total or "", about or "", *parts])
+    return anchor.replace("/", "-"), key
+
+
+def finding_iris(b: GraphBuilder, findings: list[Finding]) -> list[str]:
+    """Each finding's IRI (Minter.finding), in the order given. Findings of one key (the same rule on the same
+    figures, e.g. a check that compares one figure twice) are told apart by a digest of what each states
+    (stated and computed amounts, message), the first keeping the plain name; identical findings, by their
+    order among themselves."""
+    named: list[str] = []
+    used: set[str] = set()
+    for f in findings:
+        anchor, key = _finding_key(b, f)
+        value = b.m.finding(f.rule, anchor, key)
+        if value in used:
+            value = base = b.m.finding(f.rule, anchor, "\x1e".join([key, str(f.stated), str(f.computed), f.message]))
+            k = 1
+            while value in used:
+                k += 1
+                value = f"{base}-{k}"
+        used.add(value)
+        named.append(value)
+    return named
+
+
+def add_finding(b: GraphBuilder, value: str, f: Finding) -> None:
+    s = iri(value)
     b.add(s, TYPE, bud.ReconciliationFinding)
     b.add(s, bud.disclosure, b.doc_node)
     b.add(s, bud.rule, chk[f.rule])

@@ -53,17 +53,24 @@ def read_indicator(row: Row, g: Grid, carry: dict[str, str]) -> tuple[Indicator 
     if content is None or is_blank(content.text):
         return None, bool(l1 or l2 or any(not is_blank(c.text) for c in cells))
     expected, actual = _raw(cell("expected")), _raw(cell("actual"))
+    weight, score = cell("weight"), cell("score")
+    return indicator(carry["level1"], carry["level2"], clean_label(content.text), expected, actual,
+                     cell_text(cell("op")), cell_text(cell("unit")), content.line,
+                     weight=cell_number(weight.text) if weight is not None else None,
+                     score=cell_number(score.text) if score is not None else None), False
+
+
+def indicator(level1: str, level2: str, content: str, expected: str, actual: str, op_text: str = "",
+              unit_text: str = "", line: int = 1, **points) -> Indicator:
+    """An indicator from its texts as printed, target and achieved values parsed: `op_text` and `unit_text` are
+    the 指标性质 (≥ / ≤ / =) and 度量单位 columns of the forms that print them apart from the value."""
     ev, eu, eo = parse_target(expected)
     av, au, _ = parse_target(actual)
-    op_cell, unit_cell = cell_text(cell("op")), cell_text(cell("unit"))
-    if op_cell:
-        eo = operator_word(op_cell) or eo
-    if unit_cell:
-        eu = eu or unit_cell
-        au = au or (unit_cell if av is not None else None)
-    weight, score = cell("weight"), cell("score")
-    return Indicator(
-        level1=carry["level1"], level2=carry["level2"], content=clean_label(content.text), expected=expected,
-        actual=actual, weight=cell_number(weight.text) if weight is not None else None,
-        score=cell_number(score.text) if score is not None else None, line=content.line,
-        expected_value=ev, expected_unit=eu, expected_op=eo, actual_value=av, actual_unit=au), False
+    if op_text:
+        eo = operator_word(op_text) or eo
+    if unit_text:
+        eu = eu or unit_text
+        au = au or (unit_text if av is not None else None)
+    return Indicator(level1=level1, level2=level2, content=content, expected=expected, actual=actual,
+                     weight=points.get("weight"), score=points.get("score"), line=line, expected_value=ev,
+                     expected_unit=eu, expected_op=eo, actual_value=av, actual_unit=au)

@@ -1,0 +1,22 @@
+"""The web front: `create_app(settings)` assembles the FastAPI application `kg serve` runs.
+
+A module per job: endpoint.py (the SPARQL protocol), pages.py (dereferenceable IRIs, the ontology, the query
+page), catalog.py (DCAT catalog, VoID, dumps). Here: what every response shares (hardening.py).
+"""
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from cnbudget import __version__
+from cnbudget.api import catalog, endpoint, hardening, pages
+from cnbudget.api.settings import Settings
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(title="cnbudget-kg", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.include_router(endpoint.router)
+    app.include_router(catalog.router)
+    pages.install(app)
+    hardening.install(app, settings)
+    return app

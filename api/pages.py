@@ -1,0 +1,255 @@
+"""Dereferenceable IRIs: every resource under the served root answers GET with an HTML page (server-rendered,
+readable without JavaScript) or with RDF by `Accept` / `?format=`; /def serves the ontology, a page per term;
+/sparql for a browser is the query page (YASGUI, shipped in static/). IRIs map to paths as `Settings.local`
+says: https://w3id.org/cnbudget/id/org/… is /id/org/…, https://w3id.org/cnbudget/def#Disclosure is
+/def/Disclosure."""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+
+from cnbudget import __version__
+from cnbudget.api import runner
+from cnbudget.api.settings import ONTOLOGY, Settings
+from cnbudget.kg.queries import catalog as named_queries
+from cnbudget.ontology import PREFIXES
+
+HERE = Path(__file__).resolve().parent
+templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+
+RDF_TYPES = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
+_HTML_FIRST = ["text/html", *RDF_TYPES]
+_LABELS = ("skos:prefLabel", "rdfs:label", "dct:title", "skos:notation")
+FIGURE_LIMIT = 5000
+INCOMING_LIMIT = 500
+
+
+def media_for(request: Request) -> str | None:
+    """text/html or an RDF media type, by ?format= or Accept (a browser's */* gets HTML)."""
+    fmt = request.query_params.get("format")
+    if fmt:
+        return "text/html" if fmt.lower() == "html" else runner.GRAPH_NAMES.get(fmt.lower())
+    return runner.negotiate(request.headers.get("accept"), _HTML_FIRST)
+
+
+def rdf_response(triples: list, media: str) -> Response:
+    out = io.BytesIO()
+    fmt = runner.GRAPH_TYPES[media]
+    ox.serialize(triples, out, format=fmt,
+                 prefixes=PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None)
+    return Response(out.getvalue(), media_type=media + ("; charset=utf-8" if media.startswith("text/") else ""),
+                    headers={"Vary": "Accept"})
+
+
+def html(template: str, status: int = 200, **context) -> HTMLResponse:
+    return HTMLResponse(templates.get_template(template).render(version=__version__, **context),
+                        status_code=status, headers={"Vary": "Accept"})
+
+
+def _iri(term) -> str:
+    return f"<{term.value}>"
+
+
+class View:
+    """Terms as a page shows them: a label and a link (local when under the root)."""
+
+    def __init__(self, settings: Settings, labels: dict[str, str]):
+        self.settings, self.labels = settings, labels
+
+    def short(self, iri: str) -> str:
+        for prefix, ns in PREFIXES.items():
+            if iri.startswith(ns) and len(iri) > len(ns):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    def link(self, iri: str) -> str:
+        return self.settings.local(iri) or iri
+
+    def term(self, t) -> dict:
+        if isinstance(t, ox.NamedNode):
+            return {"kind": "iri", "href": self.link(t.value), "text": self.labels.get(t.value) or self.short(t.value),
+                    "iri": t.value}
+        if isinstance(t, ox.BlankNode):
+            return {"kind": "blank", "text": f"_:{t.value}"}
+        if isinstance(t, ox.Literal):
+            note = t.language or (self.short(t.datatype.value) if t.datatype and t.datatype.value not in (
+                PREFIXES["xsd"] + "string",) else "")
+            return {"kind": "literal", "text": t.value, "note": note}
+        return {"kind": "literal", "text": str(t), "note": ""}
+
+
+def labels_of(store, iris: set[str]) -> dict[str, str]:
+    """A label for each IRI that has one (Chinese first)."""
+    out: dict[str, str] = {}
+    todo = sorted(i for i in iris if not any(c in i for c in '<>"{}|^`\\ '))
+    for start in range(0, len(todo), 400):
+        chunk = " ".join(f"<{i}>" for i in todo[start:start + 400])
+        rows = store.select(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {chunk} }} "
+                            f"?x {'|'.join(_LABELS)} ?l }}").rows
+        for x, label in rows:
+            if x.value not in out or (getattr(label, "language", None) == "zh"):
+                out[x.value] = label.value
+    return out
+
+
+def describe(store, iri: str) -> dict:
+    """What a page of `iri` shows: its statements, what points to it, an organization's figures."""
+    node = f"<{iri}>"
+    outgoing = store.select(f"SELECT DISTINCT ?p ?o WHERE {{ {node} ?p ?o }} ORDER BY ?p ?o").rows
+    incoming = store.select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?p ?s "
+                            f"LIMIT {INCOMING_LIMIT + 1}").rows
+    figures = store.select(f"""SELECT ?table ?number ?tableTitle ?row ?measure ?amount ?unit ?line ?obs WHERE {{
+        ?obs bud:department {node} ; qb:dataSet ?table ; bud:amount ?amount .
+        OPTIONAL {{ ?table bud:tableNumber ?number }} OPTIONAL {{ ?table dct:title ?tableTitle }}
+        OPTIONAL {{ ?obs bud:rowLabel ?row }} OPTIONAL {{ ?obs bud:measureLabel ?measure }}
+        OPTIONAL {{ ?obs bud:currencyUnit ?unit }} OPTIONAL {{ ?table bud:currencyUnit ?unit }}
+        OPTIONAL {{ ?obs bud:sourceLine ?line }}
+    }} ORDER BY (!BOUND(?number)) ?number ?table ?line ?obs LIMIT {FIGURE_LIMIT + 1}""").rows
+    return {"outgoing": outgoing, "incoming": incoming, "figures": figures}
+
+
+def triples_of(store, iri: str) -> list[ox.Triple]:
+    return store.construct(f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}")
+
+
+def resource_page(settings: Settings, iri: str, facts: dict) -> HTMLResponse:
+    store = settings.store
+    mentioned = {iri} | {t.value for row in facts["outgoing"] for t in row if isinstance(t, ox.NamedNode)} | \
+                {t.value for row in facts["incoming"] for t in row if isinstance(t, ox.NamedNode)}
+    view = View(settings, labels_of(store, mentioned))
+    props: dict[str, dict] = {}
+    types = []
+    for p, o in facts["outgoing"]:
+        props.setdefault(p.value, {"property": view.term(p), "objects": []})["objects"].append(view.term(o))
+        if p.value == PREFIXES["rdf"] + "type":
+            types.append(view.term(o))
+    incoming = [{"subject": view.term(s), "property": view.term(p)} for s, p in facts["incoming"][:INCOMING_LIMIT]]
+    tables: dict[str, dict] = {}
+    for table, number, title, row, measure, amount, unit, line, obs in facts["figures"][:FIGURE_LIMIT]:
+        key = table.value
+        if key not in tables:
+            tables[key] = {"href": view.link(key), "number": number.value if number else "",
+                           "title": title.value if title else view.short(key), "figures": []}
+        tables[key]["figures"].append({"row": row.value if row else "", "measure": measure.value if measure else "",
+                                       "amount": amount.value, "unit": unit.value if unit else "",
+                                       "line": line.value if line else "", "href": view.link(obs.value)})
+    name = view.labels.get(iri) or view.short(iri)
+    return html("resource.html", title=name, name=name, iri=iri, types=types, properties=list(props.values()),
+                incoming=incoming, more_incoming=len(facts["incoming"]) > INCOMING_LIMIT, tables=list(tables.values()),
+                more_figures=len(facts["figures"]) > FIGURE_LIMIT, formats=_formats())
+
+
+def _formats() -> list[tuple[str, str]]:
+    return [("Turtle", "turtle"), ("N-Triples", "ntriples"), ("JSON-LD", "jsonld"), ("RDF/XML", "rdfxml")]
+
+
+async def resource(request: Request, path: str) -> Response:
+    settings: Settings = request.app.state.settings
+    media = media_for(request)
+    if media is None:
+        return PlainTextResponse("no format the Accept header allows: text/html, " + ", ".join(RDF_TYPES) + "\n",
+                                 status_code=406)
+    store = settings.store
+
+    def look():
+        for iri in settings.candidates(request.url.path):
+            facts = describe(store, iri)
+            if facts["outgoing"] or facts["incoming"]:
+                return iri, facts
+        return None, None
+
+    iri, facts = await run_in_threadpool(look)
+    if iri is None:
+        if media == "text/html":
+            return html("message.html", status=404, title="Not found",
+                        message="Nothing in the graph has this IRI.", iri=settings.candidates(request.url.path)[0])
+        return PlainTextResponse("nothing in the graph has this IRI\n", status_code=404)
+    if media != "text/html":
+        return rdf_response(await run_in_threadpool(triples_of, store, iri), media)
+    return await run_in_threadpool(resource_page, settings, iri, facts)
+
+
+# --- the ontology ----------------------------------------------------------------------------------------------
+
+def ontology_terms(store) -> list:
+    return store.select(f"""SELECT ?term ?kind (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?comment) WHERE {{
+        GRAPH <{ONTOLOGY}> {{ ?term a ?kind . FILTER(STRSTARTS(STR(?term), "{ONTOLOGY}"))
+        OPTIONAL {{ ?term rdfs:label ?l }} OPTIONAL {{ ?term rdfs:comment ?c }} }}
+    }} GROUP BY ?term ?kind ORDER BY ?kind ?term""").rows
+
+
+async def ontology(request: Request) -> Response:
+    settings: Settings = request.app.state.settings
+    media = media_for(request)
+    if media is None:
+        return PlainTextResponse("no format the Accept header allows\n", status_code=406)
+    store = settings.store
+    if media != "text/html":
+        def triples():
+            return [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(ONTOLOGY)]
+        return rdf_response(await run_in_threadpool(triples), media)
+
+    def page():
+        rows = ontology_terms(store)
+        view = View(settings, {})
+        groups: dict[str, list] = {}
+        seen = set()
+        for term, kind, label, comment in rows:
+            if term.value in seen:
+                continue
+            seen.add(term.value)
+            groups.setdefault(view.short(kind.value), []).append(
+                {"href": view.link(term.value), "text": view.short(term.value),
+                 "label": label.value if label else "", "comment": comment.value if comment else ""})
+        return html("ontology.html", title="The cnbudget ontology", iri=ONTOLOGY + "#", groups=groups,
+                    formats=_formats())
+    return await run_in_threadpool(page)
+
+
+# --- the query page --------------------------------------------------------------------------------------------
+
+async def query_page(request: Request) -> Response:
+    examples = []
+    for q in named_queries().values():
+        try:
+            text = q.bind({})
+        except ValueError:
+            continue
+        examples.append({"name": q.name, "title": q.title, "sparql": text})
+    return html("query.html", title="SPARQL query", examples=examples,
+                examples_json=json.dumps(examples, ensure_ascii=False).replace("</", "<\\/"),
+                prefixes_json=json.dumps(PREFIXES))
+
+
+async def home(request: Request) -> Response:
+    settings: Settings = request.app.state.settings
+
+    def page():
+        docs = settings.store.select("""SELECT ?d ?title ?year ?pub ?name WHERE { ?d a bud:Disclosure ; dct:title ?title .
+            OPTIONAL { ?d bud:fiscalYear ?year } OPTIONAL { ?d dct:publisher ?pub . ?pub skos:prefLabel ?name } }
+            ORDER BY ?year ?title LIMIT 1000""").rows
+        items = [{"href": settings.local(d.value) or d.value, "title": t.value, "year": y.value if y else "",
+                  "publisher": n.value if n else "", "publisher_href": settings.local(p.value) if p else None}
+                 for d, t, y, p, n in docs]
+        return html("home.html", title="cnbudget-kg", documents=items,
+                    queries=[{"name": q.name, "title": q.title} for q in named_queries().values()])
+    return await run_in_threadpool(page)
+
+
+def install(app: FastAPI) -> None:
+    settings: Settings = app.state.settings
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.state.query_page = query_page
+    app.add_api_route("/", home, methods=["GET"])
+    app.add_api_route("/def", ontology, methods=["GET"])
+    app.add_api_route("/def/{path:path}", resource, methods=["GET"])
+    top = settings.local(settings.base_iri).strip("/")
+    app.add_api_route(f"/{top}/{{path:path}}", resource, methods=["GET"])

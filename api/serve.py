@@ -1,0 +1,67 @@
+"""`kg serve`: open the store (loading the bundled sample into an empty one), build the app, run uvicorn."""
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from cnbudget.api.settings import DEFAULT_BASE, Settings
+from cnbudget.kg import guard
+from cnbudget.kg.store import open_store, store_path as default_store_path
+from cnbudget.kg.store.embedded import is_store_folder
+
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"  # the package's data/samples/
+
+
+def has_disclosures(store) -> bool:
+    return bool(store.select("ASK { ?d a bud:Disclosure }").rows[0][0].value == "true")
+
+
+def load_sample(path: str, base_iri: str | None, echo=print) -> None:
+    """Load the bundled sample into the embedded store at `path` when it holds no disclosure."""
+    from cnbudget.kg.load import load_paths
+    files = sorted(str(p) for p in SAMPLES.glob("*.txt")) if SAMPLES.is_dir() else []
+    if not files:
+        echo("no bundled sample to load (data/samples/ is not installed)")
+        return
+    store = open_store(path)
+    try:
+        if has_disclosures(store):
+            return
+        echo(f"the store {path} is empty: loading the bundled sample ({', '.join(Path(f).name for f in files)})")
+        for r in load_paths(store, files, base_iri, jobs=1):
+            echo(f"loaded {Path(r.path).name}: {r.title}" if r.status == "loaded" else f"error: {r.error}")
+        store.flush()
+    finally:
+        del store
+
+
+def settings_for(store_path: str | None = None, endpoint: str | None = None, base_iri: str | None = None,
+                 public_url: str | None = None, timeout: float | None = 30.0, max_rows: int | None = 100_000,
+                 concurrency: int = 4, sample: bool = False, host: str = "127.0.0.1", port: int = 8000,
+                 echo=print) -> Settings:
+    if not endpoint and sample:
+        path = default_store_path(store_path)
+        if not Path(path).exists() or is_store_folder(path):
+            load_sample(path, base_iri, echo)
+    store = open_store(store_path, endpoint, read_only=True)
+    shown = "localhost" if host in ("127.0.0.1", "::1", "localhost") else host
+    if host in ("0.0.0.0", "::"):
+        shown = socket.gethostname()
+    return Settings(store=store, base_iri=base_iri or DEFAULT_BASE,
+                    public_url=public_url or f"http://{shown}:{port}/",
+                    limits=guard.Limits(timeout=timeout, max_rows=max_rows), concurrency=concurrency)
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, echo=print, **options) -> None:
+    import uvicorn
+
+    from cnbudget.api.app import create_app
+    if port == 0:
+        with socket.socket() as s:
+            s.bind((host, 0))
+            port = s.getsockname()[1]
+    settings = settings_for(host=host, port=port, echo=echo, **options)
+    app = create_app(settings)
+    echo(f"serving the graph at {settings.public_url} (SPARQL endpoint {settings.url('sparql')}); Ctrl-C stops")
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False,
+                timeout_graceful_shutdown=5)

@@ -1,0 +1,68 @@
+"""What `kg serve` was started with, shared by the web modules."""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from cnbudget.kg import guard
+from cnbudget.kg.store import GraphStore
+
+DEFAULT_BASE = "https://w3id.org/cnbudget/id/"
+ONTOLOGY = "https://w3id.org/cnbudget/def"
+
+
+@dataclass
+class Settings:
+    store: GraphStore
+    base_iri: str = DEFAULT_BASE
+    public_url: str = "http://127.0.0.1:8000/"   # where this server is reached; IRIs under `root` map to it
+    limits: guard.Limits = guard.Limits(timeout=30.0, max_rows=100_000)
+    concurrency: int = 4                            # queries running at once; the others wait their turn
+    max_body: int = 1 << 20                         # bytes of a request body
+    _slots: asyncio.Semaphore | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.public_url.endswith("/"):
+            self.public_url += "/"
+        if not self.base_iri.endswith(("/", "#")):
+            self.base_iri += "/"
+
+    @property
+    def root(self) -> str:
+        """The IRI the base IRI's path is under (https://w3id.org/cnbudget/ for …/cnbudget/id/): an IRI
+        root + p is served at the server's path /p (/id/org/…, /def)."""
+        head = self.base_iri.rstrip("/#")
+        return head[:head.rfind("/") + 1]
+
+    @property
+    def slots(self) -> asyncio.Semaphore:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.concurrency)
+        return self._slots
+
+    def local(self, iri: str) -> str | None:
+        """The server path of an IRI under the root (a hash IRI's term gets a page of its own:
+        …/def#Disclosure → /def/Disclosure), else None."""
+        if iri.startswith(ONTOLOGY):
+            rest = "def" + iri[len(ONTOLOGY):]
+        elif iri.startswith(self.root):
+            rest = iri[len(self.root):]
+        else:
+            return None
+        if "#" in rest:
+            head, term = rest.split("#", 1)
+            return "/" + head + ("/" + term if term else "")
+        return "/" + rest
+
+    def candidates(self, path: str) -> list[str]:
+        """The IRIs a server path may stand for (the inverse of `local`)."""
+        rest = path.lstrip("/")
+        root = ONTOLOGY[:-len("def")] if rest == "def" or rest.startswith("def/") else self.root
+        out = [root + rest]
+        if "/" in rest:
+            head, term = rest.rsplit("/", 1)
+            out.append(f"{root}{head}#{term}")
+        return out
+
+    def url(self, path: str) -> str:
+        return self.public_url + path.lstrip("/")

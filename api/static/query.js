@@ -1,0 +1,36 @@
+// The query page: YASGUI on this server's endpoint, with the named queries as examples (no inline script: CSP).
+(function () {
+  "use strict";
+  function start() {
+    var examples = JSON.parse(document.getElementById("example-data").textContent);
+    var prefixes = JSON.parse(document.getElementById("prefix-data").textContent);
+    var endpoint = new URL("/sparql", window.location.href).href;
+    var first = window.location.hash.slice(1);
+    var initial = examples.find(function (q) { return q.name === first; }) || examples[0];
+    Yasgui.Yasqe.defaults.value = initial ? initial.sparql : "SELECT * WHERE { ?s ?p ?o } LIMIT 10";
+    var yasgui = new Yasgui(document.getElementById("yasgui"), {
+      requestConfig: { endpoint: endpoint, method: "POST", acceptHeaderSelect: "application/sparql-results+json" },
+      copyEndpointOnNewTab: false,
+      endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+      persistenceId: null,
+      yasqe: { value: initial ? initial.sparql : "" }
+    });
+    window.kgYasgui = yasgui;
+    var tab = yasgui.getTab();
+    if (initial) { tab.setQuery(initial.sparql); }
+    // a named query's prefixes are predeclared on the server; YASQE is told them so it does not flag them
+    try { tab.getYasqe().addPrefixes(prefixes); } catch (e) { /* older YASQE: the server knows them anyway */ }
+    document.querySelectorAll("[data-example]").forEach(function (a) {
+      a.addEventListener("click", function (ev) {
+        ev.preventDefault();
+        var q = examples.find(function (x) { return x.name === a.dataset.example; });
+        if (!q) { return; }
+        history.replaceState(null, "", "#" + q.name);
+        var t = yasgui.getTab();
+        t.setQuery(q.sparql);
+        t.query();
+      });
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();
