@@ -104,10 +104,12 @@ class Store(GraphStore):
             self._lock = _lock_for_writing(self.path)
             try:
                 self._store = ox.Store(self.path)
-            except OSError as e:
+            except OSError as e:  # its own lock, held by a process that did not take ours (not kg, an older kg)
                 if "lock" not in str(e).lower():
                     raise
-                raise StoreBusy(f"the store {self.path} is being written by another process ({_first_line(e)})") from None
+                holder = _lock_holder(self.path)
+                raise StoreBusy(f"the store {self.path} is being written by "
+                                f"{f'process {holder}' if holder else 'another process'} ({_first_line(e)})") from None
         self._journal = _JOURNAL
         self.recovery: list[str] = []  # what `recover` did, a sentence each
         self.recovered = [] if read_only else self.recover()
@@ -413,6 +415,28 @@ def _holder(f) -> str:
             return f"process {pid}"
         time.sleep(0.01)
     return "another process"
+
+
+def _lock_holder(path: str) -> str | None:
+    """The process holding the lock pyoxigraph (RocksDB) keeps on the store's LOCK file, from /proc/locks."""
+    try:
+        st = os.stat(os.path.join(path, "LOCK"))
+        with open("/proc/locks", encoding="ascii", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    wanted = (os.major(st.st_dev), os.minor(st.st_dev), st.st_ino)
+    for line in lines:  # "1: POSIX  ADVISORY  WRITE 4242 08:01:1234567 0 EOF"
+        fields = line.split()
+        for pid, where in zip(fields, fields[1:]):
+            parts = where.split(":")
+            if len(parts) == 3 and pid.isdigit():
+                try:
+                    if (int(parts[0], 16), int(parts[1], 16), int(parts[2])) == wanted:
+                        return pid
+                except ValueError:
+                    continue
+    return None
 
 
 def _written(step: str) -> None:
