@@ -264,3 +264,92 @@ def test_second_writer_is_told_which_process_writes(reload, tmp_path):
         writer.send_signal(signal.SIGKILL)
         writer.communicate()
     Store(path)  # the writer gone, its lock went with it
+
+
+def test_a_writer_that_is_not_kg_is_named_too(tmp_path):
+    """A process holding the store without kg's lock (pyoxigraph itself, `oxigraph serve`): named from the
+    store's own lock."""
+    path = str(tmp_path / "store")
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, pyoxigraph as ox; s = ox.Store(sys.argv[1]); "
+                               "print('open', flush=True); sys.stdin.read()", path],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        result = run("load", "--store", path, str(SAMPLE), ok=False)
+        assert result.exit_code == 1 and f"is being written by process {holder.pid}" in result.output
+        assert "Traceback" not in result.output
+    finally:
+        holder.communicate("")
+
+
+_GONE = ("Corruption: IO error: No such file or directory: While open a file for random read: s/000148.sst: "
+         "No such file or directory  The file s/MANIFEST-000201 may be corrupted.")
+
+
+def _flaky_pyoxigraph(monkeypatch, failures: int) -> list[str]:
+    """pyoxigraph as kg/store/embedded.py sees it, its read-only opening failing `failures` times as beside a
+    writer's compaction."""
+    import pyoxigraph as ox
+    from types import SimpleNamespace
+    from cnbudget.kg.store import embedded
+    opened = []
+
+    def read_only(path):
+        opened.append(path)
+        if len(opened) <= failures:
+            raise RuntimeError(_GONE)
+        return ox.Store.read_only(path)
+
+    shim = SimpleNamespace(**{k: getattr(ox, k) for k in dir(ox) if not k.startswith("__")})
+    shim.Store = SimpleNamespace(read_only=read_only)
+    monkeypatch.setattr(embedded, "ox", shim)
+    return opened
+
+
+def test_reader_opens_again_while_files_are_gone(sample_store, monkeypatch):
+    opened = _flaky_pyoxigraph(monkeypatch, 2)
+    store = Store(sample_store, read_only=True)
+    assert len(opened) == 3
+
+    class Failing:  # the snapshot's files removed after it was opened: the query fails once
+        def __init__(self, inner):
+            self.inner, self.failed = inner, False
+
+        def query(self, *args, **kwargs):
+            if not self.failed:
+                self.failed = True
+                raise OSError(_GONE)
+            return self.inner.query(*args, **kwargs)
+
+    store._store = Failing(store._store)
+    assert store.select("ASK { ?s ?p ?o }").rows[0][0].value == "true"
+    assert len(opened) == 4
+
+
+def test_reader_gives_up_in_one_line(sample_store, monkeypatch):
+    from cnbudget.kg.store import embedded
+    _flaky_pyoxigraph(monkeypatch, 10 ** 6)
+    monkeypatch.setattr(embedded, "READ_RETRY_SECONDS", 0.2)
+    result = run("check", "--store", sample_store, ok=False)
+    assert result.exit_code == 1
+    assert "cannot read the store" in result.output and "Traceback" not in result.output
+
+
+def test_query_worker_runs_again_while_files_are_gone(sample_store, monkeypatch):
+    import io
+    from cnbudget.kg import worker
+    answer, failures = worker._answer, []
+
+    def flaky(request, out):
+        if len(failures) < 2:
+            out.write(b"a row of a snapshot that went\n")
+            failures.append(1)
+            raise worker._FilesGone(_GONE)
+        return answer(request, out)
+
+    monkeypatch.setattr(worker, "_answer", flaky)
+    out = io.BytesIO()
+    from cnbudget.ontology import PREFIXES
+    status = worker.answer({"path": sample_store, "sparql": "SELECT (COUNT(*) AS ?n) WHERE { ?s a bud:Disclosure }",
+                            "prefixes": PREFIXES, "max_rows": 10}, out)
+    assert status == {"kind": "select", "rows": 1} and out.getvalue() == b"?n\n1\n"
