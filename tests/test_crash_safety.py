@@ -30,7 +30,7 @@ import pytest
 from conftest import ROOT, SAMPLE, run
 from cnbudget.kg.load import prepare
 from cnbudget.kg.store import Store
-from cnbudget.kg.store.embedded import WRITER_LOCK, StoreBusy
+from cnbudget.kg.store.locks import WRITER_LOCK, StoreBusy
 
 pytestmark = pytest.mark.slow
 
@@ -175,7 +175,8 @@ def test_reload_killed_at_write_steps_keeps_every_document(reload):
         pytest.skip("this code has no write steps to kill at (KG_TEST_KILL_AT)")
     replaced = [i for i, s in enumerate(steps, 1) if s.startswith("replaced ") and "/graph/20" in s]
     derived = [i for i, s in enumerate(steps, 1) if i > replaced[-1]]
-    points = sorted({steps.index("bulk load") + 1,  # the first group's shared resources written, no document
+    shared = next(i for i, s in enumerate(steps, 1) if s in ("bulk load", "load"))
+    points = sorted({shared,  # the first group's shared resources written, no document
                      replaced[len(replaced) // 3],  # in the middle of a group
                      replaced[-1],  # every document written, no derived graph rebuilt
                      derived[0]})  # the subject labels rebuilt, the rest not

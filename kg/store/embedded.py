@@ -15,9 +15,6 @@ writer's compaction removes files their snapshot named.
 """
 from __future__ import annotations
 
-import os
-import signal
-import sys
 import time
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
@@ -26,12 +23,9 @@ import pyoxigraph as ox
 
 from cnbudget.kg.rdf.iris import base_iri, sparql_prefixes
 from cnbudget.kg.store.base import GraphStore, Rows, dump_prefixes, store_path, with_prefixes
+from cnbudget.kg.store.locks import (READ_RETRY_SECONDS, WRITER_LOCK, StoreBusy, StoreUnreadable, files_gone,
+                                     first_line, lock_for_writing, lock_holder, written)
 from cnbudget.ontology import PREFIXES
-
-try:
-    import fcntl
-except ImportError:  # not POSIX: the store's own lock still keeps a second writer out, without naming it
-    fcntl = None
 
 # an internal graph, empty but while a load is under way
 _J = "https://w3id.org/cnbudget/def/load-journal"
@@ -39,17 +33,6 @@ _JOURNAL = ox.NamedNode(_J)
 _WRITING = ox.NamedNode(_J + "#writing")  # <g> writing <g>: a graph new to the store, being bulk-written
 _LOADING = ox.NamedNode(_J + "#loading")  # <journal> loading "base IRI": derived graphs stale until the load ends
 _TOUCHED = ox.NamedNode(_J + "#touched")  # <journal> touched "department<TAB>kind": whose year links it changes
-
-WRITER_LOCK = "kg-writer.lock"  # in the store folder: the writing process's id, locked while it writes
-READ_RETRY_SECONDS = 30.0  # how long a reader retries a store a writer keeps changing under it
-
-
-class StoreBusy(OSError):
-    """Another process is writing the store: one writer at a time."""
-
-
-class StoreUnreadable(OSError):
-    """The store could not be read for READ_RETRY_SECONDS, a writer changing its files under the reader."""
 
 
 class NotAStoreError(ValueError):
@@ -101,15 +84,15 @@ class Store(GraphStore):
             self._reading(lambda: None)  # opens it
         else:
             Path(self.path).mkdir(parents=True, exist_ok=True)
-            self._lock = _lock_for_writing(self.path)
+            self._lock = lock_for_writing(self.path)
             try:
                 self._store = ox.Store(self.path)
             except OSError as e:  # its own lock, held by a process that did not take ours (not kg, an older kg)
                 if "lock" not in str(e).lower():
                     raise
-                holder = _lock_holder(self.path)
+                holder = lock_holder(self.path)
                 raise StoreBusy(f"the store {self.path} is being written by "
-                                f"{f'process {holder}' if holder else 'another process'} ({_first_line(e)})") from None
+                                f"{f'process {holder}' if holder else 'another process'} ({first_line(e)})") from None
         self._journal = _JOURNAL
         self.recovery: list[str] = []  # what `recover` did, a sentence each
         self.recovered = [] if read_only else self.recover()
@@ -136,8 +119,8 @@ class Store(GraphStore):
         version or the new one. Graphs new to the store go, with the shared quads, to the bulk loader,
         several times as fast as a transaction, and are journalled: entered in the journal graph before,
         taken out after; one still there when the store is next opened for writing was never confirmed
-        and is removed (`recover`). One call per few documents, not per document: every bulk load leaves
-        files the store's compaction must merge later."""
+        and is removed (`recover`); less than _BULK_BYTES goes in one transaction instead. One call per few
+        documents, not per document: every bulk load leaves files the store's compaction must merge later."""
         if nquads and not trusted:
             nquads = ox.serialize(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
         quads = list(quads)
@@ -147,18 +130,22 @@ class Store(GraphStore):
         held = [g for g, e in zip(graphs, existed) if e]
         new = [g for g, e in zip(nodes, existed) if not e]
         parts, rest = _split(data, held) if held else ({}, data)
-        if new:
+        bulk = len(rest) >= _BULK_BYTES  # less in one transaction: no journal, and no files to merge later
+        if new and bulk:
             self._store.extend([ox.Quad(g, _WRITING, g, _JOURNAL) for g in new])
-            _written("journal: graphs to write")
-        if rest:
-            self._store.bulk_load(rest, format=ox.RdfFormat.N_QUADS, lenient=True)  # checked above or trusted
-            _written("bulk load")
-        if new:
+            written("journal: graphs to write")
+        if rest:  # checked above, or trusted
+            if bulk:
+                self._store.bulk_load(rest, format=ox.RdfFormat.N_QUADS, lenient=True)
+            else:
+                self._store.load(rest, format=ox.RdfFormat.N_QUADS, lenient=True)
+            written("bulk load" if bulk else "load")
+        if new and bulk:
             self._store.update(_delete_data([ox.Quad(g, _WRITING, g, _JOURNAL) for g in new]))
-            _written("journal: graphs written")
+            written("journal: graphs written")
         for g in held:
             if self._swap(g, parts.get(g, b"")):
-                _written(f"replaced {g}")
+                written(f"replaced {g}")
         return existed
 
     def _swap(self, graph: str, nquads: bytes) -> bool:
@@ -190,21 +177,21 @@ class Store(GraphStore):
     def begin_load(self, base: str | None) -> None:
         self._touched = set()
         self._store.add(ox.Quad(_JOURNAL, _LOADING, ox.Literal(base_iri(base)), _JOURNAL))
-        _written("journal: load under way")
+        written("journal: load under way")
 
     def load_touches(self, departments: Iterable[tuple[str, str]]) -> None:
         more = set(departments) - self._touched
         if more:
             self._store.extend([ox.Quad(_JOURNAL, _TOUCHED, ox.Literal(f"{d}\t{k}"), _JOURNAL) for d, k in sorted(more)])
             self._touched |= more
-            _written("journal: departments touched")
+            written("journal: departments touched")
 
     def end_load(self) -> None:
         entries = list(self._store.quads_for_pattern(_JOURNAL, None, None, _JOURNAL))
         if entries:
             self._store.update(_delete_data(entries))
         self._touched = set()
-        _written("journal: load finished")
+        written("journal: load finished")
 
     def recover(self) -> list[str]:
         """Finish what a load cut off left (see the module's docstring): remove the new graphs whose write
@@ -224,7 +211,7 @@ class Store(GraphStore):
                              "load its document again")
         if cut:
             self._store.update(_delete_data([ox.Quad(g, _WRITING, g, _JOURNAL) for g in cut]))
-            _written("recovery: unconfirmed graphs removed")
+            written("recovery: unconfirmed graphs removed")
         loading = [q.object.value for q in self._store.quads_for_pattern(_JOURNAL, _LOADING, None, _JOURNAL)]
         if loading:
             touched = sorted(tuple(q.object.value.split("\t", 1))
@@ -241,11 +228,11 @@ class Store(GraphStore):
 
     def update(self, sparql: str) -> None:
         self._store.update(sparql_prefixes() + sparql)
-        _written("update")
+        written("update")
 
     def add(self, quads: list[ox.Quad]) -> None:
         self._store.extend(quads)
-        _written("add")
+        written("add")
 
     def _replace_derived(self, graph: str, quads: list[ox.Quad]) -> None:
         self.replace_graphs([graph], b"", quads)
@@ -276,12 +263,12 @@ class Store(GraphStore):
                     self._store = ox.Store.read_only(self.path)
                 return read()
             except (OSError, RuntimeError) as e:
-                if not _files_gone(e):
+                if not files_gone(e):
                     raise
                 self._store = None
                 if time.monotonic() + delay > deadline:
                     raise StoreUnreadable(f"cannot read the store {self.path}: its files kept changing for "
-                                          f"{READ_RETRY_SECONDS:g} s ({_first_line(e)})") from None
+                                          f"{READ_RETRY_SECONDS:g} s ({first_line(e)})") from None
                 time.sleep(delay)
                 delay = min(2 * delay, 0.5)
 
@@ -330,6 +317,7 @@ class Store(GraphStore):
 
 
 _T = TypeVar("_T")
+_BULK_BYTES = 1 << 20  # N-Quads written by the bulk loader from this size, in a transaction below it
 
 
 def _lines(lines: set[bytes]) -> str:
@@ -377,81 +365,3 @@ def _split_lines(data: bytes, graphs: list[str]) -> tuple[dict[str, bytes], byte
     return {g: b"".join(lines) for g, lines in parts.items() if lines}, b"".join(rest)
 
 
-def _files_gone(e: BaseException) -> bool:
-    """Whether a read failed because the writer's compaction removed files the reader's snapshot names."""
-    text = str(e)
-    return any(s in text for s in ("No such file", "MANIFEST", "Corruption", "IO error"))
-
-
-def _first_line(e: BaseException) -> str:
-    return (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
-
-
-def _lock_for_writing(path: str):
-    """The writer's lock: a file in the store folder, locked while the store is open for writing, that
-    holds the process id, so a second writer can say which process holds the store."""
-    if fcntl is None:
-        return None
-    f = open(os.path.join(path, WRITER_LOCK), "a+", encoding="ascii")
-    try:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        holder = _holder(f)
-        f.close()
-        raise StoreBusy(f"the store {path} is being written by {holder}: one kg load at a time "
-                        "(wait for it to finish)") from None
-    f.seek(0)
-    f.truncate()
-    f.write(f"{os.getpid()}\n")
-    f.flush()
-    return f
-
-
-def _holder(f) -> str:
-    for _ in range(50):  # the writer may have locked the file and not yet written its number
-        f.seek(0)
-        pid = f.read().strip()
-        if pid.isdigit():
-            return f"process {pid}"
-        time.sleep(0.01)
-    return "another process"
-
-
-def _lock_holder(path: str) -> str | None:
-    """The process holding the lock pyoxigraph (RocksDB) keeps on the store's LOCK file, from /proc/locks."""
-    try:
-        st = os.stat(os.path.join(path, "LOCK"))
-        with open("/proc/locks", encoding="ascii", errors="replace") as f:
-            lines = f.read().splitlines()
-    except OSError:
-        return None
-    wanted = (os.major(st.st_dev), os.minor(st.st_dev), st.st_ino)
-    for line in lines:  # "1: POSIX  ADVISORY  WRITE 4242 08:01:1234567 0 EOF"
-        fields = line.split()
-        for pid, where in zip(fields, fields[1:]):
-            parts = where.split(":")
-            if len(parts) == 3 and pid.isdigit():
-                try:
-                    if (int(parts[0], 16), int(parts[1], 16), int(parts[2])) == wanted:
-                        return pid
-                except ValueError:
-                    continue
-    return None
-
-
-def _written(step: str) -> None:
-    """A point between two writes. For tests/test_crash_safety.py: with KG_TEST_KILL_AT=N in the
-    environment each is counted on standard error, and the N-th kills the process (SIGKILL) just after
-    it was written, as a crash there would."""
-    kill_at = os.environ.get("KG_TEST_KILL_AT")
-    if not kill_at:
-        return
-    global _steps
-    _steps += 1
-    sys.stderr.write(f"kg-test-step {_steps}: {step}\n")
-    sys.stderr.flush()
-    if _steps == int(kill_at):
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-_steps = 0
