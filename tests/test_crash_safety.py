@@ -30,7 +30,6 @@ import pytest
 from conftest import ROOT, SAMPLE, run
 from cnbudget.kg.load import prepare
 from cnbudget.kg.store import Store
-from cnbudget.kg.store.locks import WRITER_LOCK, StoreBusy
 
 pytestmark = pytest.mark.slow
 
@@ -245,6 +244,7 @@ def test_reader_beside_a_reload_never_fails(reload, tmp_path):
 
 
 def test_second_writer_is_told_which_process_writes(reload, tmp_path):
+    from cnbudget.kg.store.locks import WRITER_LOCK, StoreBusy
     path = str(tmp_path / "store")
     shutil.copytree(reload["old_store"], path)
     writer = kg_process("load", "--store", path, "--jobs", "1", *map(str, reload["new"]))

@@ -159,7 +159,7 @@ class Store(GraphStore):
             self._store.update(f"DROP SILENT GRAPH <{graph}>")
             return True
         old = set(self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g).splitlines())
-        if any(b"_:" in line for line in old | new):  # blank nodes: no DELETE DATA, and no way to match them
+        if any(b"_:" in line for lines in (old, new) for line in lines):  # blank nodes: no way to match them
             self._store.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{ {_lines(new)} }} }}")
             return True
         # what the store keeps as a value (a decimal, an integer) it writes in canonical form: those lines
