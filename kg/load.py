@@ -171,10 +171,9 @@ def load_paths(store: GraphStore, paths: list[str], base: str | None = None, pro
         nonlocal started
         if not started and any(p.report.status == "loaded" for p in pending):
             # before the first document: the load is journalled from here (a load cut off has the derived
-            # graphs rebuilt when the store is next opened for writing), and the ontology is there already
+            # graphs rebuilt when the store is next opened for writing)
             started = True
             store.begin_load(base)
-            store.replace_graph(ONTOLOGY_GRAPH, ontology_quads())
         for report in write(store, pending, batch):
             reports.append(report)
             if progress:
@@ -190,6 +189,7 @@ def load_paths(store: GraphStore, paths: list[str], base: str | None = None, pro
             flush()
     flush()
     if started:
+        store.replace_graph(ONTOLOGY_GRAPH, ontology_quads())
         store.refresh_derived(base, None if batch.replaced else batch.names)
         years.refresh(store, batch.years, base)
         store.flush()
