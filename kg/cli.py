@@ -146,8 +146,8 @@ def load(paths, store_path, endpoint, base_iri, fmt, jobs, progress, replace_inc
         raise click.BadParameter(str(e), param_hint="--base-iri") from None
     store = _open(store_path, endpoint=endpoint)
     files = list(iter_files(list(paths)))
-    for r in getattr(store, "recovered", []):
-        click.echo(f"warning: removed graph {r}: a load was cut off while writing it", err=True)
+    for note in getattr(store, "recovery", []):  # what the store did about a load cut off (Store.recover)
+        click.echo(f"warning: {note}", err=True)
     if progress is None:
         progress = len(files) > 1 and sys.stderr.isatty()
     bar = click.progressbar(length=len(files), label="loading", file=sys.stderr, show_pos=True, show_eta=True) \

@@ -158,10 +158,13 @@ class Batch:
 
 
 def write(store: GraphStore, group: list[Prepared], batch: Batch) -> list[Report]:
-    """Documents into the store: their graphs replaced as one unit (Store.replace_graphs); failed ones
+    """Documents into the store: their graphs replaced as one unit each (Store.replace_graphs); failed ones
     only reported."""
     loaded = [p for p in group if p.report.status == "loaded"]
-    # one write; on the embedded store one bulk load: a write cut off may leave shared resources, never a part graph
+    # journalled before they are written: a load cut off has their year links rebuilt (Store.recover)
+    store.load_touches({(p.department, p.kind) for p in loaded if p.department and p.year})
+    # one write; on the embedded store one bulk load for new graphs, a transaction for each one replaced:
+    # a write cut off may leave shared resources, never a part graph nor none where an old one was
     existed = store.replace_graphs([p.graph for p in loaded], b"".join([p.quads for p in loaded] + [
         p.reference for p in loaded]), trusted=True) if loaded else []
     if any(e is not False for e in existed):
@@ -252,8 +255,15 @@ def load_paths(store: GraphStore, paths: list[str], base: str | None = None, pro
     reports = []
     batch = Batch()
     pending: list[Prepared] = []
+    started = False
 
     def flush() -> None:
+        nonlocal started
+        if not started and any(p.report.status == "loaded" for p in pending):
+            # before the first document: the load is journalled from here (a load cut off has the derived
+            # graphs rebuilt when the store is next opened for writing)
+            started = True
+            store.begin_load(base)
         for report in write(store, pending, batch):
             reports.append(report)
             if progress:
@@ -269,9 +279,10 @@ def load_paths(store: GraphStore, paths: list[str], base: str | None = None, pro
         if full or waiting and len(pending) >= jobs:
             flush()
     flush()
-    if any(r.status == "loaded" for r in reports):
+    if started:
         store.replace_graph(ONTOLOGY_GRAPH, ontology_quads())
         store.refresh_derived(base, None if batch.replaced else batch.names)
         years.refresh(store, batch.years, base)
         store.flush()
+        store.end_load()
     return reports

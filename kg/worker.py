@@ -2,9 +2,14 @@
 
 It imports pyoxigraph and nothing of the project, so it starts in a tenth of a second. It reads one request
 (a JSON line: store folder, query, prefixes, row limit) from standard input, opens the store read-only, and
-writes the answer to standard output as it comes: SELECT as SPARQL TSV results, CONSTRUCT and DESCRIBE as
-N-Triples, one row a line. Past the row limit it stops. Its last line on standard error is a status (JSON)
-saying what it wrote or why it stopped. When standard input closes (the caller went away) it exits.
+writes the answer to standard output: SELECT as SPARQL TSV results, CONSTRUCT and DESCRIBE as N-Triples, one
+row a line. Past the row limit it stops. Its last line on standard error is a status (JSON) saying what it
+wrote or why it stopped. When standard input closes (the caller went away) it exits.
+
+A store opened read-only while `kg load` writes it is a snapshot of the files the writer had; the writer's
+compaction may remove some before they are read ('Corruption … No such file … MANIFEST may be corrupted').
+The answer is therefore spooled to a temporary file and the query run again on a newer snapshot, for up to
+RETRY_SECONDS, before anything reaches standard output (kg/store/embedded.py retries the same way).
 
 The query runs in a thread with a large stack: pyoxigraph parses and evaluates recursively, and the guard's
 nesting limits leave a wide margin to what that stack holds.
@@ -13,13 +18,17 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+import tempfile
 import threading
+import time
 
 import pyoxigraph as ox
 
 STATUS = b"\x1ekg-worker-status "
 STACK = 256 << 20  # bytes of stack for the query's thread (address space: pages are used as touched)
+RETRY_SECONDS = 30.0  # how long a query is run again while a writer removes the files its snapshot names
 
 
 class _TooManyRows(Exception):
@@ -44,10 +53,40 @@ class _Counted:
         self.out.flush()
 
 
+def _files_gone(e: BaseException) -> bool:
+    text = str(e)
+    return any(s in text for s in ("No such file", "MANIFEST", "Corruption", "IO error"))
+
+
 def answer(request: dict, out) -> dict:
+    """The answer, written to `out`: run on a spool, again while the store's files change under it."""
+    delay, deadline = 0.02, time.monotonic() + RETRY_SECONDS
+    while True:
+        with tempfile.TemporaryFile() as spool:
+            try:
+                status = _answer(request, spool)
+            except _FilesGone as e:
+                if time.monotonic() + delay > deadline:
+                    return {"error": "store", "message": f"reading the store {request['path']}: its files kept "
+                                                         f"changing for {RETRY_SECONDS:g} s ({e})"}
+                time.sleep(delay)
+                delay = min(2 * delay, 0.5)
+                continue
+            spool.seek(0)
+            shutil.copyfileobj(spool, out, 1 << 16)
+            return status
+
+
+class _FilesGone(Exception):
+    pass
+
+
+def _answer(request: dict, out) -> dict:
     try:
         store = ox.Store.read_only(request["path"])
-    except OSError as e:
+    except (OSError, RuntimeError) as e:
+        if _files_gone(e):
+            raise _FilesGone(str(e).strip().splitlines()[0]) from None
         return {"error": "store", "message": f"cannot open the store {request['path']}: {e}"}
     try:
         result = store.query(request["sparql"], prefixes=request["prefixes"], use_default_graph_as_union=True)
@@ -68,8 +107,12 @@ def answer(request: dict, out) -> dict:
         return {"error": "rows", "message": f"more than {request.get('max_rows')} rows"}
     except SyntaxError as e:
         return {"error": "syntax", "message": str(e)}
-    except OSError as e:
-        return {"error": "store", "message": f"reading the store: {e}"}
+    except (OSError, RuntimeError) as e:
+        if _files_gone(e):
+            raise _FilesGone(str(e).strip().splitlines()[0]) from None
+        if isinstance(e, OSError):
+            return {"error": "store", "message": f"reading the store: {e}"}
+        return {"error": "engine", "message": f"the query failed: {e}"}
     except Exception as e:  # evaluation errors (an unsupported function, a failed SERVICE call …)
         return {"error": "engine", "message": f"the query failed: {e}"}
 

@@ -10,7 +10,8 @@ from typing import BinaryIO, Iterable
 
 import pyoxigraph as ox
 
-from cnbudget.kg.rdf.iris import shared_graph
+from cnbudget.kg.rdf import years
+from cnbudget.kg.rdf.iris import Minter, shared_graph
 from cnbudget.ontology import PREFIXES
 
 DEFAULT_STORE = "./kg-store"
@@ -97,6 +98,17 @@ class GraphStore:
     def _replace_derived(self, graph: str, quads: list[ox.Quad]) -> None:
         raise NotImplementedError
 
+    # --- a load under way: what a store that journals it (the embedded one) needs to finish a load cut off
+
+    def begin_load(self, base: str | None) -> None:
+        """A load starts writing documents minted under `base`: the derived graphs are stale until `end_load`."""
+
+    def load_touches(self, departments: Iterable[tuple[str, str]]) -> None:
+        """The load is about to write documents of these departments (as named, kind): their year links change."""
+
+    def end_load(self) -> None:
+        """The load wrote its documents and rebuilt the derived graphs."""
+
     # --- derived from all documents together ------------------------------------------
 
     def refresh_derived(self, base: str | None = None, added: dict[str, set[str]] | None = None) -> None:
@@ -135,6 +147,30 @@ class GraphStore:
             }}""")
         self._name_classes(reference, labels, class_names)
         self._relink(reference, labels, links)
+
+    def rebuild_derived(self, base: str | None, departments: Iterable[tuple[str, str]] = ()) -> None:
+        """Rebuild the derived graphs from the documents the store holds, as after a load that was cut off
+        (Store.recover): labels, class names and code-list links in full, and the year links of these
+        departments (as named, kind) from all their disclosures in the store."""
+        self.refresh_derived(base, None)
+        index = years.YearIndex()
+        for department, kind in departments:
+            org = Minter(base, department, None, kind, "").org(department)
+            coded: dict[int, list[tuple[str, str, str, str]]] = {}
+            for d, year, type_, measure, code, o in self.select(f"""
+                    SELECT ?d ?year ?type ?measure ?code ?o WHERE {{
+                      ?d a bud:Disclosure ; bud:department <{org}> ; bud:fiscalYear ?year .
+                      ?t bud:disclosure ?d ; bud:tableType ?type .
+                      ?o qb:dataSet ?t ; bud:rowCode ?code ; bud:measure ?measure .
+                    }}""").rows:
+                y = int(year.value)
+                if d.value == Minter(base, department, y, kind, "").doc:  # this kind's disclosure of the year
+                    coded.setdefault(y, []).append((_local(type_.value), _local(measure.value), code.value, o.value))
+            if not coded:  # none left: no links either
+                self.replace_graphs([years.graph_for(base, org, kind)], b"", trusted=True)
+            for y, figures in coded.items():
+                index.add(department, kind, y, figures)
+        years.refresh(self, index, base)
 
     def _name_classes(self, reference: str, labels: str, class_names: str) -> None:
         """A 类 no table prints with its code (a summary table's 「十、节能环保支出」 row) takes its name from the
@@ -189,6 +225,10 @@ class GraphStore:
                  for members in groups.values()
                  for ya, a in members for yb, b in members if ya < yb]
         self._replace_derived(links, quads)
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1]
 
 
 def _zh_literal(text: str) -> str:

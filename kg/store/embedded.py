@@ -1,18 +1,38 @@
-"""The embedded store: pyoxigraph on disk, one named graph per disclosure."""
+"""The embedded store: pyoxigraph on disk, one named graph per disclosure.
+
+What a crash (kill -9, power loss) may leave, and what the next writer does about it (`Store.recover`;
+docs/architecture.md, "5. Store"):
+- a document the store held is replaced in one transaction, by what changed (`Store._swap`): at every
+  instant the store holds its old version or its new one, whole;
+- a document new to the store is bulk-written (pyoxigraph's bulk loader, several times as fast as a
+  transaction), entered in the journal graph before and taken out after: one still in the journal was
+  never confirmed, and is removed;
+- the graphs derived from all documents (labels, class names, code-list links, year links) are rebuilt
+  at the end of a load: a load under way is in the journal, with the departments it touches, and one cut
+  off has them rebuilt.
+One process writes at a time (a lock file naming it); readers open the store read-only, retrying while a
+writer's compaction removes files their snapshot named.
+"""
 from __future__ import annotations
 
+import time
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import BinaryIO, Callable, Iterable, TypeVar
 
 import pyoxigraph as ox
 
-from cnbudget.kg.rdf.iris import sparql_prefixes
+from cnbudget.kg.rdf.iris import base_iri, sparql_prefixes
 from cnbudget.kg.store.base import GraphStore, Rows, dump_prefixes, store_path, with_prefixes
+from cnbudget.kg.store.locks import (READ_RETRY_SECONDS, WRITER_LOCK, StoreBusy, StoreUnreadable, files_gone,
+                                     first_line, lock_for_writing, lock_holder, written)
 from cnbudget.ontology import PREFIXES
 
-# an internal graph, empty but while a document is being written (Store.replace_graph)
-_JOURNAL = ox.NamedNode("https://w3id.org/cnbudget/def/load-journal")
-_WRITING = ox.NamedNode("https://w3id.org/cnbudget/def/load-journal#writing")
+# an internal graph, empty but while a load is under way
+_J = "https://w3id.org/cnbudget/def/load-journal"
+_JOURNAL = ox.NamedNode(_J)
+_WRITING = ox.NamedNode(_J + "#writing")  # <g> writing <g>: a graph new to the store, being bulk-written
+_LOADING = ox.NamedNode(_J + "#loading")  # <journal> loading "base IRI": derived graphs stale until the load ends
+_TOUCHED = ox.NamedNode(_J + "#touched")  # <journal> touched "department<TAB>kind": whose year links it changes
 
 
 class NotAStoreError(ValueError):
@@ -37,7 +57,7 @@ def check_store_folder(path: str | Path, read_only: bool) -> None:
     if not p.exists() or is_store_folder(p):
         return
     try:
-        empty = next(p.iterdir(), None) is None
+        empty = all(f.name == WRITER_LOCK for f in p.iterdir())  # the lock: a first load cut off at its start
     except OSError as e:
         raise NotAStoreError(f"cannot read the store folder {path}: {e.strerror or e}") from None
     if read_only:
@@ -55,13 +75,26 @@ class Store(GraphStore):
 
     def __init__(self, path: str | None = None, read_only: bool = False):
         self.path = store_path(path)
+        self.read_only = read_only
         check_store_folder(self.path, read_only)
+        self._store: ox.Store | None = None
+        self._lock = None
+        self._touched: set[tuple[str, str]] = set()
         if read_only:
-            self._store = ox.Store.read_only(self.path)
+            self._reading(lambda: None)  # opens it
         else:
             Path(self.path).mkdir(parents=True, exist_ok=True)
-            self._store = ox.Store(self.path)
+            self._lock = lock_for_writing(self.path)
+            try:
+                self._store = ox.Store(self.path)
+            except OSError as e:  # its own lock, held by a process that did not take ours (not kg, an older kg)
+                if "lock" not in str(e).lower():
+                    raise
+                holder = lock_holder(self.path)
+                raise StoreBusy(f"the store {self.path} is being written by "
+                                f"{f'process {holder}' if holder else 'another process'} ({first_line(e)})") from None
         self._journal = _JOURNAL
+        self.recovery: list[str] = []  # what `recover` did, a sentence each
         self.recovered = [] if read_only else self.recover()
 
     # --- writing -------------------------------------------------------------------
@@ -75,60 +108,174 @@ class Store(GraphStore):
 
     def replace_graphs(self, graphs: list[str], nquads: bytes, quads: Iterable[ox.Quad] = (), *,
                        trusted: bool = False) -> list[bool]:
-        """Replace named graphs by the quads given (N-Quads bytes, parsed by the bulk loader itself, or
-        pyoxigraph quads), as one unit; for each graph, whether the store held it before. Quads in graphs
-        not listed (the shared resources documents bring) are added to those. `trusted`: the N-Quads were
-        written by kg/rdf.py from checked parts, so the bulk loader skips validating them (10% faster;
-        tests/test_store.py parses every fixture's N-Quads strictly).
+        """Replace named graphs by the quads given (N-Quads bytes or pyoxigraph quads); for each graph,
+        whether the store held it before. Quads in graphs not listed (the shared resources documents
+        bring: their triples depend on their IRI alone, so adding them again changes nothing) are added to
+        those. `trusted`: the N-Quads were written by kg/rdf from checked parts, one quad a line, so the
+        bulk loader skips validating them (10% faster; tests/test_store.py parses every fixture's N-Quads
+        strictly); others are parsed (strictly) and written again first.
 
-        The bulk loader writes several times as fast as a transaction but is not one, so the write is
-        journalled instead: the graphs are entered in the journal graph (a transaction) before they are
-        touched and taken out after; a graph still in the journal when the store is next opened was cut
-        off mid-write, and is removed then (`recover`). Callers parse and check documents in full before
-        calling, so bad input never reaches the store at all. One call per few documents, not per
-        document: every bulk load leaves files the store's compaction must merge later."""
+        A graph the store held is replaced in one transaction (`_swap`): readers and a crash see the old
+        version or the new one. Graphs new to the store go, with the shared quads, to the bulk loader,
+        several times as fast as a transaction, and are journalled: entered in the journal graph before,
+        taken out after; one still there when the store is next opened for writing was never confirmed
+        and is removed (`recover`); less than _BULK_BYTES goes in one transaction instead. One call per few
+        documents, not per document: every bulk load leaves files the store's compaction must merge later."""
+        if nquads and not trusted:
+            nquads = ox.serialize(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        quads = list(quads)
+        data = nquads + (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) if quads else b"")
         nodes = [ox.NamedNode(g) for g in graphs]
-        entries = [ox.Quad(g, _WRITING, g, self._journal) for g in nodes]
-        self._store.extend(entries)
         existed = [self._store.contains_named_graph(g) for g in nodes]
-        for g, held in zip(nodes, existed):
-            if held:
-                self._store.remove_graph(g)
-        if nquads:
-            self._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=trusted)
-        else:
-            self._store.bulk_extend(quads)
-        for entry in entries:  # quad by quad: removing a whole graph costs a scan of the store's files
-            self._store.remove(entry)
+        held = [g for g, e in zip(graphs, existed) if e]
+        new = [g for g, e in zip(nodes, existed) if not e]
+        parts, rest = _split(data, held) if held else ({}, data)
+        bulk = len(rest) >= _BULK_BYTES  # less in one transaction: no journal, and no files to merge later
+        if new and bulk:
+            self._store.extend([ox.Quad(g, _WRITING, g, _JOURNAL) for g in new])
+            written("journal: graphs to write")
+        if rest:  # checked above, or trusted
+            if bulk:
+                self._store.bulk_load(rest, format=ox.RdfFormat.N_QUADS, lenient=True)
+            else:
+                self._store.load(rest, format=ox.RdfFormat.N_QUADS, lenient=True)
+            written("bulk load" if bulk else "load")
+        if new and bulk:
+            self._store.update(_delete_data([ox.Quad(g, _WRITING, g, _JOURNAL) for g in new]))
+            written("journal: graphs written")
+        for g in held:
+            if self._swap(g, parts.get(g, b"")):
+                written(f"replaced {g}")
         return existed
 
+    def _swap(self, graph: str, nquads: bytes) -> bool:
+        """Replace a graph the store holds by `nquads` (all in it) in one transaction that removes the
+        triples gone and adds the new ones: a reload of an unchanged document writes almost nothing.
+        Whether anything was written."""
+        g = ox.NamedNode(graph)
+        tail = f" <{graph}> .\n".encode("utf-8")
+        new = set(nquads.replace(tail, b" .\n").splitlines())
+        if not new:
+            self._store.update(f"DROP SILENT GRAPH <{graph}>")
+            return True
+        old = set(self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g).splitlines())
+        if any(b"_:" in line for lines in (old, new) for line in lines):  # blank nodes: no way to match them
+            self._store.update(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{ {_lines(new)} }} }}")
+            return True
+        # what the store keeps as a value (a decimal, an integer) it writes in canonical form: those lines
+        # are removed and added again, the same quad, which the transaction leaves in place
+        gone, added = old - new, new - old
+        if not gone and not added:
+            return False
+        ops = ([f"DELETE DATA {{ GRAPH <{graph}> {{ {_lines(gone)} }} }}"] if gone else []) + \
+              ([f"INSERT DATA {{ GRAPH <{graph}> {{ {_lines(added)} }} }}"] if added else [])
+        self._store.update(" ;\n".join(ops))
+        return True
+
+    # --- a load under way (journalled, so that one cut off is finished by the next writer) ---------
+
+    def begin_load(self, base: str | None) -> None:
+        self._touched = set()
+        self._store.add(ox.Quad(_JOURNAL, _LOADING, ox.Literal(base_iri(base)), _JOURNAL))
+        written("journal: load under way")
+
+    def load_touches(self, departments: Iterable[tuple[str, str]]) -> None:
+        more = set(departments) - self._touched
+        if more:
+            self._store.extend([ox.Quad(_JOURNAL, _TOUCHED, ox.Literal(f"{d}\t{k}"), _JOURNAL) for d, k in sorted(more)])
+            self._touched |= more
+            written("journal: departments touched")
+
+    def end_load(self) -> None:
+        entries = list(self._store.quads_for_pattern(_JOURNAL, None, None, _JOURNAL))
+        if entries:
+            self._store.update(_delete_data(entries))
+        self._touched = set()
+        written("journal: load finished")
+
     def recover(self) -> list[str]:
-        """Remove the graphs a write was cut off in (see replace_graph); the IRIs of those removed."""
-        cut = [q.subject for q in self._store.quads_for_pattern(None, _WRITING, None, self._journal)]
+        """Finish what a load cut off left (see the module's docstring): remove the new graphs whose write
+        was never confirmed, rebuild the derived graphs if a load was under way. The IRIs of the graphs
+        removed; `recovery` says what was done, a sentence each."""
+        notes = []
+        removed = []
+        cut = [q.subject for q in self._store.quads_for_pattern(None, _WRITING, None, _JOURNAL)]
         for g in cut:
-            self._store.remove_graph(g)
-        if self._store.contains_named_graph(self._journal):
-            self._store.remove_graph(self._journal)
-        return [g.value for g in cut]
+            if self._store.contains_named_graph(g):
+                self._store.remove_graph(g)
+                removed.append(g.value)
+                notes.append(f"removed graph {g.value}: a load was cut off while writing it (new to the store: "
+                             "no earlier version of it was lost); load its document again")
+            else:
+                notes.append(f"graph {g.value} was not written: a load was cut off before writing it; "
+                             "load its document again")
+        if cut:
+            self._store.update(_delete_data([ox.Quad(g, _WRITING, g, _JOURNAL) for g in cut]))
+            written("recovery: unconfirmed graphs removed")
+        loading = [q.object.value for q in self._store.quads_for_pattern(_JOURNAL, _LOADING, None, _JOURNAL)]
+        if loading:
+            touched = sorted(tuple(q.object.value.split("\t", 1))
+                             for q in self._store.quads_for_pattern(_JOURNAL, _TOUCHED, None, _JOURNAL))
+            for base in loading:
+                self.rebuild_derived(base, [t for t in touched if len(t) == 2])
+            self.flush()
+            notes.append("rebuilt the graphs derived from all documents (subject labels, class names, code-list "
+                         f"links; year links of {len(touched)} department(s)): a load was cut off before it rebuilt them")
+        if self._store.contains_named_graph(_JOURNAL):
+            self._store.remove_graph(_JOURNAL)
+        self.recovery = notes
+        return removed
 
     def update(self, sparql: str) -> None:
         self._store.update(sparql_prefixes() + sparql)
+        written("update")
 
     def add(self, quads: list[ox.Quad]) -> None:
         self._store.extend(quads)
+        written("add")
 
     def _replace_derived(self, graph: str, quads: list[ox.Quad]) -> None:
-        g = ox.NamedNode(graph)
-        if self._store.contains_named_graph(g):
-            self._store.remove_graph(g)
-        self._store.extend(quads)
+        self.replace_graphs([graph], b"", quads)
 
     def flush(self) -> None:
         self._store.flush()
 
+    def close(self) -> None:
+        """Close the store (and give up the writer's lock); deleting the last reference does the same."""
+        self._store = None
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
     # --- reading -------------------------------------------------------------------
 
+    def _reading(self, read: Callable[[], _T]) -> _T:
+        """`read()`, on a read-only store retried while it fails for files gone: pyoxigraph opens a store
+        read-only beside its writer as a snapshot of the files the writer had, which its compaction may
+        remove before the reader opens them ('Corruption … No such file … MANIFEST may be corrupted'). The
+        store is opened again, a newer snapshot, until READ_RETRY_SECONDS have passed."""
+        if not self.read_only:
+            return read()
+        delay, deadline = 0.02, time.monotonic() + READ_RETRY_SECONDS
+        while True:
+            try:
+                if self._store is None:
+                    self._store = ox.Store.read_only(self.path)
+                return read()
+            except (OSError, RuntimeError) as e:
+                if not files_gone(e):
+                    raise
+                self._store = None
+                if time.monotonic() + delay > deadline:
+                    raise StoreUnreadable(f"cannot read the store {self.path}: its files kept changing for "
+                                          f"{READ_RETRY_SECONDS:g} s ({first_line(e)})") from None
+                time.sleep(delay)
+                delay = min(2 * delay, 0.5)
+
     def select(self, sparql: str) -> Rows:
+        return self._reading(lambda: self._select(sparql))
+
+    def _select(self, sparql: str) -> Rows:
         result = self._store.query(with_prefixes(sparql), use_default_graph_as_union=True)
         if isinstance(result, ox.QueryBoolean):
             return Rows(["ask"], [[ox.Literal("true" if bool(result) else "false",
@@ -140,24 +287,76 @@ class Store(GraphStore):
         return Rows(variables, [[s[v] for v in variables] for s in result])
 
     def construct(self, sparql: str) -> list[ox.Triple]:
-        return list(self._store.query(with_prefixes(sparql), use_default_graph_as_union=True))
+        return self._reading(lambda: list(self._store.query(with_prefixes(sparql), use_default_graph_as_union=True)))
 
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if g != _JOURNAL)
+        return self._reading(lambda: sorted(g.value for g in self._store.named_graphs() if g != _JOURNAL))
 
     def __len__(self) -> int:
-        return len(self._store)
+        return self._reading(lambda: len(self._store))
 
     def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
         g = ox.NamedNode(graph) if graph else None
         return self._store.quads_for_pattern(None, None, None, g)
 
     def dump_to(self, fmt: ox.RdfFormat, output: BinaryIO) -> None:
-        """Written by the store itself as it reads (memory flat in the store's size); the triple formats write
-        the union of the named graphs."""
-        if fmt.supports_datasets:
+        """Written by the store itself as it reads (memory flat in the store's size), the journal of a load under
+        way left out; the triple formats write the union of the named graphs."""
+        journal = next(iter(self._store.quads_for_pattern(None, None, None, _JOURNAL)), None) is not None
+        if fmt.supports_datasets and not journal:
             self._store.dump(output, fmt, prefixes=dump_prefixes(fmt))
             return
-        triples = (q.triple for q in self._store.quads_for_pattern(None, None, None, None)
-                   if q.graph_name != _JOURNAL)
-        ox.serialize(triples, output, fmt, prefixes=dump_prefixes(fmt))
+        quads = (q for q in self._store.quads_for_pattern(None, None, None, None) if q.graph_name != _JOURNAL)
+        ox.serialize(quads if fmt.supports_datasets else (q.triple for q in quads), output, fmt,
+                     prefixes=dump_prefixes(fmt))
+
+
+_T = TypeVar("_T")
+_BULK_BYTES = 1 << 20  # N-Quads written by the bulk loader from this size, in a transaction below it
+
+
+def _lines(lines: set[bytes]) -> str:
+    return b"\n".join(lines).decode("utf-8")
+
+
+def _delete_data(quads: list[ox.Quad]) -> str:
+    return "DELETE DATA { " + " ".join(f"GRAPH {q.graph_name} {{ {q.triple} }}" for q in quads) + " }"
+
+
+def _split(data: bytes, graphs: list[str]) -> tuple[dict[str, bytes], bytes]:
+    """The N-Quads lines of each of `graphs`, and the others. kg writes a graph's lines together (a
+    document's, then the shared resources'), so each graph is found as one run of lines without reading
+    them one by one; if not, line by line."""
+    spans = []
+    for g in graphs:
+        tail = f" <{g}> .\n".encode("utf-8")
+        first = data.find(tail)
+        if first < 0:
+            continue
+        start, end = data.rfind(b"\n", 0, first) + 1, data.rfind(tail) + len(tail)
+        if data.count(b"\n", start, end) != data.count(tail, start, end):
+            return _split_lines(data, graphs)
+        spans.append((start, end, g))
+    spans.sort()
+    if any(a[1] > b[0] for a, b in zip(spans, spans[1:])):
+        return _split_lines(data, graphs)
+    rest, at = [], 0
+    for start, end, _ in spans:
+        rest.append(data[at:start])
+        at = end
+    rest.append(data[at:])
+    return {g: data[start:end] for start, end, g in spans}, b"".join(rest)
+
+
+def _split_lines(data: bytes, graphs: list[str]) -> tuple[dict[str, bytes], bytes]:
+    tails = {f" <{g}> .".encode("utf-8"): g for g in graphs}
+    parts: dict[str, list[bytes]] = {g: [] for g in graphs}
+    rest = []
+    for line in data.splitlines(keepends=True):
+        body = line.rstrip(b"\n")
+        at = body.rfind(b" <")
+        g = tails.get(body[at:]) if at >= 0 else None
+        (parts[g] if g is not None else rest).append(line)
+    return {g: b"".join(lines) for g, lines in parts.items() if lines}, b"".join(rest)
+
+
