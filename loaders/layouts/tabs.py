@@ -15,24 +15,44 @@ from cnbudget.loaders.records import Cell, Row
 def tab_cell_rows(text: str) -> list[Row]:
     rows: list[Row] = []
     current: Row | None = None
+    # the lines that continue the row's last cell, joined to it once the cell is complete: joining them
+    # line by line copied the cell again at every line (quadratic in a long run of such lines)
+    more: list[str] = []
+
+    def finish() -> None:
+        if more:
+            last = current.cells[-1]
+            last.text = _continued(last.text, more)
+            more.clear()
+
     for n, raw in enumerate(text.split("\n"), 1):
         raw = raw.rstrip("\r")
         if raw.startswith("\t"):
             if current is None:
                 current = Row(cells=[], line=n)
+            finish()
             current.cells.append(Cell(raw.lstrip("\t"), n))
         elif raw.strip() == "":
             if current is not None:
+                finish()
                 rows.append(current)
                 current = None
         elif current is not None and current.cells:
-            last = current.cells[-1]
-            last.text = f"{last.text}\n{raw}" if last.text.strip() else raw
+            more.append(raw)
         else:
             rows.append(Row(cells=[Cell(raw, n)], line=n, paragraph=True))
     if current is not None:
+        finish()
         rows.append(current)
     return rows
+
+
+def _continued(text: str, lines: list[str]) -> str:
+    """A cell's text with the lines that continue it: each after a line break, the first in place of a
+    blank text."""
+    if not text.strip():
+        text, lines = lines[0], lines[1:]
+    return "\n".join([text, *lines])
 
 
 def is_tab_layout(text: str) -> bool:
