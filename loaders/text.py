@@ -6,6 +6,7 @@ from collections import Counter
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Iterator
 
 # Cells that mean "no figure" rather than zero.
 _BLANKS = {"", "-", "--", "—", "——", "－", "/", "…", "\\"}
@@ -85,6 +86,21 @@ def is_indented(text: str) -> bool:
     return bool(re.match(r"^[ \u3000\u00a0]+\S", text))
 
 
+def iter_lines(text: str, chunk: int = 1 << 16) -> Iterator[str]:
+    """The lines of a text, as `text.split("\\n")` gives them, without a list of them all at once (a string
+    per line of a long text took several times its size): split a chunk of lines at a time."""
+    start, size = 0, len(text)
+    while size - start > chunk:
+        cut = text.rfind("\n", start, start + chunk)
+        if cut < 0:
+            cut = text.find("\n", start + chunk)
+            if cut < 0:
+                break
+        yield from text[start:cut].split("\n")
+        start = cut + 1
+    yield from text[start:].split("\n")
+
+
 # --- traditional characters -------------------------------------------------------------------
 # A disclosure printed in traditional characters (部門決算 … 單位：萬元) is read after conversion to
 # simplified ones, line by line so that every line keeps its number. Only a text where a share of the
@@ -117,9 +133,20 @@ def _traditional_only(ch: str) -> bool:
     return conv is not None and conv.convert(ch) != ch
 
 
+def _han_counts(text: str) -> dict[str, int]:
+    """How often each Chinese character occurs in a text: counted in one pass, without a string per
+    occurrence (a list of every character of a 50 MB text took twenty times its size)."""
+    return {ch: n for ch, n in Counter(text).items() if "\u4e00" <= ch <= "\u9fff"}
+
+
 def traditional_share(text: str) -> float:
     """The share of the Chinese characters of a text that exist in traditional form only (0 without any)."""
-    han = Counter(_HAN.findall(text))  # each distinct character converted once, not each occurrence
+    return _share(_han_counts(text))
+
+
+def _share(han: dict[str, int]) -> float:
+    """`traditional_share` from the counts of the Chinese characters."""
+    # each distinct character converted once, not each occurrence
     if not han:
         return 0.0
     return sum(n for ch, n in han.items() if _traditional_only(ch)) / sum(han.values())
@@ -148,32 +175,48 @@ def strip_pinyin_debris(line: str) -> tuple[str, int]:
     return _PINYIN_DEBRIS.sub(drop, line), count
 
 
-@lru_cache(maxsize=8)
+# the same in a whole text at once: the spaces inside a reading never a line break, so that a match
+# never spans lines and the text reads as it does line by line
+_PINYIN_DEBRIS_IN_TEXT = re.compile(_PINYIN_DEBRIS.pattern.replace(r"\s", r"[^\S\n]"))
+
+
+@lru_cache(maxsize=2)  # detection and the layout's reader normalise the same text: once
 def simplified_text(text: str) -> tuple[str, tuple[str, ...]]:
     """The text as the loaders read it: converter debris removed, traditional characters converted to
     simplified (only when the text is detected as traditional), line by line (the line numbers stay);
     and notes saying what was changed, for the load's warnings."""
     notes: list[str] = []
-    lines = text.split("\n")
-    debris = 0
-    for k, line in enumerate(lines):
-        if "(" in line or "（" in line:
-            lines[k], n = strip_pinyin_debris(line)
-            debris += n
+    joined, debris = strip_pinyin_debris_in_text(text)  # `text` itself when there is none
     if debris:
         notes.append(f"{debris} pinyin reading(s) left by a character converter (預(yù)算) removed")
-    joined = "\n".join(lines)
-    if is_traditional(joined):
+    han = _han_counts(joined)
+    share = _share(han)
+    if share >= TRADITIONAL_SHARE:
         conv = _t2s()
-        share = traditional_share(joined)
-        lines = [conv.convert(line) if _HAN.search(line) else line for line in lines]
+        lines = [conv.convert(line) if _HAN.search(line) else line for line in joined.split("\n")]
         notes.append(f"text in traditional characters ({share:.0%} traditional-only characters) converted to "
                      "simplified before reading (OpenCC t2s)")
         joined = "\n".join(lines)
-    elif _t2s() is None and sum(ch in _FALLBACK_TRADITIONAL for ch in _HAN.findall(joined)) >= 0.01 * len(
-            _HAN.findall(joined)) > 0:
+    elif _t2s() is None and sum(n for ch, n in han.items() if ch in _FALLBACK_TRADITIONAL) >= 0.01 * sum(
+            han.values()) > 0:
         notes.append("text looks traditional but no converter (opencc-py) is installed: read as printed")
     return joined, tuple(notes)
+
+
+def strip_pinyin_debris_in_text(text: str) -> tuple[str, int]:
+    """`strip_pinyin_debris` of every line of a text, in one pass over the whole text (no list of its lines);
+    the text itself when there is nothing to remove."""
+    count = 0
+
+    def drop(m: re.Match) -> str:
+        nonlocal count
+        if _is_debris(m):
+            count += 1
+            return ""
+        return m.group(0)
+
+    out = _PINYIN_DEBRIS_IN_TEXT.sub(drop, text)
+    return (out, count) if count else (text, 0)
 
 
 _FALLBACK_TRADITIONAL = set("單萬預決開門與財撥醫療衛計劃總務額費實際當")  # to warn when no converter is installed

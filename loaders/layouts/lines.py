@@ -18,7 +18,7 @@ from cnbudget.loaders.layouts.common import ends_stream, is_anchor, is_prose, pa
 from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
 from cnbudget.loaders.layouts.stream import group, header_only
 from cnbudget.loaders.records import Cell, Row
-from cnbudget.loaders.text import parse_amount
+from cnbudget.loaders.text import iter_lines, parse_amount
 
 
 def blank_separated_items(text: str) -> list[Cell]:
@@ -28,7 +28,7 @@ def blank_separated_items(text: str) -> list[Cell]:
     current: list[str] = []  # the lines of the cell being read (joined once it is complete)
     current_line = 0
     blanks: list[int] = []  # line numbers of the blank lines since the last cell
-    for n, raw in enumerate(text.split("\n"), 1):
+    for n, raw in enumerate(iter_lines(text), 1):
         line = raw.rstrip("\r")
         if not line.strip():
             if current:

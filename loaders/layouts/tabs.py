@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
 from cnbudget.loaders.records import Cell, Row
+from cnbudget.loaders.text import iter_lines
 
 
 def tab_cell_rows(text: str) -> list[Row]:
@@ -25,7 +26,7 @@ def tab_cell_rows(text: str) -> list[Row]:
             last.text = _continued(last.text, more)
             more.clear()
 
-    for n, raw in enumerate(text.split("\n"), 1):
+    for n, raw in enumerate(iter_lines(text), 1):
         raw = raw.rstrip("\r")
         if raw.startswith("\t"):
             if current is None:
@@ -65,7 +66,8 @@ def _tab(text: str, path: str, warnings: list[str]) -> list[Row]:
 
 
 def _is_tab(doc: NormalisedText) -> bool:
-    return is_tab_layout(doc.text)
+    """`is_tab_layout` of the text, on the lines detection has already cut."""
+    return bool(doc.nonblank) and doc.enough(sum(line.startswith("\t") for _, line in doc.nonblank))
 
 
 TAB = register(Layout("tab", "table cells one per line, tab indented", normalised(_tab), _is_tab, order=10))
