@@ -5,12 +5,16 @@ import re
 from collections import Counter
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import Iterator
 
 # Cells that mean "no figure" rather than zero.
 _BLANKS = {"", "-", "--", "—", "——", "－", "/", "…", "\\"}
 _AMOUNT = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_NUMERIC = re.compile(r"[-+(]?[\d.,]+[)]?%?")
+_SPACES = re.compile(r"\s+")
+_BOOKMARK = re.compile(r"^\[bookmark:[^\]]*\]")
+_INDENTED = re.compile(r"^[ \u3000\u00a0]+\S")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 _ORDINAL = re.compile(
     r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|其中[:：]|加[:：]|减[:：])+"
@@ -21,18 +25,36 @@ _ORDINAL = re.compile(
 PART_HEADING = re.compile(r"^\s*第\s*[一二三四五六七八九十\d]+\s*部分")
 
 
-@lru_cache(maxsize=1 << 16)  # pure and called for every cell many times over
+# The functions below are pure and called for every cell many times over: their results are cached, for
+# texts up to this length (cells and labels). A paragraph or a table flattened into one line is worked out
+# each time it is asked about, rather than kept (with its normal form) in the caches after it is read.
+CACHED_LENGTH = 256
+
+
+def _cached(fn):
+    """`fn` with its results cached for texts up to CACHED_LENGTH characters."""
+    cached = lru_cache(maxsize=1 << 16)(fn)
+
+    @wraps(fn)
+    def call(text: str):
+        return cached(text) if len(text) <= CACHED_LENGTH else fn(text)
+
+    call.cache_info, call.cache_clear = cached.cache_info, cached.cache_clear
+    return call
+
+
+@_cached
 def nfkc(text: str) -> str:
     """Full-width digits, letters and spaces to their plain forms; the minus sign (U+2212) to '-'."""
     return unicodedata.normalize("NFKC", text).replace("\u2212", "-")
 
 
-@lru_cache(maxsize=1 << 16)
+@_cached
 def is_blank(text: str) -> bool:
     return nfkc(text).strip() in _BLANKS
 
 
-@lru_cache(maxsize=1 << 16)
+@_cached
 def parse_amount(text: str) -> Decimal | None:
     """A printed amount as a Decimal: thousands separators, full-width digits and
     spaces allowed; None when the text is not an amount."""
@@ -52,12 +74,12 @@ def parse_amount(text: str) -> Decimal | None:
 def looks_numeric(text: str) -> bool:
     """Text a reader would take for a number, even a malformed one (e.g. 1,23.4.5)."""
     t = nfkc(text).strip().replace(" ", "")
-    return bool(t) and bool(re.fullmatch(r"[-+(]?[\d.,]+[)]?%?", t)) and any(ch.isdigit() for ch in t)
+    return bool(t) and bool(_NUMERIC.fullmatch(t)) and any(ch.isdigit() for ch in t)
 
 
 def clean_label(text: str) -> str:
     """A name as printed, trimmed of layout whitespace (kept otherwise)."""
-    t = re.sub(r"\s+", " ", text.replace("\u3000", " ")).strip()
+    t = _SPACES.sub(" ", text.replace("\u3000", " ")).strip()
     return _CJK_GAP.sub("", t)
 
 
@@ -68,13 +90,13 @@ def strip_ordinal(text: str) -> str:
     return t[m.end():].strip() if m and len(nfkc(t[:m.end()])) == m.end() else t
 
 
-@lru_cache(maxsize=1 << 16)
+@_cached
 def label_key(text: str) -> str:
     """Matching key for names and headers: no whitespace, ordinal prefixes, quotes or
     bracket width differences; 其它 → 其他."""
     t = nfkc(text)
-    t = re.sub(r"\s+", "", t)
-    t = re.sub(r"^\[bookmark:[^\]]*\]", "", t)
+    t = _SPACES.sub("", t)
+    t = _BOOKMARK.sub("", t)
     t = _ORDINAL.sub("", t)
     t = t.replace("“", "").replace("”", "").replace('"', "").replace("‘", "").replace("’", "").replace("'", "")
     t = t.replace("(", "（").replace(")", "）").replace("其它", "其他")
@@ -83,7 +105,7 @@ def label_key(text: str) -> str:
 
 def is_indented(text: str) -> bool:
     """Printed with leading spaces: the document marks a sub-item that way."""
-    return bool(re.match(r"^[ \u3000\u00a0]+\S", text))
+    return bool(_INDENTED.match(text))
 
 
 def iter_lines(text: str, chunk: int = 1 << 16) -> Iterator[str]:
