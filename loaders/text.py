@@ -43,14 +43,26 @@ def _cached(fn):
     return call
 
 
-@_cached
 def nfkc(text: str) -> str:
     """Full-width digits, letters and spaces to their plain forms; the minus sign (U+2212) to '-'."""
+    if text.isascii():  # its own normal form (most cells: amounts, codes, 行次)
+        return text
+    return _nfkc(text)
+
+
+@_cached
+def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("\u2212", "-")
 
 
-@_cached
 def is_blank(text: str) -> bool:
+    if text.isascii():
+        return text.strip() in _BLANKS
+    return _is_blank(text)
+
+
+@_cached
+def _is_blank(text: str) -> bool:
     return nfkc(text).strip() in _BLANKS
 
 
@@ -90,16 +102,23 @@ def strip_ordinal(text: str) -> str:
     return t[m.end():].strip() if m and len(nfkc(t[:m.end()])) == m.end() else t
 
 
+# label_key: the quotes left out, half-width brackets made full-width (one pass)
+_KEY_CHARS = str.maketrans({"“": None, "”": None, '"': None, "‘": None, "’": None, "'": None, "(": "（", ")": "）"})
+
+
 @_cached
 def label_key(text: str) -> str:
     """Matching key for names and headers: no whitespace, ordinal prefixes, quotes or
     bracket width differences; 其它 → 其他."""
-    t = nfkc(text)
-    t = _SPACES.sub("", t)
-    t = _BOOKMARK.sub("", t)
-    t = _ORDINAL.sub("", t)
-    t = t.replace("“", "").replace("”", "").replace('"', "").replace("‘", "").replace("’", "").replace("'", "")
-    t = t.replace("(", "（").replace(")", "）").replace("其它", "其他")
+    t = "".join(nfkc(text).split())  # no whitespace (what \s matches)
+    if t.startswith("[bookmark:"):
+        t = _BOOKMARK.sub("", t)
+    m = _ORDINAL.match(t)
+    if m:
+        t = t[m.end():]
+    t = t.translate(_KEY_CHARS)
+    if "其它" in t:
+        t = t.replace("其它", "其他")
     return t.strip("：:")
 
 

@@ -28,6 +28,8 @@ one-cell row (the table reader finds the marker, title and unit there).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from itertools import islice
 
 from cnbudget.loaders.labels import is_marker, is_meta
 from cnbudget.loaders.layouts.common import is_anchor, is_prose, paragraph, single
@@ -59,13 +61,19 @@ def is_flat_line(line: str, anchored: bool = False) -> bool:
     if "。" in line or len(line) < 150 or "|" in line:
         return False
     tokens = _tokens(line)
-    if len(tokens) < MIN_CELLS or sum(_amount(t) for t in tokens) < MIN_AMOUNTS:
+    # counted up to MIN_AMOUNTS: the rest of a long line need not be parsed to know
+    if len(tokens) < MIN_CELLS or len(list(islice(filter(_amount, tokens), MIN_AMOUNTS))) < MIN_AMOUNTS:
         return False
     return anchored or any(is_anchor(t) for t in tokens)
 
 
 def flat_lines(text: str) -> list[int]:
     """The numbers of the text's flat lines (see `is_flat_line`)."""
+    return list(_flat_lines(text))
+
+
+@lru_cache(maxsize=1)  # detection, then the producer, ask about the same text
+def _flat_lines(text: str) -> tuple[int, ...]:
     found, recent = [], []  # recent: whether each of the last non-blank lines held an anchor
     for n, raw in enumerate(text.split("\n"), 1):
         line = raw.rstrip("\r")
@@ -73,8 +81,8 @@ def flat_lines(text: str) -> list[int]:
             continue
         if is_flat_line(line, anchored=any(recent[-4:])):
             found.append(n)
-        recent.append(is_anchor(line.strip()) or is_meta(line.strip()) and any(recent[-4:]))
-    return found
+        recent.append(is_anchor(line.strip()) or any(recent[-4:]) and is_meta(line.strip()))
+    return tuple(found)
 
 
 def _cells(line: str, n: int) -> list[Cell]:
