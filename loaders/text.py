@@ -5,7 +5,7 @@ import re
 from collections import Counter
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache, wraps
+from functools import lru_cache
 from typing import Iterator
 
 # Cells that mean "no figure" rather than zero.
@@ -25,32 +25,22 @@ _ORDINAL = re.compile(
 PART_HEADING = re.compile(r"^\s*第\s*[一二三四五六七八九十\d]+\s*部分")
 
 
-# The functions below are pure and called for every cell many times over: their results are cached, for
-# texts up to this length (cells and labels). A paragraph or a table flattened into one line is worked out
-# each time it is asked about, rather than kept (with its normal form) in the caches after it is read.
+# nfkc, is_blank, parse_amount and label_key are pure and called for every cell many times over: their results
+# are cached, for texts up to this length (cells and labels). A paragraph or a table flattened into one line is
+# worked out each time it is asked about, rather than kept (with its normal form) in the caches after it is read.
+# The commonest cells, amounts and codes (ASCII), are answered before the caches: past the caches' size (a
+# document of some 60,000 distinct cells) each pass over the cells would otherwise work them out again.
 CACHED_LENGTH = 256
-
-
-def _cached(fn):
-    """`fn` with its results cached for texts up to CACHED_LENGTH characters."""
-    cached = lru_cache(maxsize=1 << 16)(fn)
-
-    @wraps(fn)
-    def call(text: str):
-        return cached(text) if len(text) <= CACHED_LENGTH else fn(text)
-
-    call.cache_info, call.cache_clear = cached.cache_info, cached.cache_clear
-    return call
+_cache = lru_cache(maxsize=1 << 16)
 
 
 def nfkc(text: str) -> str:
     """Full-width digits, letters and spaces to their plain forms; the minus sign (U+2212) to '-'."""
-    if text.isascii():  # its own normal form (most cells: amounts, codes, 行次)
+    if text.isascii():  # its own normal form
         return text
-    return _nfkc(text)
+    return _nfkc_cached(text) if len(text) <= CACHED_LENGTH else _nfkc(text)
 
 
-@_cached
 def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("\u2212", "-")
 
@@ -58,18 +48,20 @@ def _nfkc(text: str) -> str:
 def is_blank(text: str) -> bool:
     if text.isascii():
         return text.strip() in _BLANKS
-    return _is_blank(text)
+    return _is_blank_cached(text) if len(text) <= CACHED_LENGTH else _is_blank(text)
 
 
-@_cached
 def _is_blank(text: str) -> bool:
     return nfkc(text).strip() in _BLANKS
 
 
-@_cached
 def parse_amount(text: str) -> Decimal | None:
     """A printed amount as a Decimal: thousands separators, full-width digits and
     spaces allowed; None when the text is not an amount."""
+    return _parse_amount_cached(text) if len(text) <= CACHED_LENGTH else _parse_amount(text)
+
+
+def _parse_amount(text: str) -> Decimal | None:
     t = nfkc(text).strip().replace(" ", "")
     neg = t.startswith("(") and t.endswith(")")
     if neg:
@@ -81,6 +73,9 @@ def parse_amount(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return -value if neg else value
+
+
+_nfkc_cached, _is_blank_cached, _parse_amount_cached = _cache(_nfkc), _cache(_is_blank), _cache(_parse_amount)
 
 
 def looks_numeric(text: str) -> bool:
@@ -106,10 +101,15 @@ def strip_ordinal(text: str) -> str:
 _KEY_CHARS = str.maketrans({"“": None, "”": None, '"': None, "‘": None, "’": None, "'": None, "(": "（", ")": "）"})
 
 
-@_cached
 def label_key(text: str) -> str:
     """Matching key for names and headers: no whitespace, ordinal prefixes, quotes or
     bracket width differences; 其它 → 其他."""
+    if text.isascii() and _NUMBER_KEY.fullmatch(text):  # an amount or a code: its own key
+        return text
+    return _label_key_cached(text) if len(text) <= CACHED_LENGTH else _label_key(text)
+
+
+def _label_key(text: str) -> str:
     t = "".join(nfkc(text).split())  # no whitespace (what \s matches)
     if t.startswith("[bookmark:"):
         t = _BOOKMARK.sub("", t)
@@ -120,6 +120,12 @@ def label_key(text: str) -> str:
     if "其它" in t:
         t = t.replace("其它", "其他")
     return t.strip("：:")
+
+
+_label_key_cached = _cache(_label_key)
+# digits and commas, a decimal part after them: no whitespace, ordinal (a number's dot is followed by a
+# digit), quote, bracket or colon for label_key to take out
+_NUMBER_KEY = re.compile(r"[\d,]*\d(?:\.\d+)?")
 
 
 def is_indented(text: str) -> bool:

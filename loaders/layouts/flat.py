@@ -34,7 +34,7 @@ from itertools import islice
 from cnbudget.loaders.labels import is_marker, is_meta
 from cnbudget.loaders.layouts.common import is_anchor, is_prose, paragraph, single
 from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
-from cnbudget.loaders.layouts.stream import group, has_decimal_amounts, header_candidates, side_columns
+from cnbudget.loaders.layouts.stream import decimal_amounts, figure_text, group, header_candidates, side_columns
 from cnbudget.loaders.layouts.stream_header import decode_header
 from cnbudget.loaders.records import Cell, Row
 from cnbudget.loaders.text import is_blank, looks_numeric, nfkc, parse_amount
@@ -169,11 +169,19 @@ def _body(items: list[Cell], path: str, warnings: list[str]) -> tuple[list[Row],
     first = next((k for k, c in enumerate(items) if parse_amount(c.text) is not None or looks_numeric(c.text)), None)
     if first is None:
         return [], 0
-    if not has_decimal_amounts(items[first:]):
+    # each cell's kind, and the figures has_decimal_amounts(items[first:]) counts, in one pass: a cell is
+    # parsed once (a second pass over a long line parsed every cell again, the caches being smaller)
+    kinds, figures = [], []
+    for k, c in enumerate(items):
+        kinds.append(_kind(c, True))
+        if k >= first:
+            t = figure_text(c)
+            if t is not None:
+                figures.append(t)
+    if not decimal_amounts(figures):
         return group(items, False, True, path, warnings)
     colrow, candidates = header_candidates(items, first, lambda c: _kind(c, True) == "text")
     n_numbers = colrow[2] if colrow else 0
-    kinds = [_kind(c, True) for c in items]
     best, chosen = 0, None
     for start, header in candidates:
         for header_rows, roles in decode_header(header):
