@@ -32,14 +32,25 @@ def _bench():
     return module
 
 
-def _cpu(fn, runs: int = 3) -> float:
-    """The least CPU time of `runs` calls (the machine may be busy)."""
+def _cpu(fn, runs: int = 1) -> float:
+    """The least CPU time of `runs` calls."""
     best = float("inf")
     for _ in range(runs):
         start = time.process_time()
         fn()
         best = min(best, time.process_time() - start)
     return best
+
+
+def _ratio(small, large, attempts: int = 3, below: float = 8) -> float:
+    """CPU time of `large()` over that of `small()` (four times the input: 4 if linear, 16 if quadratic),
+    measured again, alternated and the least kept, only while a busy machine makes it look above `below`."""
+    t_small = t_large = float("inf")
+    for _ in range(attempts):
+        t_small, t_large = min(t_small, _cpu(small)), min(t_large, _cpu(large))
+        if t_large / max(t_small, 1e-3) < below:
+            break
+    return t_large / max(t_small, 1e-3)
 
 
 # --- time: four times the input, about four times the time (sixteen if quadratic) -----------------
@@ -58,15 +69,10 @@ def test_single_line_table_parses_in_linear_time(tmp_path, monkeypatch):
             figures[path] = sum(len(t.observations) for t in loaders.load_file(path).tables)
         return run
 
-    times = {small: float("inf"), large: float("inf")}
-    for attempt in range(2):  # measured again (alternated, the least kept) only if a busy machine made it look slow
-        for path in times:
-            times[path] = min(times[path], _cpu(parse(path), runs=1))
-        if times[large] / times[small] < 6:
-            break
+    ratio = _ratio(parse(small), parse(large), attempts=2, below=6)
     # the whole table is read: three figures a row, rows in proportion to the size
     assert 3.8 < figures[large] / figures[small] < 4.2
-    assert times[large] / times[small] < 6, times
+    assert ratio < 6
 
 
 LONG_LINES = {
@@ -86,9 +92,7 @@ def test_long_narrative_line_reads_in_linear_time(shape):
         return [Row(cells=[Cell(head, 1)], line=1, paragraph=True), Row(cells=[Cell(body, 2)], line=2, paragraph=True)]
 
     small, large = rows(3000), rows(12000)
-    t_small = _cpu(lambda: read_narrative(small, "x", []))
-    t_large = _cpu(lambda: read_narrative(large, "x", []))
-    assert t_large / max(t_small, 1e-3) < 8, (t_small, t_large)
+    assert _ratio(lambda: read_narrative(small, "x", []), lambda: read_narrative(large, "x", [])) < 8
 
 
 @pytest.mark.parametrize("layout", ["tab", "blank-separated"])
@@ -100,8 +104,7 @@ def test_cell_continued_over_many_lines_reads_in_linear_time(layout):
 
     read = tabs.tab_cell_rows if layout == "tab" else line_layouts.blank_separated_items
     small, large = text(20000), text(80000)
-    t_small, t_large = _cpu(lambda: read(small)), _cpu(lambda: read(large))
-    assert t_large / max(t_small, 1e-3) < 8, (t_small, t_large)
+    assert _ratio(lambda: read(small), lambda: read(large)) < 8
 
 
 # --- the shortcuts read as before -----------------------------------------------------------------
