@@ -7,7 +7,9 @@ while this process writes: parsing is pure Python and would otherwise leave a co
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -198,7 +200,7 @@ def prepared(files: list[Path], base: str | None, jobs: int, ahead: int = 0,
     queue = deque(files)
     while queue:
         retry: list[Path] = []
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=end_with_parent) as pool:
             pending: deque = deque()
             try:
                 while queue or pending:
@@ -220,7 +222,7 @@ def _one_at_a_time(work, files: list[Path], base: str | None, limits: Limits, ct
     pool = None
     try:
         for path in files:
-            pool = pool or ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+            pool = pool or ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=end_with_parent)
             try:
                 p = pool.submit(work, path, base, limits).result()
             except BrokenProcessPool:
@@ -232,6 +234,25 @@ def _one_at_a_time(work, files: list[Path], base: str | None, limits: Limits, ct
     finally:
         if pool is not None:
             pool.shutdown(wait=True)
+
+
+# --- workers end with their parent ---------------------------------------------------------------
+
+def end_with_parent() -> None:
+    """The initializer of a worker process: end the worker as soon as the process that started it has ended.
+    A parent that exits normally shuts its pool down, but one killed (kill -9, the OOM killer) cannot: its
+    workers would go on parsing, or wait for work, with no one to give it to them. A thread waits on the
+    parent's sentinel (the pipe a spawned process is started through: the parent holds its other end until
+    it ends) and ends the worker then."""
+    parent = multiprocessing.parent_process()
+    if parent is None:  # not a worker
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 
 _GROUP_BYTES = 64 << 20  # N-Quads written at once at most (about 400,000 quads)

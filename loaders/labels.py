@@ -13,6 +13,9 @@ from cnbudget.loaders import vocab
 from cnbudget.loaders.records import Row, Table
 from cnbudget.loaders.text import PART_HEADING, clean_label, is_blank, label_key, nfkc
 
+# 表, in every marker and title: no other character has it in its normal form (NFKC), so a text without it
+# is neither, whatever its normal form (most cells, passed over without normalising them)
+_TABLE = "表"
 MARKER = re.compile(r"^\s*公开\s*(\d{1,2})\s*表\s*$")
 _DEPT = re.compile(r"^(?:部门|单位|编制单位|部门名称|单位名称|预算单位|填报单位)\s*[:：]\s*(.*)$")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -54,7 +57,7 @@ def is_total_label(text: str) -> bool:
 
 def is_marker(text: str) -> bool:
     """A table number marker: 公开03表."""
-    return bool(MARKER.match(nfkc(text)))
+    return _TABLE in text and bool(MARKER.match(nfkc(text)))
 
 
 def is_note(text: str) -> bool:
@@ -70,6 +73,8 @@ def is_meta(text: str) -> bool:
 def table_title_type(text: str) -> str | None:
     """The table type (tables.ttl key) a table title names: short text ending in 表 that contains
     a known title (altLabels included); None for anything else (headings, sentences, 部分 titles)."""
+    if _TABLE not in text:
+        return None
     t = clean_label(nfkc(text))
     if not t or len(t) > 60 or _NOT_TITLE.search(t) or PART_HEADING.match(t):
         return None

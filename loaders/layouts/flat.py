@@ -28,11 +28,13 @@ one-cell row (the table reader finds the marker, title and unit there).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from itertools import islice
 
 from cnbudget.loaders.labels import is_marker, is_meta
 from cnbudget.loaders.layouts.common import is_anchor, is_prose, paragraph, single
 from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
-from cnbudget.loaders.layouts.stream import group, has_decimal_amounts, header_candidates, side_columns
+from cnbudget.loaders.layouts.stream import decimal_amounts, figure_text, group, header_candidates, side_columns
 from cnbudget.loaders.layouts.stream_header import decode_header
 from cnbudget.loaders.records import Cell, Row
 from cnbudget.loaders.text import is_blank, looks_numeric, nfkc, parse_amount
@@ -59,13 +61,19 @@ def is_flat_line(line: str, anchored: bool = False) -> bool:
     if "。" in line or len(line) < 150 or "|" in line:
         return False
     tokens = _tokens(line)
-    if len(tokens) < MIN_CELLS or sum(_amount(t) for t in tokens) < MIN_AMOUNTS:
+    # counted up to MIN_AMOUNTS: the rest of a long line need not be parsed to know
+    if len(tokens) < MIN_CELLS or len(list(islice(filter(_amount, tokens), MIN_AMOUNTS))) < MIN_AMOUNTS:
         return False
     return anchored or any(is_anchor(t) for t in tokens)
 
 
 def flat_lines(text: str) -> list[int]:
     """The numbers of the text's flat lines (see `is_flat_line`)."""
+    return list(_flat_lines(text))
+
+
+@lru_cache(maxsize=1)  # detection, then the producer, ask about the same text
+def _flat_lines(text: str) -> tuple[int, ...]:
     found, recent = [], []  # recent: whether each of the last non-blank lines held an anchor
     for n, raw in enumerate(text.split("\n"), 1):
         line = raw.rstrip("\r")
@@ -73,8 +81,8 @@ def flat_lines(text: str) -> list[int]:
             continue
         if is_flat_line(line, anchored=any(recent[-4:])):
             found.append(n)
-        recent.append(is_anchor(line.strip()) or is_meta(line.strip()) and any(recent[-4:]))
-    return found
+        recent.append(is_anchor(line.strip()) or any(recent[-4:]) and is_meta(line.strip()))
+    return tuple(found)
 
 
 def _cells(line: str, n: int) -> list[Cell]:
@@ -161,11 +169,19 @@ def _body(items: list[Cell], path: str, warnings: list[str]) -> tuple[list[Row],
     first = next((k for k, c in enumerate(items) if parse_amount(c.text) is not None or looks_numeric(c.text)), None)
     if first is None:
         return [], 0
-    if not has_decimal_amounts(items[first:]):
+    # each cell's kind, and the figures has_decimal_amounts(items[first:]) counts, in one pass: a cell is
+    # parsed once (a second pass over a long line parsed every cell again, the caches being smaller)
+    kinds, figures = [], []
+    for k, c in enumerate(items):
+        kinds.append(_kind(c, True))
+        if k >= first:
+            t = figure_text(c)
+            if t is not None:
+                figures.append(t)
+    if not decimal_amounts(figures):
         return group(items, False, True, path, warnings)
     colrow, candidates = header_candidates(items, first, lambda c: _kind(c, True) == "text")
     n_numbers = colrow[2] if colrow else 0
-    kinds = [_kind(c, True) for c in items]
     best, chosen = 0, None
     for start, header in candidates:
         for header_rows, roles in decode_header(header):

@@ -18,32 +18,33 @@ from cnbudget.loaders.layouts.common import ends_stream, is_anchor, is_prose, pa
 from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
 from cnbudget.loaders.layouts.stream import group, header_only
 from cnbudget.loaders.records import Cell, Row
-from cnbudget.loaders.text import parse_amount
+from cnbudget.loaders.text import iter_lines, parse_amount
 
 
 def blank_separated_items(text: str) -> list[Cell]:
     """The cells of a blank-separated text: a run of lines is one cell; n blank lines between two
     cells stand for n-1 empty cells (text "")."""
     items: list[Cell] = []
-    current: Cell | None = None
+    current: list[str] = []  # the lines of the cell being read (joined once it is complete)
+    current_line = 0
     blanks: list[int] = []  # line numbers of the blank lines since the last cell
-    for n, raw in enumerate(text.split("\n"), 1):
+    for n, raw in enumerate(iter_lines(text), 1):
         line = raw.rstrip("\r")
         if not line.strip():
-            if current is not None:
-                items.append(current)
-                current = None
+            if current:
+                items.append(Cell("\n".join(current), current_line))
+                current = []
             blanks.append(n)
             continue
-        if current is not None:
-            current.text = f"{current.text}\n{line}"
+        if current:
+            current.append(line)
             continue
         if items:
             items += [Cell("", b) for b in blanks[1:]]
         blanks = []
-        current = Cell(line.rstrip(), n)
-    if current is not None:
-        items.append(current)
+        current, current_line = [line.rstrip()], n
+    if current:
+        items.append(Cell("\n".join(current), current_line))
     return items
 
 

@@ -18,6 +18,7 @@ from cnbudget.loaders.layouts.common import paragraph
 from cnbudget.loaders.layouts.lines import stream_rows
 from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
 from cnbudget.loaders.records import Cell, Row
+from cnbudget.loaders.text import iter_lines
 
 
 def _split(line: str) -> list[str]:
@@ -68,7 +69,7 @@ def pipe_cell_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
 
 def pipe_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
     rows: list[Row] = []
-    for n, raw in enumerate(text.split("\n"), 1):
+    for n, raw in enumerate(iter_lines(text), 1):
         line = raw.rstrip("\r").rstrip()
         if not line.strip():
             continue

@@ -7,6 +7,8 @@ in this package's __init__.py. A refusal is registered the same way.
 """
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
@@ -19,18 +21,44 @@ Producer = Callable[[str, str, list[str]], list[Row]]
 SHARE = 0.2
 
 
+class NumberedLines(Sequence):
+    """Lines of a text as (number from 1, line) pairs, made as they are read: a pair per line of a long text
+    held at once took several times the text's size."""
+    __slots__ = ("_lines", "_index")
+
+    def __init__(self, lines: list[str], index: "range | array"):
+        self._lines = lines
+        self._index = index  # the positions in `lines` of the lines in this sequence
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [(i + 1, self._lines[i]) for i in self._index[k]]
+        i = self._index[k]
+        return i + 1, self._lines[i]
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        lines = self._lines
+        return ((i + 1, lines[i]) for i in self._index)
+
+
 @dataclass(frozen=True)
 class NormalisedText:
     """A text as detection looks at it: normalised (`simplified_text`), its lines numbered from 1."""
     text: str
-    numbered: list[tuple[int, str]]  # every line, without its "\r"
-    nonblank: list[tuple[int, str]]
+    numbered: NumberedLines  # every line, without its "\r"
+    nonblank: NumberedLines
 
     @classmethod
     def of(cls, text: str) -> "NormalisedText":
         text = simplified_text(text)[0]
-        numbered = [(n, l.rstrip("\r")) for n, l in enumerate(text.split("\n"), 1)]
-        return cls(text, numbered, [(n, l) for n, l in numbered if l.strip()])
+        lines = text.split("\n")
+        if "\r" in text:
+            lines = [line.rstrip("\r") for line in lines]
+        nonblank = array("L", (k for k, line in enumerate(lines) if line.strip()))
+        return cls(text, NumberedLines(lines, range(len(lines))), NumberedLines(lines, nonblank))
 
     def enough(self, count: int) -> bool:
         """Whether `count` lines are a large enough share of the non-blank ones to mark a layout."""

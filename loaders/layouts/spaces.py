@@ -27,7 +27,8 @@ from cnbudget.loaders.labels import column_numbers, is_meta, is_note, is_total_l
 from cnbudget.loaders.layouts.common import is_anchor, is_prose, paragraph
 from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
 from cnbudget.loaders.records import Cell, Row
-from cnbudget.loaders.text import is_blank, label_key, looks_numeric, nfkc, parse_amount, strip_ordinal
+from cnbudget.loaders.text import (is_blank, iter_lines, label_key, looks_numeric, nfkc, parse_amount,
+                                   strip_ordinal)
 
 GAP = re.compile(r"[ \t\u00a0]{2,}|[ \t\u00a0]*\u3000[ \t\u00a0\u3000]*|(?<=\S)\t+(?=\S)")
 
@@ -55,7 +56,7 @@ def _header_tokens(text: str, widest: int) -> list[str] | None:
 
 
 def space_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
-    lines = [(n, raw.rstrip("\r")) for n, raw in enumerate(text.split("\n"), 1)]
+    lines = ((n, raw.rstrip("\r")) for n, raw in enumerate(iter_lines(text), 1))
     rows: list[Row] = []
     block: list[tuple[int, str, list[str]]] = []
 

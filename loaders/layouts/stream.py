@@ -87,8 +87,20 @@ def _value(c: Cell, strict: bool) -> bool:
 def has_decimal_amounts(items: list[Cell]) -> bool:
     """Whether the table prints its amounts with decimals (0.00): three or more figures (codes and 行次 aside),
     four in five of them ending in two decimals."""
-    nums = [nfkc(c.text).strip() for c in items if _numeric(c) and not _code(c) and _small_int(c) is None]
-    return len(nums) >= 3 and sum(bool(re.search(r"\.\d\d$", t)) for t in nums) >= 0.8 * len(nums)
+    return decimal_amounts([t for t in map(figure_text, items) if t is not None])
+
+
+def figure_text(c: Cell) -> str | None:
+    """A cell's figure as `has_decimal_amounts` counts it (normalised; a code or 行次 is none), else None."""
+    return nfkc(c.text).strip() if _numeric(c) and not _code(c) and _small_int(c) is None else None
+
+
+def decimal_amounts(figures: list[str]) -> bool:
+    """`has_decimal_amounts` of the figures `figure_text` gives."""
+    return len(figures) >= 3 and sum(bool(_TWO_DECIMALS.search(t)) for t in figures) >= 0.8 * len(figures)
+
+
+_TWO_DECIMALS = re.compile(r"\.\d\d$")
 
 
 def _row_start(items: list[Cell], k: int) -> bool:

@@ -15,11 +15,17 @@ from cnbudget.loaders.text import parse_amount
 
 _UNITS = r"个百分点|亿元|万元|千元|元|%|人次|台\(套\)|台套|辆|台|套|个|人|次|批|项|家|户|名|件"
 _TOKEN = re.compile(rf"(?<![\dA-Za-z.\-])(?P<num>-?(?:{NUMBER}))\s*(?P<unit>{_UNITS})?")
-_DATE_AFTER = re.compile(r"^\s*(?:年|月|日|号|时|周岁|岁)")  # 2020年, 10月: not figures
-_THRESHOLD_AFTER = re.compile(r"^\s*(?:及)?(?:以上|以下|以内)")  # 单位价值50万元以上…: part of a label
+# matched where a number ends (pattern.match(text, pos): no slice of the rest of the clause per number)
+_DATE_AFTER = re.compile(r"\s*(?:年|月|日|号|时|周岁|岁)")  # 2020年, 10月: not figures
+_THRESHOLD_AFTER = re.compile(r"\s*(?:及)?(?:以上|以下|以内)")  # 单位价值50万元以上…: part of a label
 _LIST_GAP = re.compile(r"\s*(?:,|、|和|及|与)\s*")
 # a clause that ends with a figure ("…用车0辆", "…团组0个（不含…）"): a 、 after it starts the next clause
 _FIGURE_END = re.compile(rf"\d\s*(?:{_UNITS})?\s*(?:\([^()]*\))?\s*$")
+# the same, read backwards on the reversed sentence from the 、 on (`_ends_with_figure`): searching
+# _FIGURE_END in the clause so far rescanned the clause at every 、, quadratic in a long list of figures
+_FIGURE_END_REVERSED = re.compile(r"\s*(?:\)[^()]*\()?\s*(?:"
+                                  + "|".join(re.escape(u.replace("\\", "")[::-1]) for u in _UNITS.split("|"))
+                                  + r")?\s*\d")
 
 
 @dataclass
@@ -36,6 +42,7 @@ def sentence_clauses(t: PrintedText) -> list[list[PrintedText]]:
     、 that follows a figure; never on a comma between digits (1,234.5 or 4125.49,4143.91)."""
     n = t.n
     sentences, clauses, start = [], [], 0
+    reversed_n = n[::-1]
 
     def close(i: int, end_sentence: bool):
         nonlocal start, clauses
@@ -53,10 +60,19 @@ def sentence_clauses(t: PrintedText) -> list[list[PrintedText]]:
             close(i, True)
         elif ch in ";:" or (ch == "," and not between_digits):
             close(i, False)
-        elif ch == "、" and _FIGURE_END.search(n[start:i]) and not (i + 1 < len(n) and n[i + 1].isdigit()):
+        elif ch == "、" and _ends_with_figure(reversed_n, start, i) and not (i + 1 < len(n) and n[i + 1].isdigit()):
             close(i, False)
     close(len(n), True)
     return sentences
+
+
+def _ends_with_figure(reversed_n: str, start: int, i: int) -> bool:
+    """Whether the clause n[start:i] ends with a figure (its unit and a bracketed note may follow it), read
+    on the reversed sentence `reversed_n` (n[k] is reversed_n[len(n) - 1 - k])."""
+    size = len(reversed_n)
+    if i > start and reversed_n[size - i] == "\n":  # '$' matches before a last newline too: as it was
+        return _FIGURE_END.search(reversed_n[size - i:size - start][::-1]) is not None
+    return _FIGURE_END_REVERSED.match(reversed_n, size - i, size - start) is not None
 
 
 def number_groups(c: PrintedText) -> list[NumberGroup]:
@@ -65,10 +81,9 @@ def number_groups(c: PrintedText) -> list[NumberGroup]:
     toks = []
     for m in _TOKEN.finditer(c.n):
         unit = m.group("unit")
-        after = c.n[m.end():]
-        if not unit and _DATE_AFTER.match(c.n[m.end("num"):]):
+        if not unit and _DATE_AFTER.match(c.n, m.end("num")):
             continue
-        if unit and _THRESHOLD_AFTER.match(after):
+        if unit and _THRESHOLD_AFTER.match(c.n, m.end()):
             continue
         if m.start() > 0 and c.n[m.start() - 1] == "第":
             continue

@@ -48,6 +48,7 @@ def _duty_block(lines: list[Line], start: int) -> tuple[list[Duty], int]:
     head = lines[start]
     duties: list[Duty] = []
     style: str | None = None  # "a" 1. / "p" (1) / "c" (一)
+    continued: dict[int, list[str]] = {}  # duty index → the lines that continue it (joined once, at the end)
     i = start + 1
     while i < len(lines):
         ln = lines[i]
@@ -71,12 +72,14 @@ def _duty_block(lines: list[Line], start: int) -> tuple[list[Duty], int]:
             for n, text in pieces:
                 duties.append(Duty(number=n, text=text.label, line=ln.line))
         elif duties:
-            duties[-1].text += ln.t.label  # a duty continued on the next line
+            continued.setdefault(len(duties) - 1, []).append(ln.t.label)  # a duty continued on the next line
         else:
             for n, text in _inline_items(ln.t, None):  # "主要职责是：1.…；2.…"
                 duties.append(Duty(number=n, text=text.label, line=ln.line))
                 style = "a"
         i += 1
+    for k, more in continued.items():
+        duties[k].text += "".join(more)
     return duties, i
 
 

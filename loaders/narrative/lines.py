@@ -31,32 +31,52 @@ _PART = PART_HEADING
 _H1 = re.compile(rf"^\s*[{CN_NUMERALS}]+\s*[、.]")
 _H1_ARABIC = re.compile(r"^\s*\d{1,2}\s*、")
 _H2 = re.compile(rf"^\s*\(\s*[{CN_NUMERALS}]+\s*\)")
+# the same, matched at a position (pattern.match(text, pos))
+_PART_AT = re.compile(_PART.pattern[1:])
+_H1_AT = re.compile(_H1.pattern[1:])
+_H1_ARABIC_AT = re.compile(_H1_ARABIC.pattern[1:])
+_H2_AT = re.compile(_H2.pattern[1:])
+_SPACE_AT = re.compile(r"\s*")
 _HEADING_END = re.compile(r"(说明|情况|概况|解释|职责|职能|设置|构成|附件|目录)[。.]?$")
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]\s*")
 # a heading printed at the end of the line before it: "…工作。(二)机构设置及部门决算单位构成"
 _GLUED = re.compile(rf"(?<=[。;])\s*(?=\(\s*[{CN_NUMERALS}]+\s*\)|[{CN_NUMERALS}]+、)")
 
 
-def _heading_like(rest: str) -> bool:
-    """What follows a heading's number reads as a title: short, and not a sentence."""
-    body = rest.strip().rstrip("。.")
-    return 0 < len(body) <= 40 and not re.search(r"[。,;]", body)
-
-
 def _heading_level(n: str) -> int | None:
     """0 part, 1 一、 (or 1、 naming a topic), 2 （一）; None when the line is not a heading."""
-    if _PART.match(n):
+    return _heading_level_at(n, 0, _body_end(n))
+
+
+def _body_end(n: str) -> int:
+    """Where the text of `n` ends without its trailing whitespace and full stops (what `_heading_like` keeps)."""
+    return len(n.rstrip().rstrip("。."))
+
+
+def _heading_level_at(n: str, start: int, body_end: int) -> int | None:
+    """`_heading_level(n[start:])`, read in place: a line is tried at every glued heading, and slicing the
+    rest of the line each time made a long line quadratic; `body_end` is `_body_end(n)`."""
+    if _PART_AT.match(n, start):
         return 0
-    m = _H1.match(n)
-    if m and _heading_like(n[m.end():]):
+    m = _H1_AT.match(n, start)
+    if m and _heading_like_at(n, m.end(), body_end):
         return 1
-    m = _H1_ARABIC.match(n)
-    if m and _heading_like(n[m.end():]) and _HEADING_END.search(n.strip()):
+    m = _H1_ARABIC_AT.match(n, start)
+    if m and _heading_like_at(n, m.end(), body_end) and _HEADING_END.search(n[start:].strip()):
         return 1
-    m = _H2.match(n)
-    if m and _heading_like(n[m.end():]):
+    m = _H2_AT.match(n, start)
+    if m and _heading_like_at(n, m.end(), body_end):
         return 2
     return None
+
+
+def _heading_like_at(n: str, at: int, body_end: int) -> bool:
+    """Whether what follows a heading's number, at `at`, reads as a title: short, and not a sentence. Its text
+    runs from `at` (its leading whitespace left out) to `body_end` (read in place, not sliced off)."""
+    lead = _SPACE_AT.match(n, at).end()
+    if not 0 < body_end - lead <= 40:
+        return False
+    return not re.search(r"[。,;]", n[lead:body_end])
 
 
 def paragraph_lines(rows: list[Row]) -> list[Line]:
@@ -81,8 +101,9 @@ def _text_lines(rows: list[Row]) -> list[Line]:
             t = PrintedText(piece).strip()
             if not t or t.n.count("|") >= 2:
                 continue  # a table row of another layout ("a | b | c |") is not running text
+            end = _body_end(t.n)
             cuts = [m.start() for m in _GLUED.finditer(t.n)
-                    if m.start() > 0 and _heading_level(t.n[m.start():]) is not None]
+                    if m.start() > 0 and _heading_level_at(t.n, m.start(), end) is not None]
             bounds = [0, *cuts[-1:], len(t.n)]  # only the last glued heading ends the line
             for a, b in zip(bounds, bounds[1:]):
                 part = t[a:b].strip()

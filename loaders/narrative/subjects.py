@@ -114,8 +114,9 @@ def _budgets_and_actuals(body: str) -> tuple[list[tuple[Decimal, str]], list[tup
     """The budget and the actual amounts a line's figures state, each with its unit."""
     budgets = [(Decimal(x.group("v").replace(",", "")), x.group("u")) for x in _BUDGET.finditer(body)]
     # "年初预算支出为X" is the budget: an actual must not follow 预算 directly
+    # (what r"预算(?:数)?$" finds in body[:x.start()], without slicing the line at every match)
     actuals = [(Decimal(x.group("v").replace(",", "")), x.group("u")) for x in _ACTUAL.finditer(body)
-               if not re.search(r"预算(?:数)?$", body[:x.start()])]
+               if not body.endswith(("预算", "预算数", "预算\n", "预算数\n"), 0, x.start())]
     return budgets, actuals
 
 

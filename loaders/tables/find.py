@@ -8,6 +8,7 @@ the first paragraph or note, and is split into header rows (read by header.py) a
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
@@ -63,7 +64,7 @@ def find_tables(rows: list[Row], path: str, warnings: list[str],
         if len(cells) != 1:
             continue
         type_key = table_title_type(cells[0].text)
-        if type_key is None or any(i < m <= i + 3 for m in marker_rows) or not _body_follows(rows, i + 1):
+        if type_key is None or _marker_within(marker_rows, i, 3) or not _body_follows(rows, i + 1):
             continue  # a heading, a contents line, or the title of a marked table
         starts.append(_Start(i, row.cells.index(cells[0]), "", "", i, clean_label(cells[0].text)))
     starts.sort(key=lambda s: s.row)
@@ -83,6 +84,13 @@ def find_tables(rows: list[Row], path: str, warnings: list[str],
         _parse_table(table, rows, st.row, st.cell, end, path, warnings, figures)
         tables.append(table)
     return tables
+
+
+def _marker_within(marker_rows: list[int], i: int, distance: int) -> bool:
+    """Whether a marker row lies within `distance` rows after row i (`marker_rows` ascending): looked up,
+    not compared with every marker (a title row each, quadratic in a document of many tables)."""
+    k = bisect_right(marker_rows, i)
+    return k < len(marker_rows) and marker_rows[k] <= i + distance
 
 
 def _body_follows(rows: list[Row], k: int) -> bool:
