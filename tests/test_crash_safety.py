@@ -224,7 +224,7 @@ def test_reader_beside_a_reload_never_fails(reload, tmp_path):
     shutil.copytree(reload["old_store"], path)
     old, new = reload["before"]["documents"], reload["after"]["documents"]
     counts = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER (CONTAINS(STR(?g), '/graph/20')) } GROUP BY ?g"
-    writer = kg_process("load", "--store", path, "--jobs", "1", *map(str, reload["new"]))
+    writer = kg_process("load", "--store", path, "--jobs", "1", *map(str, reload["new"]), prepared=reload["cache"])
     answers = 0
     try:
         while writer.poll() is None or answers < 3:
