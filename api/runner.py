@@ -8,16 +8,10 @@ forms over HTTP.
 """
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
-import shutil
-import subprocess
-import sys
 import tempfile
-import threading
-import time
 import urllib.parse
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -27,7 +21,6 @@ import pyoxigraph as ox
 from cnbudget.kg import guard
 from cnbudget.kg.store import GraphStore, RemoteError, RemoteStore
 from cnbudget.kg.store.base import with_prefixes
-from cnbudget.kg.store.embedded import check_store_folder
 from cnbudget.ontology import PREFIXES
 
 _OWN_DATASET = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[A-Za-z_][\w.-]*:|:)", re.I)
@@ -57,53 +50,7 @@ def run(sparql: str, store: GraphStore, limits: guard.Limits, default_graph: lis
 
 
 def _run_in_child(request: dict, path: str, limits: guard.Limits) -> Answer:
-    check_store_folder(path, read_only=True)
-    request["path"] = os.path.abspath(path)
-    started = time.monotonic()
-    paths = [p for p in sys.path if p]
-    boot = f"import sys; sys.path[:0] = {paths!r}; from cnbudget.api.worker import main; main()"
-    spool = tempfile.TemporaryFile()
-    err = guard._Tail()
-    proc = subprocess.Popen([sys.executable, "-I", "-c", boot], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    copy = threading.Thread(target=shutil.copyfileobj, args=(proc.stdout, spool, 1 << 16), daemon=True)
-    drain = threading.Thread(target=err.read_from, args=(proc.stderr,), daemon=True)
-    try:
-        copy.start()
-        drain.start()
-        proc.stdin.write(json.dumps(request, ensure_ascii=False).encode("utf-8") + b"\n")
-        proc.stdin.flush()
-        remaining = None if not limits.timeout else max(0.0, limits.timeout - (time.monotonic() - started))
-        try:
-            proc.wait(timeout=remaining)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            raise guard.QueryRefused(f"the query passed the time limit of {limits.timeout:g} s and was stopped",
-                                     "timeout") from None
-        copy.join()
-        drain.join()
-    except BaseException:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        for t in (copy, drain):
-            if t.is_alive():
-                t.join(5)
-        spool.close()
-        raise
-    finally:
-        for pipe in (proc.stdin, proc.stdout, proc.stderr):
-            try:
-                pipe.close()
-            except OSError:
-                pass
-    status = err.status()
-    if status is None or "error" in status:
-        spool.close()
-        guard._result(proc.returncode, err, io.BytesIO(), limits)  # raises the guard's error for it
-        raise guard.QueryFailed("the query engine stopped unexpectedly")
-    spool.seek(0)
+    status, spool = guard.run_worker("cnbudget.api.worker", request, path, limits)
     if status["kind"] == "ask":
         spool.close()
         return Answer("ask", boolean=bool(status["boolean"]))

@@ -19,7 +19,6 @@ prefixes are passed to the engine beside the text, not written before it.
 """
 from __future__ import annotations
 
-import collections
 import json
 import os
 import re
@@ -31,12 +30,13 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from cnbudget.kg.store import GraphStore, RemoteError, RemoteStore, Rows
 from cnbudget.kg.store.embedded import check_store_folder
-from cnbudget.kg.worker import STATUS as _STATUS  # the worker's last line on standard error
+from cnbudget.kg.worker import WorkerLog
 from cnbudget.ontology import PREFIXES
 
 
@@ -277,16 +277,32 @@ def _too_many(max_rows: int) -> QueryRefused:
     return QueryRefused(f"the query gave more than {max_rows:,} rows, the row limit, and was stopped", "rows")
 
 
-
-
 def _run_in_child(sparql: str, path: str, limits: Limits) -> Rows:
+    request = {"sparql": sparql, "prefixes": PREFIXES, "max_rows": limits.max_rows}
+    status, spool = run_worker("cnbudget.kg.worker", request, path, limits)
+    with spool:
+        if status["kind"] == "ask":
+            return Rows(["ask"], [[ox.Literal("true" if status["boolean"] else "false",
+                                              datatype=ox.NamedNode(PREFIXES["xsd"] + "boolean"))]])
+        if status["kind"] == "triples":
+            return Rows(["subject", "predicate", "object"],
+                        [[t.subject, t.predicate, t.object] for t in ox.parse(spool, format=ox.RdfFormat.N_TRIPLES)])
+        solutions = ox.parse_query_results(spool, format=ox.QueryResultsFormat.TSV)
+        variables = [v.value for v in solutions.variables]
+        return Rows(variables, [[s[v] for v in variables] for s in solutions])
+
+
+def run_worker(module: str, request: dict, path: str, limits: Limits) -> tuple[dict, BinaryIO]:
+    """Run `module`'s `main()` in a child process on the embedded store at `path` with `request` (JSON on its
+    standard input), killed at the time limit: the worker's status and its answer, spooled to a temporary file
+    (at its start; the caller closes it). A timeout, a refusal or a failure raises this module's errors."""
     check_store_folder(path, read_only=True)
     started = time.monotonic()
     paths = [p for p in sys.path if p]
-    boot = f"import sys; sys.path[:0] = {paths!r}; from cnbudget.kg.worker import main; main()"
-    request = {"path": os.path.abspath(path), "sparql": sparql, "prefixes": PREFIXES, "max_rows": limits.max_rows}
+    boot = f"import sys; sys.path[:0] = {paths!r}; from {module} import main; main()"
+    request = {**request, "path": os.path.abspath(path)}
     spool = tempfile.TemporaryFile()
-    err = _Tail()
+    err = WorkerLog()
     proc = subprocess.Popen([sys.executable, "-I", "-c", boot], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     copy = threading.Thread(target=shutil.copyfileobj, args=(proc.stdout, spool, 1 << 16), daemon=True)
@@ -322,11 +338,17 @@ def _run_in_child(sparql: str, path: str, limits: Limits) -> Rows:
                 pipe.close()
             except OSError:
                 pass
-    with spool:
-        return _result(proc.returncode, err, spool, limits)
+    try:
+        status = _status(proc.returncode, err, limits)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return status, spool
 
 
-def _result(code: int, err: "_Tail", spool, limits: Limits) -> Rows:
+def _status(code: int, err: WorkerLog, limits: Limits) -> dict:
+    """The worker's status line; its error raised as this module's."""
     status = err.status()
     if status is None:
         how = (f"signal {signal.Signals(-code).name}" if code < 0 and -code in signal.valid_signals()
@@ -340,48 +362,9 @@ def _result(code: int, err: "_Tail", spool, limits: Limits) -> Rows:
         if kind == "syntax":
             raise _syntax_error(message)
         raise QueryFailed(message)
-    spool.seek(0)
-    if status["kind"] == "ask":
-        return Rows(["ask"], [[ox.Literal("true" if status["boolean"] else "false",
-                                          datatype=ox.NamedNode(PREFIXES["xsd"] + "boolean"))]])
-    if status["kind"] == "triples":
-        return Rows(["subject", "predicate", "object"],
-                    [[t.subject, t.predicate, t.object] for t in ox.parse(spool, format=ox.RdfFormat.N_TRIPLES)])
-    solutions = ox.parse_query_results(spool, format=ox.QueryResultsFormat.TSV)
-    variables = [v.value for v in solutions.variables]
-    return Rows(variables, [[s[v] for v in variables] for s in solutions])
+    return status
 
 
-class _Tail:
-    """A child's standard error, kept to its first and last 16 KB."""
-
-    def __init__(self, keep: int = 1 << 14):
-        self.head = bytearray()
-        self.tail: collections.deque[bytes] = collections.deque()
-        self.tail_size, self.keep = 0, keep
-
-    def read_from(self, pipe) -> None:
-        for chunk in iter(lambda: pipe.read1(1 << 14) if hasattr(pipe, "read1") else pipe.read(1 << 14), b""):
-            if len(self.head) < self.keep:
-                self.head += chunk
-                continue
-            self.tail.append(chunk)
-            self.tail_size += len(chunk)
-            while self.tail_size - len(self.tail[0]) > self.keep:
-                self.tail_size -= len(self.tail.popleft())
-
-    def text(self) -> str:
-        return (bytes(self.head) + b"".join(self.tail)).decode("utf-8", "replace")
-
-    def status(self) -> dict | None:
-        data = bytes(self.head) + b"".join(self.tail)
-        i = data.rfind(_STATUS)
-        if i < 0:
-            return None
-        try:
-            return json.loads(data[i + len(_STATUS):].split(b"\n", 1)[0])
-        except ValueError:
-            return None
 
 
 # --- syntax errors a reader can act on ----------------------------------------------------------------------

@@ -16,6 +16,7 @@ nesting limits leave a wide margin to what that stack holds.
 """
 from __future__ import annotations
 
+import collections
 import json
 import os
 import shutil
@@ -145,6 +146,39 @@ def main() -> None:
     sys.stderr.buffer.write(b"\n" + STATUS + json.dumps(status).encode("utf-8") + b"\n")
     sys.stderr.buffer.flush()
     os._exit(3 if status.get("error") == "rows" else 2 if "error" in status else 0)
+
+
+class WorkerLog:
+    """A worker's standard error as its parent reads it, kept to its first and last 16 KB; `status()` is the
+    status line the worker writes last (STATUS)."""
+
+    def __init__(self, keep: int = 1 << 14):
+        self.head = bytearray()
+        self.tail: collections.deque[bytes] = collections.deque()
+        self.tail_size, self.keep = 0, keep
+
+    def read_from(self, pipe) -> None:
+        for chunk in iter(lambda: pipe.read1(1 << 14) if hasattr(pipe, "read1") else pipe.read(1 << 14), b""):
+            if len(self.head) < self.keep:
+                self.head += chunk
+                continue
+            self.tail.append(chunk)
+            self.tail_size += len(chunk)
+            while self.tail_size - len(self.tail[0]) > self.keep:
+                self.tail_size -= len(self.tail.popleft())
+
+    def text(self) -> str:
+        return (bytes(self.head) + b"".join(self.tail)).decode("utf-8", "replace")
+
+    def status(self) -> dict | None:
+        data = bytes(self.head) + b"".join(self.tail)
+        i = data.rfind(STATUS)
+        if i < 0:
+            return None
+        try:
+            return json.loads(data[i + len(STATUS):].split(b"\n", 1)[0])
+        except ValueError:
+            return None
 
 
 if __name__ == "__main__":
