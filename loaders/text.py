@@ -208,8 +208,7 @@ def _is_debris(m: re.Match) -> bool:
     return any(ch in _TONED for ch in reading) or bool(re.search(r"[a-zü][1-5]\b", reading))
 
 
-def strip_pinyin_debris(line: str) -> tuple[str, int]:
-    """A line without the pinyin readings a converter left after characters (預(yù)算 → 預算), and how many."""
+def _strip_debris(pattern: re.Pattern, text: str) -> tuple[str, int]:
     count = 0
 
     def drop(m: re.Match) -> str:
@@ -219,7 +218,12 @@ def strip_pinyin_debris(line: str) -> tuple[str, int]:
             return ""
         return m.group(0)
 
-    return _PINYIN_DEBRIS.sub(drop, line), count
+    return pattern.sub(drop, text), count
+
+
+def strip_pinyin_debris(line: str) -> tuple[str, int]:
+    """A line without the pinyin readings a converter left after characters (預(yù)算 → 預算), and how many."""
+    return _strip_debris(_PINYIN_DEBRIS, line)
 
 
 # the same in a whole text at once: the spaces inside a reading never a line break, so that a match
@@ -253,16 +257,7 @@ def simplified_text(text: str) -> tuple[str, tuple[str, ...]]:
 def strip_pinyin_debris_in_text(text: str) -> tuple[str, int]:
     """`strip_pinyin_debris` of every line of a text, in one pass over the whole text (no list of its lines);
     the text itself when there is nothing to remove."""
-    count = 0
-
-    def drop(m: re.Match) -> str:
-        nonlocal count
-        if _is_debris(m):
-            count += 1
-            return ""
-        return m.group(0)
-
-    out = _PINYIN_DEBRIS_IN_TEXT.sub(drop, text)
+    out, count = _strip_debris(_PINYIN_DEBRIS_IN_TEXT, text)
     return (out, count) if count else (text, 0)
 
 
