@@ -18,7 +18,7 @@ from conftest import ROOT, SAMPLE
 from cnbudget import loaders
 from cnbudget.loaders.layouts import lines as line_layouts, tabs
 from cnbudget.loaders.layouts.registry import NormalisedText
-from cnbudget.loaders.narrative import lines as narrative_lines, read_narrative
+from cnbudget.loaders.narrative import lines as narrative_lines, read_narrative, units
 from cnbudget.loaders.narrative.clauses import _FIGURE_END, _ends_with_figure
 from cnbudget.loaders.records import Cell, Row
 from cnbudget.loaders.text import (iter_lines, label_key, simplified_text, strip_pinyin_debris,
@@ -75,21 +75,22 @@ def test_single_line_table_parses_in_linear_time(tmp_path, monkeypatch):
     assert ratio < 6
 
 
-LONG_LINES = {
+LONG_LINES = {  # the headings above, then the long line
     # one sentence listing figures apart by 、: the clause so far was searched again at every 、
-    "figures listed by 、": lambda n: "第三部分 情况说明\n支出" + "、".join(f"{i}.00万元" for i in range(n)) + "。",
+    "figures listed by 、": lambda n: ["第三部分 情况说明", "支出" + "、".join(f"{i}.00万元" for i in range(n)) + "。"],
     # one clause of many numbers: the rest of the clause was sliced off after every number
-    "numbers in one clause": lambda n: "第三部分 情况说明\n" + " ".join(f"{i} 项目{i} {i}.00 {i}.50" for i in range(n)),
+    "numbers in one clause": lambda n: ["第三部分 情况说明", " ".join(f"{i} 项目{i} {i}.00 {i}.50" for i in range(n))],
     # headings glued to the end of a line, tried at each: the rest of the line was sliced off each time
-    "glued headings": lambda n: "第三部分 情况说明\n" + "".join(f"说明{i}。（一）" for i in range(n)),
+    "glued headings": lambda n: ["第三部分 情况说明", "".join(f"说明{i}。（一）" for i in range(n))],
+    # a list of divisions with no count after it: tried again from each 、 for a count
+    "divisions listed": lambda n: ["第一部分 焦作市生态环境局概况", "一、机构设置", "内设" + "、".join(f"科室{i}" for i in range(n))],
 }
 
 
 @pytest.mark.parametrize("shape", sorted(LONG_LINES))
 def test_long_narrative_line_reads_in_linear_time(shape):
     def rows(n):
-        head, body = LONG_LINES[shape](n).split("\n")
-        return [Row(cells=[Cell(head, 1)], line=1, paragraph=True), Row(cells=[Cell(body, 2)], line=2, paragraph=True)]
+        return [Row(cells=[Cell(text, k)], line=k, paragraph=True) for k, text in enumerate(LONG_LINES[shape](n), 1)]
 
     small, large = rows(3000), rows(12000)
     assert _ratio(lambda: read_narrative(small, "x", []), lambda: read_narrative(large, "x", [])) < 8
@@ -151,6 +152,16 @@ def test_text_read_whole_as_line_by_line():
         expect = [(n, line.rstrip("\r")) for n, line in enumerate(stripped.split("\n"), 1)]
         assert list(doc.numbered) == expect and [doc.numbered[k] for k in range(len(expect))] == expect
         assert list(doc.nonblank) == [(n, line) for n, line in expect if line.strip()]
+
+
+def test_list_with_its_count_found_as_before():
+    """The units' list-then-count pattern with its list's first part atomic finds what it found without."""
+    plain = re.compile(units._LIST_COUNT.pattern.replace("(?>[^。;:,]+?、)", "[^。;:,]+?、"))
+    assert plain.pattern != units._LIST_COUNT.pattern
+    alphabet = list("、、、,;:。 12三个科室设等共和及a") + ["内设", "下设", "设有", "包括", "个科室", "3个", "个单位"]
+    for text in _texts(alphabet, 20000, 25, 6):
+        assert [(m.span(), m.groupdict()) for m in units._LIST_COUNT.finditer(text)] == \
+               [(m.span(), m.groupdict()) for m in plain.finditer(text)], text
 
 
 def test_label_key_as_before():
