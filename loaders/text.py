@@ -99,6 +99,7 @@ def strip_ordinal(text: str) -> str:
 
 # label_key: the quotes left out, half-width brackets made full-width (one pass)
 _KEY_CHARS = str.maketrans({"“": None, "”": None, '"': None, "‘": None, "’": None, "'": None, "(": "（", ")": "）"})
+_KEY_CHAR = re.compile("[“”\"‘’'()]")
 
 
 def label_key(text: str) -> str:
@@ -116,7 +117,8 @@ def _label_key(text: str) -> str:
     m = _ORDINAL.match(t)
     if m:
         t = t[m.end():]
-    t = t.translate(_KEY_CHARS)
+    if _KEY_CHAR.search(t):  # (translate is slow on Chinese text: only where there is something to translate)
+        t = t.translate(_KEY_CHARS)
     if "其它" in t:
         t = t.replace("其它", "其他")
     return t.strip("：:")
