@@ -113,6 +113,18 @@ def test_cell_continued_over_many_lines_reads_in_linear_time(layout):
     assert _ratio(lambda: read(small), lambda: read(large)) < 8
 
 
+def test_cell_stream_with_a_long_header_reads_in_linear_time():
+    """A table printed one cell per line with a long run of text cells before its first figure: each label
+    was compared with every label of its header row before it."""
+    def items(n):
+        head = [Cell("一般公共预算财政拨款支出决算表", 1), Cell("公开05表", 2), Cell("单位：万元", 3)]
+        return head + [Cell(f"名称{i}", 4 + i) for i in range(n)] + [Cell(f"{i}.00", 5 + n + i) for i in range(50)]
+
+    small, large = items(1000), items(4000)
+    assert _ratio(lambda: line_layouts.stream_rows(small, True, "x", []),
+                  lambda: line_layouts.stream_rows(large, True, "x", [])) < 8
+
+
 # --- the shortcuts read as before -----------------------------------------------------------------
 
 def _texts(alphabet, count, longest, seed):
@@ -167,6 +179,59 @@ def test_list_with_its_count_found_as_before():
     for text in _texts(alphabet, 20000, 25, 6):
         assert [(m.span(), m.groupdict()) for m in units._LIST_COUNT.finditer(text)] == \
                [(m.span(), m.groupdict()) for m in plain.finditer(text)], text
+
+
+def test_header_rows_as_before():
+    """The header rows of a cell stream, read with each row's labels summed up as they are added, as they
+    were read comparing each label with the row's others."""
+    from cnbudget.loaders import vocab
+    from cnbudget.loaders.labels import is_total_label, stub_role
+    from cnbudget.loaders.layouts import stream_header as sh
+
+    def part_of_row(c, level):
+        parent = vocab.broader_item(sh._item(c))
+        if parent and any(sh._item(x) == parent for x in level):
+            return True
+        role = stub_role(c.text)
+        if role:
+            if not any(stub_role(x.text) for x in level):
+                return True
+            return (role in ("code", "name") and label_key(c.text) not in sh._GENERIC_STUB
+                    and any(label_key(x.text) in sh._GENERIC_STUB for x in level))
+        if label_key(c.text).endswith("小计") and any(not is_total_label(x.text) and not stub_role(x.text)
+                                                     for x in level):
+            return True
+        return any(vocab.phase_for(x.text) for x in level) and not vocab.phase_for(c.text)
+
+    def levels(labels):
+        out = [[]]
+        for c in labels:
+            repeats = label_key(c.text) in {label_key(x.text) for x in out[-1]}
+            if out[-1] and not repeats and part_of_row(c, out[-1]):
+                out.append([c])
+            else:
+                out[-1].append(c)
+        return out
+
+    def groups(level, weak):
+        out = []
+        for c in level:
+            g = out[-1] if out else None
+            if g is None or label_key(c.text) in {label_key(x.text) for x in g} \
+                    or (weak and is_total_label(c.text)) or (stub_role(c.text) and not stub_role(g[-1].text)):
+                out.append([c])
+            else:
+                g.append(c)
+        return out
+
+    labels = ["项目", "科目编码", "科目名称", "行次", "栏次", "金额", "收入", "支出", "合计", "小计", "本年支出", "基本支出",
+              "项目支出", "预算数", "决算数", "人员经费", "公用经费", "因公出国（境）费", "公务用车购置及运行费", "公务用车购置费",
+              "公务用车运行费", "公务接待费", "名称", "其他", "a"]
+    rnd = random.Random(7)
+    for _ in range(3000):
+        cells = [Cell(rnd.choice(labels), k) for k in range(rnd.randint(0, 14))]
+        assert sh._levels(cells) == levels(cells)
+        assert sh._groups(cells, True) == groups(cells, True) and sh._groups(cells, False) == groups(cells, False)
 
 
 def test_label_key_as_before():
