@@ -5,10 +5,11 @@ Prints
     rows of 类 / 款 / 项 repeated under other codes until the line has the size asked for) of 1, 2, 4 and
     8 MB: CPU and wall seconds, the minimum and median of --runs runs, each run in a fresh process and the
     sizes alternated; and the ratio per doubling of the size (2 when parsing is linear, 4 when quadratic);
+    then the same for that line without its title (no layout takes it for a table: it is running text);
   - the peak resident memory of parsing a 50 MB text (the bundled sample repeated; --memory-input flat: a
     table flattened into one 50 MB line), against the resident memory before parsing.
 
-    python bench/parsing.py                               # about 10 minutes on two busy cores
+    python bench/parsing.py                               # about 5 minutes on two busy cores
     python bench/parsing.py --sizes 0.5 1 2 --runs 3 --memory-mb 10
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ import argparse
 import json
 import math
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -74,6 +76,17 @@ def flat_table(size: int) -> str:
     return _HEAD + total + "".join(rows) + _NOTE
 
 
+def flat_text(size: int) -> str:
+    """The line of `flat_table` without its title and marker, under the heading of the explanatory part:
+    no layout takes it for a table, so it is read as running text (a table that lost its title in copying).
+    Such a line of 10 MB took more than 5 minutes, quadratic in the narrative reader."""
+    line = flat_table(size).split("\n")[2].replace("一般公共预算财政拨款支出决算表 公开05表 ", "")
+    return "焦作市生态环境局2020年度部门决算\n\n第三部分 2020年度部门决算情况说明\n" + line + "\n"
+
+
+SHAPES = {"table": flat_table, "text": flat_text}
+
+
 def repeated_sample(size: int) -> str:
     """The bundled sample repeated to about `size` bytes."""
     text = SAMPLE.read_text(encoding="utf-8")
@@ -82,19 +95,31 @@ def repeated_sample(size: int) -> str:
 
 # --- a run, in a process of its own ---------------------------------------------------------------
 
+def _memory_kb() -> tuple[int, int]:
+    """(resident, peak resident) of this process in KB: from /proc (the peak of this program, where
+    getrusage's would include the parent's it was forked from), else getrusage's peak for both."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return tuple(int(re.search(rf"^{k}:\s*(\d+) kB", status, re.M).group(1)) for k in ("VmRSS", "VmHWM"))
+    except (OSError, AttributeError):
+        import resource
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak, peak
+
+
 def _child(kind: str, path: str) -> None:
-    import resource
     import time
 
     from cnbudget.loaders import load_file
 
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB: the interpreter and the code
+    before = _memory_kb()[0]  # the interpreter and the code
     cpu, wall = time.process_time(), time.perf_counter()
     disclosure = load_file(path)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = _memory_kb()[1]
     print(json.dumps({"cpu": cpu, "wall": wall, "rss_before_kb": before, "rss_peak_kb": peak,
-                      "observations": sum(len(t.observations) for t in disclosure.tables)}))
+                      "observations": sum(len(t.observations) for t in disclosure.tables)
+                      + len(disclosure.narrative.figures)}))
 
 
 # kg load's limits on one document's size (loaders/limits.py), raised: the inputs here are valid, only large
@@ -109,18 +134,20 @@ def _run(kind: str, path: Path) -> dict:
 
 # --- the report -----------------------------------------------------------------------------------
 
-def time_sizes(folder: Path, sizes: list[float], runs: int) -> None:
+def time_sizes(folder: Path, sizes: list[float], runs: int, shape: str) -> None:
     paths = {}
     for size in sizes:
-        paths[size] = folder / f"flat-{size:g}MB.txt"
-        paths[size].write_text(flat_table(int(size * MB)), encoding="utf-8")
+        paths[size] = folder / f"{shape}-{size:g}MB.txt"
+        paths[size].write_text(SHAPES[shape](int(size * MB)), encoding="utf-8")
     results: dict[float, list[dict]] = {size: [] for size in sizes}
     for r in range(runs):  # the sizes alternated, so that a busy moment of the machine falls on all of them
         for size in sizes:
             results[size].append(_run("time", paths[size]))
-            print(f"  run {r + 1}/{runs}, {size:g} MB: {results[size][-1]['cpu']:.2f} s", file=sys.stderr, flush=True)
-    print(f"parse time of a table flattened into one line (load_file; {runs} runs per size, alternated; "
-          "seconds)")
+            print(f"  {shape}, run {r + 1}/{runs}, {size:g} MB: {results[size][-1]['cpu']:.2f} s", file=sys.stderr,
+                  flush=True)
+    what = {"table": "a table flattened into one line",
+            "text": "the same line without its title, read as running text"}[shape]
+    print(f"parse time of {what} (load_file; {runs} runs per size, alternated; seconds)")
     print(f"{'size':>8} {'figures':>9} {'cpu min':>8} {'median':>8} {'wall min':>9} {'median':>8}"
           f"   {'ratio per doubling (cpu min, median; wall min, median)'}")
     prev = None
@@ -156,6 +183,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=float, nargs="*", default=[1, 2, 4, 8], help="table sizes, MB")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--shapes", nargs="*", choices=sorted(SHAPES), default=["table", "text"],
+                        help="table: read as a table; text: without its title, read as running text")
     parser.add_argument("--memory-mb", type=float, default=50, help="size of the file for peak memory (0: none)")
     parser.add_argument("--memory-input", choices=["sample", "flat"], default="sample")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
@@ -164,8 +193,8 @@ def main() -> None:
         _child(*args.child)
         return
     with tempfile.TemporaryDirectory(prefix="kg-bench-parsing-") as tmp:
-        if args.sizes:
-            time_sizes(Path(tmp), sorted(args.sizes), args.runs)
+        for shape in args.shapes if args.sizes else []:
+            time_sizes(Path(tmp), sorted(args.sizes), args.runs, shape)
         if args.memory_mb:
             peak_memory(Path(tmp), args.memory_mb, args.memory_input)
 

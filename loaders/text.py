@@ -25,11 +25,13 @@ _ORDINAL = re.compile(
 PART_HEADING = re.compile(r"^\s*第\s*[一二三四五六七八九十\d]+\s*部分")
 
 
-# nfkc, is_blank, parse_amount and label_key are pure and called for every cell many times over: their results
-# are cached, for texts up to this length (cells and labels). A paragraph or a table flattened into one line is
-# worked out each time it is asked about, rather than kept (with its normal form) in the caches after it is read.
-# The commonest cells, amounts and codes (ASCII), are answered before the caches: past the caches' size (a
-# document of some 60,000 distinct cells) each pass over the cells would otherwise work them out again.
+# nfkc, is_blank, parse_amount and label_key are pure and called for every cell many times over. What is cheap
+# is answered without a cache: an ASCII text (amounts, codes) and text already in normal form (most Chinese
+# text) are their own normal form, a number is its own key; past the caches' size (a document of some 60,000
+# distinct cells) each pass over the cells would otherwise work them out again, and a miss costs more than the
+# work. The rest is cached, for texts up to this length (cells and labels): a paragraph or a table flattened
+# into one line is worked out each time it is asked about, rather than kept (with its normal form) in the
+# caches after it is read.
 CACHED_LENGTH = 256
 _cache = lru_cache(maxsize=1 << 16)
 
@@ -38,7 +40,11 @@ def nfkc(text: str) -> str:
     """Full-width digits, letters and spaces to their plain forms; the minus sign (U+2212) to '-'."""
     if text.isascii():  # its own normal form
         return text
-    return _nfkc_cached(text) if len(text) <= CACHED_LENGTH else _nfkc(text)
+    if len(text) > CACHED_LENGTH:
+        return _nfkc(text)
+    if unicodedata.is_normalized("NFKC", text) and "\u2212" not in text:  # most Chinese text: as cheap as a cache
+        return text
+    return _nfkc_cached(text)
 
 
 def _nfkc(text: str) -> str:
@@ -46,13 +52,7 @@ def _nfkc(text: str) -> str:
 
 
 def is_blank(text: str) -> bool:
-    if text.isascii():
-        return text.strip() in _BLANKS
-    return _is_blank_cached(text) if len(text) <= CACHED_LENGTH else _is_blank(text)
-
-
-def _is_blank(text: str) -> bool:
-    return nfkc(text).strip() in _BLANKS
+    return (text if text.isascii() else nfkc(text)).strip() in _BLANKS
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -75,7 +75,7 @@ def _parse_amount(text: str) -> Decimal | None:
     return -value if neg else value
 
 
-_nfkc_cached, _is_blank_cached, _parse_amount_cached = _cache(_nfkc), _cache(_is_blank), _cache(_parse_amount)
+_nfkc_cached, _parse_amount_cached = _cache(_nfkc), _cache(_parse_amount)
 
 
 def looks_numeric(text: str) -> bool:
@@ -99,6 +99,7 @@ def strip_ordinal(text: str) -> str:
 
 # label_key: the quotes left out, half-width brackets made full-width (one pass)
 _KEY_CHARS = str.maketrans({"“": None, "”": None, '"': None, "‘": None, "’": None, "'": None, "(": "（", ")": "）"})
+_KEY_CHAR = re.compile("[“”\"‘’'()]")
 
 
 def label_key(text: str) -> str:
@@ -116,7 +117,8 @@ def _label_key(text: str) -> str:
     m = _ORDINAL.match(t)
     if m:
         t = t[m.end():]
-    t = t.translate(_KEY_CHARS)
+    if _KEY_CHAR.search(t):  # (translate is slow on Chinese text: only where there is something to translate)
+        t = t.translate(_KEY_CHARS)
     if "其它" in t:
         t = t.replace("其它", "其他")
     return t.strip("：:")

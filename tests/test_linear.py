@@ -18,7 +18,7 @@ from conftest import ROOT, SAMPLE
 from cnbudget import loaders
 from cnbudget.loaders.layouts import lines as line_layouts, tabs
 from cnbudget.loaders.layouts.registry import NormalisedText
-from cnbudget.loaders.narrative import lines as narrative_lines, read_narrative
+from cnbudget.loaders.narrative import lines as narrative_lines, read_narrative, units
 from cnbudget.loaders.narrative.clauses import _FIGURE_END, _ends_with_figure
 from cnbudget.loaders.records import Cell, Row
 from cnbudget.loaders.text import (iter_lines, label_key, simplified_text, strip_pinyin_debris,
@@ -56,40 +56,46 @@ def _ratio(small, large, attempts: int = 3, below: float = 8) -> float:
 # --- time: four times the input, about four times the time (sixteen if quadratic) -----------------
 
 @pytest.mark.slow
-def test_single_line_table_parses_in_linear_time(tmp_path, monkeypatch):
-    for name, value in _bench().UNLIMITED.items():  # kg load's limits on a document's size, raised
+@pytest.mark.parametrize("shape", ["table", "text"])
+def test_single_line_table_parses_in_linear_time(tmp_path, monkeypatch, shape):
+    """A table flattened into one line, read as a table; and without its title, as running text (the
+    narrative reader took more than 5 minutes over 10 MB of it)."""
+    bench = _bench()
+    for name, value in bench.UNLIMITED.items():  # kg load's limits on a document's size, raised
         monkeypatch.setenv(name, value)
     small, large = tmp_path / "small.txt", tmp_path / "large.txt"
-    small.write_text(_bench().flat_table(500_000), encoding="utf-8")
-    large.write_text(_bench().flat_table(2_000_000), encoding="utf-8")
+    small.write_text(bench.SHAPES[shape](500_000), encoding="utf-8")
+    large.write_text(bench.SHAPES[shape](2_000_000), encoding="utf-8")
     figures = {}
 
     def parse(path):
         def run():
-            figures[path] = sum(len(t.observations) for t in loaders.load_file(path).tables)
+            doc = loaders.load_file(path)
+            figures[path] = sum(len(t.observations) for t in doc.tables) + len(doc.narrative.figures)
         return run
 
     ratio = _ratio(parse(small), parse(large), attempts=2, below=6)
-    # the whole table is read: three figures a row, rows in proportion to the size
+    # the whole line is read: figures in proportion to the size
     assert 3.8 < figures[large] / figures[small] < 4.2
     assert ratio < 6
 
 
-LONG_LINES = {
+LONG_LINES = {  # the headings above, then the long line
     # one sentence listing figures apart by 、: the clause so far was searched again at every 、
-    "figures listed by 、": lambda n: "第三部分 情况说明\n支出" + "、".join(f"{i}.00万元" for i in range(n)) + "。",
+    "figures listed by 、": lambda n: ["第三部分 情况说明", "支出" + "、".join(f"{i}.00万元" for i in range(n)) + "。"],
     # one clause of many numbers: the rest of the clause was sliced off after every number
-    "numbers in one clause": lambda n: "第三部分 情况说明\n" + " ".join(f"{i} 项目{i} {i}.00 {i}.50" for i in range(n)),
+    "numbers in one clause": lambda n: ["第三部分 情况说明", " ".join(f"{i} 项目{i} {i}.00 {i}.50" for i in range(n))],
     # headings glued to the end of a line, tried at each: the rest of the line was sliced off each time
-    "glued headings": lambda n: "第三部分 情况说明\n" + "".join(f"说明{i}。（一）" for i in range(n)),
+    "glued headings": lambda n: ["第三部分 情况说明", "".join(f"说明{i}。（一）" for i in range(n))],
+    # a list of divisions with no count after it: tried again from each 、 for a count
+    "divisions listed": lambda n: ["第一部分 焦作市生态环境局概况", "一、机构设置", "内设" + "、".join(f"科室{i}" for i in range(n))],
 }
 
 
 @pytest.mark.parametrize("shape", sorted(LONG_LINES))
 def test_long_narrative_line_reads_in_linear_time(shape):
     def rows(n):
-        head, body = LONG_LINES[shape](n).split("\n")
-        return [Row(cells=[Cell(head, 1)], line=1, paragraph=True), Row(cells=[Cell(body, 2)], line=2, paragraph=True)]
+        return [Row(cells=[Cell(text, k)], line=k, paragraph=True) for k, text in enumerate(LONG_LINES[shape](n), 1)]
 
     small, large = rows(3000), rows(12000)
     assert _ratio(lambda: read_narrative(small, "x", []), lambda: read_narrative(large, "x", [])) < 8
@@ -105,6 +111,18 @@ def test_cell_continued_over_many_lines_reads_in_linear_time(layout):
     read = tabs.tab_cell_rows if layout == "tab" else line_layouts.blank_separated_items
     small, large = text(20000), text(80000)
     assert _ratio(lambda: read(small), lambda: read(large)) < 8
+
+
+def test_cell_stream_with_a_long_header_reads_in_linear_time():
+    """A table printed one cell per line with a long run of text cells before its first figure: each label
+    was compared with every label of its header row before it."""
+    def items(n):
+        head = [Cell("一般公共预算财政拨款支出决算表", 1), Cell("公开05表", 2), Cell("单位：万元", 3)]
+        return head + [Cell(f"名称{i}", 4 + i) for i in range(n)] + [Cell(f"{i}.00", 5 + n + i) for i in range(50)]
+
+    small, large = items(1000), items(4000)
+    assert _ratio(lambda: line_layouts.stream_rows(small, True, "x", []),
+                  lambda: line_layouts.stream_rows(large, True, "x", [])) < 8
 
 
 # --- the shortcuts read as before -----------------------------------------------------------------
@@ -151,6 +169,69 @@ def test_text_read_whole_as_line_by_line():
         expect = [(n, line.rstrip("\r")) for n, line in enumerate(stripped.split("\n"), 1)]
         assert list(doc.numbered) == expect and [doc.numbered[k] for k in range(len(expect))] == expect
         assert list(doc.nonblank) == [(n, line) for n, line in expect if line.strip()]
+
+
+def test_list_with_its_count_found_as_before():
+    """The units' list-then-count pattern with its list's first part atomic finds what it found without."""
+    plain = re.compile(units._LIST_COUNT.pattern.replace("(?>[^。;:,]+?、)", "[^。;:,]+?、"))
+    assert plain.pattern != units._LIST_COUNT.pattern
+    alphabet = list("、、、,;:。 12三个科室设等共和及a") + ["内设", "下设", "设有", "包括", "个科室", "3个", "个单位"]
+    for text in _texts(alphabet, 20000, 25, 6):
+        assert [(m.span(), m.groupdict()) for m in units._LIST_COUNT.finditer(text)] == \
+               [(m.span(), m.groupdict()) for m in plain.finditer(text)], text
+
+
+def test_header_rows_as_before():
+    """The header rows of a cell stream, read with each row's labels summed up as they are added, as they
+    were read comparing each label with the row's others."""
+    from cnbudget.loaders import vocab
+    from cnbudget.loaders.labels import is_total_label, stub_role
+    from cnbudget.loaders.layouts import stream_header as sh
+
+    def part_of_row(c, level):
+        parent = vocab.broader_item(sh._item(c))
+        if parent and any(sh._item(x) == parent for x in level):
+            return True
+        role = stub_role(c.text)
+        if role:
+            if not any(stub_role(x.text) for x in level):
+                return True
+            return (role in ("code", "name") and label_key(c.text) not in sh._GENERIC_STUB
+                    and any(label_key(x.text) in sh._GENERIC_STUB for x in level))
+        if label_key(c.text).endswith("小计") and any(not is_total_label(x.text) and not stub_role(x.text)
+                                                     for x in level):
+            return True
+        return any(vocab.phase_for(x.text) for x in level) and not vocab.phase_for(c.text)
+
+    def levels(labels):
+        out = [[]]
+        for c in labels:
+            repeats = label_key(c.text) in {label_key(x.text) for x in out[-1]}
+            if out[-1] and not repeats and part_of_row(c, out[-1]):
+                out.append([c])
+            else:
+                out[-1].append(c)
+        return out
+
+    def groups(level, weak):
+        out = []
+        for c in level:
+            g = out[-1] if out else None
+            if g is None or label_key(c.text) in {label_key(x.text) for x in g} \
+                    or (weak and is_total_label(c.text)) or (stub_role(c.text) and not stub_role(g[-1].text)):
+                out.append([c])
+            else:
+                g.append(c)
+        return out
+
+    labels = ["项目", "科目编码", "科目名称", "行次", "栏次", "金额", "收入", "支出", "合计", "小计", "本年支出", "基本支出",
+              "项目支出", "预算数", "决算数", "人员经费", "公用经费", "因公出国（境）费", "公务用车购置及运行费", "公务用车购置费",
+              "公务用车运行费", "公务接待费", "名称", "其他", "a"]
+    rnd = random.Random(7)
+    for _ in range(3000):
+        cells = [Cell(rnd.choice(labels), k) for k in range(rnd.randint(0, 14))]
+        assert sh._levels(cells) == levels(cells)
+        assert sh._groups(cells, True) == groups(cells, True) and sh._groups(cells, False) == groups(cells, False)
 
 
 def test_label_key_as_before():

@@ -47,45 +47,69 @@ def rejoin(labels: list[Cell]) -> list[Cell]:
     return out
 
 
-def _part_of_row(c: Cell, level: list[Cell]) -> bool:
+class _Level:
+    """A header row being read, with what `_part_of_row` asks of its labels kept up to date as they are
+    added: asking it of every label of the row again at each label made a long header quadratic."""
+    __slots__ = ("cells", "keys", "items", "stub", "generic", "plain", "phase")
+
+    def __init__(self) -> None:
+        self.cells: list[Cell] = []
+        self.keys: set[str] = set()  # the labels' keys
+        self.items: set[str | None] = set()  # their items
+        self.stub = self.generic = self.plain = self.phase = False  # whether any label is a stub, 项目 …
+
+    def add(self, c: Cell) -> None:
+        key, role = label_key(c.text), stub_role(c.text)
+        self.cells.append(c)
+        self.keys.add(key)
+        self.items.add(_item(c))
+        self.stub = self.stub or bool(role)
+        self.generic = self.generic or key in _GENERIC_STUB
+        self.plain = self.plain or (not is_total_label(c.text) and not role)
+        self.phase = self.phase or bool(vocab.phase_for(c.text))
+
+
+def _part_of_row(c: Cell, level: _Level) -> bool:
     """Whether header label `c` belongs under a label of `level` (the header row being read), so
     that it starts the next header row."""
     parent = vocab.broader_item(_item(c))
-    if parent and any(_item(x) == parent for x in level):
+    if parent and parent in level.items:
         return True
     role = stub_role(c.text)
     if role:
-        if not any(stub_role(x.text) for x in level):
+        if not level.stub:
             return True  # 项目 | 行次 | 金额 under 收入 | 支出
-        return (role in ("code", "name") and label_key(c.text) not in _GENERIC_STUB
-                and any(label_key(x.text) in _GENERIC_STUB for x in level))  # 科目编码 under 项目
-    if label_key(c.text).endswith("小计") and any(not is_total_label(x.text) and not stub_role(x.text) for x in level):
+        return role in ("code", "name") and label_key(c.text) not in _GENERIC_STUB and level.generic  # 科目编码 under 项目
+    if label_key(c.text).endswith("小计") and level.plain:  # 小计 under a label that is no total or stub
         return True
-    return any(vocab.phase_for(x.text) for x in level) and not vocab.phase_for(c.text)  # 合计 … under 预算数
+    return level.phase and not vocab.phase_for(c.text)  # 合计 … under 预算数
 
 
 def _levels(labels: list[Cell]) -> list[list[Cell]]:
-    levels: list[list[Cell]] = [[]]
+    levels = [_Level()]
     for c in labels:
-        repeats = label_key(c.text) in {label_key(x.text) for x in levels[-1]}  # 小计 | … | 小计: the same row
-        if levels[-1] and not repeats and _part_of_row(c, levels[-1]):
-            levels.append([c])
-        else:
-            levels[-1].append(c)
-    return levels
+        repeats = label_key(c.text) in levels[-1].keys  # 小计 | … | 小计: the same row
+        if levels[-1].cells and not repeats and _part_of_row(c, levels[-1]):
+            levels.append(_Level())
+        levels[-1].add(c)
+    return [level.cells for level in levels]
 
 
 def _groups(level: list[Cell], weak: bool = True) -> list[list[Cell]]:
     """A header row's labels in runs, each under one label of the row above: a run ends before a label
     it already holds and where a stub follows a value label; with `weak`, also before a total (合计/小计)."""
     groups: list[list[Cell]] = []
+    keys: set[str] = set()  # those of the last run's labels
     for c in level:
+        key = label_key(c.text)
         g = groups[-1] if groups else None
-        if g is None or label_key(c.text) in {label_key(x.text) for x in g} \
+        if g is None or key in keys \
                 or (weak and is_total_label(c.text)) or (stub_role(c.text) and not stub_role(g[-1].text)):
             groups.append([c])
+            keys = {key}
         else:
             g.append(c)
+            keys.add(key)
     return groups
 
 

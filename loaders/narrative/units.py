@@ -21,9 +21,11 @@ _COUNT_LIST = re.compile(
     rf"(?P<pre>内设|下设|设有|设立|共设|设|下属|所属|直属|共有|有)?\s*(?P<n>\d+|[{CN_NUMERALS}]+)\s*个\s*"
     r"(?P<noun>[^,;:。、\d]{1,20}?)\s*(?:,\s*)?"
     r"(?::|(?:分别为|分别是|分别有|包括|具体为|具体是|具体包括|即)\s*:?)\s*(?P<list>[^。;]+)")
-# "内设办公室、综合科、业务科3个科室"
+# "内设办公室、综合科、业务科3个科室". The list up to its first 、 is an atomic group: where no count follows
+# the list, the ends tried after the first 、 are all the ends there are, and trying them again from each
+# later 、 made a long list quadratic
 _LIST_COUNT = re.compile(
-    rf"(?P<pre>内设|下设|设有|设|下属|所属|直属|包括)\s*(?P<list>[^。;:,]+?、[^。;:,]+?)\s*(?:等|共)?\s*"
+    rf"(?P<pre>内设|下设|设有|设|下属|所属|直属|包括)\s*(?P<list>(?>[^。;:,]+?、)[^。;:,]+?)\s*(?:等|共)?\s*"
     rf"(?P<n>\d+|[{CN_NUMERALS}]+)\s*个\s*(?P<noun>[^,;:。、\d]{{1,12}}?)(?=[,;。]|$)")
 # a count without its list: "内设16个职能科（室）和7个直属事业单位。"
 _COUNT_ONLY = re.compile(rf"(?P<pre>内设|下设|设有|设|下属|所属|直属|和|及)?\s*(?P<n>\d+|[{CN_NUMERALS}]+)\s*个\s*"

@@ -149,10 +149,13 @@ def _lift(nodes: list[_Node], cells: list[str], sides: list[int]) -> list[_Node]
 
     out: list[_Node] = []
     i, n = 0, len(nodes)
+    after = [0] * (len(cells) + 1)  # after[k]: the non-blank cells from k on (counted once, not at each cell)
+    for k in range(len(cells) - 1, -1, -1):
+        after[k] = after[k + 1] + (not is_blank(cells[k]))
     for ci, text in enumerate(cells):
         if i >= n:
             break
-        remaining = sum(1 for t in cells[ci + 1:] if not is_blank(t))
+        remaining = after[ci + 1]
         if stub_role(text) and nodes[i].stub:
             j = i
             while j < n and nodes[j].stub:
