@@ -138,3 +138,16 @@ def test_kg_ask_prints_json(sample_store):
 
 def test_the_dictionary_is_kept_beside_the_store(sample_store):
     assert (Path(sample_store) / "ask-dictionary.json").is_file()
+
+
+def test_a_load_renews_the_words(tmp_path):
+    path = str(tmp_path / "kg-store")
+    run("load", "--store", path, str(SAMPLE))
+    store = Store(path, read_only=True)
+    before = answer(store, "南漳县 一般公共预算财政拨款收入")
+    assert before.rows == [] and "南漳县" in before.explanation  # a place no loaded department is in
+    del store
+    run("load", "--store", path, str(FRAGMENTS / "nanzhang_zsfwzx_2019_js.txt"))
+    after = answer(Store(path, read_only=True), "南漳县 一般公共预算财政拨款收入")
+    # 公开01表 of 南漳县招商服务中心 2019: 一、一般公共预算财政拨款收入 440.55
+    assert 440.55 in amounts(after) and {r["body"] for r in after.rows} == {"南漳县招商服务中心"}

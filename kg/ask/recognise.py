@@ -112,13 +112,25 @@ def _fraction(m: re.Match) -> float | None:
     return None
 
 
+_shared: list[jieba.Tokenizer] = []
+
+
+def _tokenizer() -> jieba.Tokenizer:
+    """One jieba per process: its own dictionary takes a second or two to load; each new dictionary of the graph
+    only adds its words (a word a reload dropped stays a word, harmless: it names nothing)."""
+    if not _shared:
+        t = jieba.Tokenizer()
+        t.initialize()
+        _shared.append(t)
+    return _shared[0]
+
+
 class Recogniser:
     """Built once per dictionary: jieba with the dictionary's terms, the terms by length for fuzzy matching."""
 
     def __init__(self, dictionary: Dictionary):
         self.d = dictionary
-        self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.initialize()
+        self.tokenizer = _tokenizer()
         for term in dictionary.terms:
             if len(term) >= 2 and not term.isascii():
                 self.tokenizer.add_word(term, freq=200_000)
