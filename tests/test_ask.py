@@ -151,3 +151,11 @@ def test_a_load_renews_the_words(tmp_path):
     after = answer(Store(path, read_only=True), "南漳县 一般公共预算财政拨款收入")
     # 公开01表 of 南漳县招商服务中心 2019: 一、一般公共预算财政拨款收入 440.55
     assert 440.55 in amounts(after) and {r["body"] for r in after.rows} == {"南漳县招商服务中心"}
+
+
+@pytest.mark.parametrize("text", ["执行率低于90%的单位", "三公经费", "固废中心 任务", "三公经费 公务接待费 2020"])
+def test_each_alternative_asks_for_its_reading(store, text):
+    alternatives = answer(store, text).alternatives
+    assert alternatives
+    for alt in alternatives:
+        assert answer(store, alt["q"]).intent == alt["intent"], alt

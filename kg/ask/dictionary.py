@@ -161,6 +161,8 @@ def _add_words(d: Dictionary) -> None:
         d.add(word, "kind", kind)
     for word, meaning in w.compare.items():
         d.add(word, "compare", meaning)
+    for word in w.figures:
+        d.add(word, "figures", "figures")
     for variant, word in w.synonyms.items():
         for kind, key in list(d.terms.get(word, [])):
             d.add(variant, kind, key)

@@ -65,29 +65,31 @@ def choose(r: Reading, d: Dictionary) -> Plan:
             blocking = {e.kind for e in r.entities if e.kind in _BLOCKING and e.text not in taken}
             if r.of("threshold") and not any(k.startswith("threshold") for k in q.slots.values()):
                 blocking.add("threshold")
-            scored.append((not blocking, score, -len(q.keywords), q.name, values))
+            scored.append((not blocking, score, -len(q.keywords), q.name, values, taken))
     scored.sort(reverse=True)
     figures, figure_notes, empty = _figures(r, d)
     plan: Plan
-    if scored and scored[0][0]:
-        _, _, _, name, values = scored[0]
+    if figures is not None and r.of("figures"):  # 逐项, 出处: the figures themselves, asked for
+        plan = Plan("figures", figures=figures, notes=figure_notes, empty_reason=empty)
+    elif scored and scored[0][0]:
+        _, _, _, name, values, _ = scored[0]
         plan = Plan(name, values, notes=[f"命名查询「{catalog[name].title}」"] + _slot_notes(values))
     elif figures is not None:
         plan = Plan("figures", figures=figures, notes=figure_notes, empty_reason=empty)
     elif scored:
-        _, _, _, name, values = scored[0]
+        _, _, _, name, values, _ = scored[0]
         plan = Plan(name, values, notes=[f"命名查询「{catalog[name].title}」"] + _slot_notes(values))
     elif r.leftovers or r.entities:
         plan = Plan("search", notes=["全文检索职责、差异原因、年度任务、绩效指标和章节标题"])
     else:
         plan = Plan("none")
-    for _, _, _, name, _ in scored:
+    for _, _, _, name, _, taken in scored:
         if name != plan.intent and len(plan.alternatives) < 4:
-            keyword = next(e.text for e in r.entities if e.kind == "query" and e.key == name)
-            plan.alternatives.append({"intent": name, "label": catalog[name].title, "q": keyword})
+            plan.alternatives.append({"intent": name, "label": catalog[name].title,
+                                      "q": _asking(catalog, name, taken, r)})
     if figures is not None and plan.intent != "figures":
-        plan.alternatives.append({"intent": "figures", "label": "查找数字：" + "；".join(figure_notes),
-                                  "q": " ".join(e.text for e in r.entities if e.kind in _BLOCKING | {"group", "phase"})})
+        plan.alternatives.append({"intent": "figures", "label": "查找数字：" + "；".join(figure_notes), "q": " ".join(
+            dict.fromkeys([e.text for e in r.entities if e.kind in _BLOCKING | {"group", "phase"}] + ["逐项"]))})
     seen = {e.key for e in r.entities}
     for e in r.alternatives:
         if e.key not in seen and e.label and len(plan.alternatives) < 8:
@@ -96,6 +98,14 @@ def choose(r: Reading, d: Dictionary) -> Plan:
                                       "q": r.text.replace(e.text, e.label)})
     plan.alternatives = [a for a in plan.alternatives if a["q"] and a["q"] != r.text]
     return plan
+
+
+def _asking(catalog: dict, name: str, taken: set[str], r: Reading) -> str:
+    """Words that ask for the named query: a keyword no other query has, and what fills its slots."""
+    others = {k for n, q in catalog.items() if n != name for k in q.keywords}
+    own = next((k for k in catalog[name].keywords if k not in others and len(k) <= 6), "")
+    slots = [e.text for e in r.entities if e.text in taken and e.kind != "query"]
+    return " ".join(dict.fromkeys([own or next(iter(sorted(taken)), "")] + slots)).strip()
 
 
 def _slot_notes(values: dict[str, str]) -> list[str]:
