@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
 from cnbudget.kg import queries as named_queries
 from cnbudget.kg.ask.dictionary import Dictionary
 from cnbudget.kg.ask.figures import FigureFilter
@@ -48,7 +46,8 @@ def _score(q: named_queries.NamedQuery, r: Reading) -> tuple[int, dict[str, str]
                 taken.add(t[0].text)
         elif kind == "org" and r.of("org"):
             e = r.of("org")[0]
-            values[param] = str(ox.Literal(e.label))  # the name as the graph keeps it, a serialised literal
+            # the name as the graph keeps it (not as typed), written as a string literal by the named query's binder
+            values[param] = e.label
             taken.add(e.text)
         elif kind == "year" and r.of("year"):
             values[param] = r.of("year")[0].key
@@ -113,7 +112,7 @@ def _slot_notes(values: dict[str, str]) -> list[str]:
     if "threshold" in values:
         out.append(f"阈值 {float(values['threshold']) * 100:g}%")
     if "unit" in values:
-        out.append(f"单位 {values['unit'].strip(chr(34))}")
+        out.append(f"单位 {values['unit']}")
     return out
 
 
