@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from cnbudget.kg import guard
-from cnbudget.kg import queries as named_queries
 from cnbudget.kg.ask import figures as figure_search
 from cnbudget.kg.ask import fulltext
 from cnbudget.kg.ask.dictionary import Dictionary, dictionary_for
 from cnbudget.kg.ask.normalize import query_text
-from cnbudget.kg.ask.plan import CHARTS, Plan, choose
+from cnbudget.kg.ask.plan import CHARTS, Plan, catalog, choose
 from cnbudget.kg.ask.recognise import Recogniser
 from cnbudget.kg.results import json_value
 from cnbudget.kg.store import GraphStore, Rows
@@ -106,7 +105,7 @@ def _fill(out: Answer, rows: Rows, columns: list[str], links: dict[str, str], ma
 
 
 def _named(out: Answer, plan: Plan, max_rows: int, run: Runner) -> None:
-    q = named_queries.catalog()[plan.intent]
+    q = catalog()[plan.intent]
     values = dict(plan.values)
     if any(p.name == "limit" for p in q.params):
         values["limit"] = str(max_rows)

@@ -3,6 +3,7 @@ names, else the figure search, else the full-text search; with the other reading
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cnbudget.kg import queries as named_queries
 from cnbudget.kg.ask.dictionary import Dictionary
@@ -55,10 +56,16 @@ def _score(q: named_queries.NamedQuery, r: Reading) -> tuple[int, dict[str, str]
     return len(hits) + len(values), values, taken
 
 
+@lru_cache(maxsize=1)
+def catalog() -> dict[str, named_queries.NamedQuery]:
+    """The named queries, read once: package data that does not change while a process runs."""
+    return named_queries.catalog()
+
+
 def choose(r: Reading, d: Dictionary) -> Plan:
-    catalog = named_queries.catalog()
+    catalog_ = catalog()
     scored = []
-    for q in catalog.values():
+    for q in catalog_.values():
         score, values, taken = _score(q, r)
         if score and any(e.kind == "query" and e.key == q.name for e in r.entities):
             blocking = {e.kind for e in r.entities if e.kind in _BLOCKING and e.text not in taken}
@@ -66,29 +73,32 @@ def choose(r: Reading, d: Dictionary) -> Plan:
                 blocking.add("threshold")
             scored.append((not blocking, score, -len(q.keywords), q.name, values, taken))
     scored.sort(reverse=True)
-    figures, figure_notes, empty = _figures(r, d)
+    figures, figure_notes, empty, subject_readings = _figures(r, d)
     plan: Plan
     if figures is not None and r.of("figures"):  # 逐项, 出处: the figures themselves, asked for
         plan = Plan("figures", figures=figures, notes=figure_notes, empty_reason=empty)
     elif scored and scored[0][0]:
         _, _, _, name, values, _ = scored[0]
-        plan = Plan(name, values, notes=[f"命名查询「{catalog[name].title}」"] + _slot_notes(values))
+        plan = Plan(name, values, notes=[f"命名查询「{catalog_[name].title}」"] + _slot_notes(values))
     elif figures is not None:
         plan = Plan("figures", figures=figures, notes=figure_notes, empty_reason=empty)
     elif scored:
         _, _, _, name, values, _ = scored[0]
-        plan = Plan(name, values, notes=[f"命名查询「{catalog[name].title}」"] + _slot_notes(values))
+        plan = Plan(name, values, notes=[f"命名查询「{catalog_[name].title}」"] + _slot_notes(values))
     elif r.leftovers or r.entities:
         plan = Plan("search", notes=["全文检索职责、差异原因、年度任务、绩效指标和章节标题"])
     else:
         plan = Plan("none")
     for _, _, _, name, _, taken in scored:
         if name != plan.intent and len(plan.alternatives) < 4:
-            plan.alternatives.append({"intent": name, "label": catalog[name].title,
-                                      "q": _asking(catalog, name, taken, r)})
+            plan.alternatives.append({"intent": name, "label": catalog_[name].title,
+                                      "q": _asking(catalog_, name, taken, r)})
     if figures is not None and plan.intent != "figures":
         plan.alternatives.append({"intent": "figures", "label": "查找数字：" + "；".join(figure_notes), "q": " ".join(
             dict.fromkeys([e.text for e in r.entities if e.kind in _BLOCKING | {"group", "phase"}] + ["逐项"]))})
+    for e in subject_readings:
+        plan.alternatives.append({"intent": "figures", "label": f"「{e.text}」作科目 {e.key} {e.label}",
+                                  "q": r.text.replace(e.text, e.key)})
     seen = {e.key for e in r.entities}
     for e in r.alternatives:
         if e.key not in seen and e.label and len(plan.alternatives) < 8:
@@ -116,19 +126,20 @@ def _slot_notes(values: dict[str, str]) -> list[str]:
     return out
 
 
-def _figures(r: Reading, d: Dictionary) -> tuple[FigureFilter | None, list[str], str]:
+def _figures(r: Reading, d: Dictionary) -> tuple[FigureFilter | None, list[str], str, list]:
     """The figure search the reading asks for, what it understood, and why it must be empty (a place or kind of
     body no department in the graph has); None when it names nothing figures are kept by."""
     f = FigureFilter()
     notes: list[str] = []
     texts_with_item = {e.text for e in r.of("item") if e.key.rsplit("#", 1)[-1] not in GENERIC_ITEMS}
+    subject_readings = []  # a word that is an item and a subject (公务接待费, also 30217): the item, and the other
     for e in r.entities:
         if e.kind == "item" and e.text in texts_with_item and e.key not in f.items:
             f.items.append(e.key)
-        elif e.kind == "subject":
-            target = f.codes if e.text in texts_with_item else f.subjects
-            if e.key not in target:
-                target.append(e.key)
+        elif e.kind == "subject" and e.text in texts_with_item:
+            subject_readings.append(e)
+        elif e.kind == "subject" and e.key not in f.subjects:
+            f.subjects.append(e.key)
     if f.items:
         notes.append("项目 " + "、".join(dict.fromkeys(d.items.get(i, i) for i in f.items)))
     if f.subjects:
@@ -170,6 +181,6 @@ def _figures(r: Reading, d: Dictionary) -> tuple[FigureFilter | None, list[str],
     if phases:
         notes.append("阶段 " + "、".join({"approved": "年初预算", "revised": "调整预算", "executed": "决算"}[p]
                                         for p in phases))
-    if not anchored and not (f.bodies or empty) :
-        return None, [], ""
-    return f, notes, empty
+    if not anchored and not (f.bodies or empty):
+        return None, [], "", []
+    return f, notes, empty, subject_readings
