@@ -6,7 +6,7 @@ from __future__ import annotations
 import bm25s
 import pyoxigraph as ox
 
-COLUMNS = ["kind", "text", "document", "budget", "actual", "expected", "achieved", "score"]
+COLUMNS = ["kind", "text", "unit", "document", "budget", "actual", "expected", "achieved", "score"]
 LINKS = {"text": "resource", "document": "document_iri"}
 KIND_NAMES = {"duty": "职责", "reason": "差异原因", "task": "年度任务", "indicator": "绩效指标", "section": "章节"}
 
@@ -38,10 +38,11 @@ class TextIndex:
 def sparql(hits: list[tuple[dict, float]]) -> str:
     rows = " ".join(f"({ox.NamedNode(t['iri'])} {ox.Literal(KIND_NAMES.get(t['kind'], t['kind']))} {ox.Literal(f'{s:.3f}', datatype=ox.NamedNode('http://www.w3.org/2001/XMLSchema#decimal'))})"
                     for t, s in hits)
-    return f"""SELECT ?kind ?text ?document ?budget ?actual ?expected ?achieved ?score ?resource ?document_iri
+    return f"""SELECT ?kind ?text ?unit ?document ?budget ?actual ?expected ?achieved ?score ?resource ?document_iri
 WHERE {{
   VALUES (?resource ?kind ?score) {{ {rows} }}
-  ?resource bud:disclosure ?document_iri .
+  {{ ?resource bud:disclosure ?document_iri }} UNION {{ ?form bud:indicator|bud:task ?resource ; bud:disclosure ?document_iri }}
+  OPTIONAL {{ ?owner bud:indicator|bud:task ?resource ; bud:evaluatedUnit/skos:prefLabel ?unit }}
   ?document_iri dct:title ?document .
   OPTIONAL {{ ?resource bud:text|bud:reason|bud:taskName|bud:indicatorContent|dct:title ?text }}
   OPTIONAL {{ ?resource bud:budgetAmount ?budget }}

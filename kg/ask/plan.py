@@ -31,6 +31,7 @@ class Plan:
     notes: list[str] = field(default_factory=list)          # what was understood, in Chinese
     alternatives: list[dict] = field(default_factory=list)
     empty_reason: str = ""                        # a filter that names nothing in the graph
+    weak: bool = False                            # a named query one word calls for, among words it does not take
 
 
 def _score(q: named_queries.NamedQuery, r: Reading) -> tuple[int, dict[str, str], set[str]]:
@@ -78,8 +79,9 @@ def choose(r: Reading, d: Dictionary) -> Plan:
     if figures is not None and r.of("figures"):  # 逐项, 出处: the figures themselves, asked for
         plan = Plan("figures", figures=figures, notes=figure_notes, empty_reason=empty)
     elif scored and scored[0][0]:
-        _, _, _, name, values, _ = scored[0]
-        plan = Plan(name, values, notes=[f"命名查询「{catalog_[name].title}」"] + _slot_notes(values))
+        _, score, _, name, values, _ = scored[0]
+        plan = Plan(name, values, notes=[f"命名查询「{catalog_[name].title}」"] + _slot_notes(values),
+                    weak=score <= 1 and any(len(w) >= 2 and not w.isascii() for w in r.leftovers))
     elif figures is not None:
         plan = Plan("figures", figures=figures, notes=figure_notes, empty_reason=empty)
     elif scored:
