@@ -159,3 +159,10 @@ def test_each_alternative_asks_for_its_reading(store, text):
     assert alternatives
     for alt in alternatives:
         assert answer(store, alt["q"]).intent == alt["intent"], alt
+
+
+def test_kg_ask_answers_hostile_input_without_an_error(sample_store):
+    for text in ['} DROP ALL {', '"三公经费" ; DELETE WHERE { ?s ?p ?o }', "\u202e单位\x07" + "x" * 10_240]:
+        result = run("ask", "--store", sample_store, "--format", "json", text)
+        assert json.loads(result.output)["query"], text
+    assert "固废辐射环境技术中心" in run("ask", "--store", sample_store, "执行率低于90%的单位").output

@@ -84,9 +84,11 @@ def choose(r: Reading, d: Dictionary) -> Plan:
                     weak=score <= 1 and any(len(w) >= 2 and not w.isascii() for w in r.leftovers))
     elif figures is not None:
         plan = Plan("figures", figures=figures, notes=figure_notes, empty_reason=empty)
-    elif scored:
-        _, _, _, name, values, _ = scored[0]
-        plan = Plan(name, values, notes=[f"命名查询「{catalog_[name].title}」"] + _slot_notes(values))
+    elif scored:  # a named query, though it cannot take all that was named: said so
+        _, _, _, name, values, taken = scored[0]
+        unused = [e.text for e in r.entities if e.kind in _BLOCKING | {"threshold"} and e.text not in taken]
+        plan = Plan(name, values, notes=[f"命名查询「{catalog_[name].title}」"] + _slot_notes(values)
+                    + ([f"此查询不按「{'、'.join(dict.fromkeys(unused))}」筛选"] if unused else []))
     elif r.leftovers or r.entities:
         plan = Plan("search", notes=["全文检索职责、差异原因、年度任务、绩效指标和章节标题"])
     else:
