@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from cnbudget.ontology import ITEM, PHASE
+from cnbudget.ontology import PHASE
 
 COLUMNS = ["document", "body", "year", "table", "code", "name", "column", "phase", "amount", "unit", "source_line"]
 LINKS = {"document": "document_iri", "body": "body_iri", "name": "figure", "amount": "figure"}
