@@ -29,13 +29,15 @@ _SCOPES = (("三公", re.compile(r"三公")), ("绩效自评", re.compile(r"绩�
 _LABELLED = re.compile(r"(来源|发布机构|信息来源|主管部门|实施单位|部门名称|单位名称|预算单位|编制单位|填报单位)"
                        r"\s*[:：|]?\s*(?:[\dA-Za-z]+[-－])?([\u4e00-\u9fff（）()]{2,40})")
 _OVERVIEW = re.compile(r"^(?:第[一二三四五]部分|[一二三四五]、)\s*(.{2,40}?)概况")
-_BODY_END = re.compile(r"(?:人民政府|委员会|办公室|管委会|中心|局|委|办|院|所|站|馆|会|园|区|队|厅|处|校|集团|公司|医院)$")
+_BODY_END = re.compile(r"(?:人民政府|委员会|办公室|管委会|中心|局|委|办|院|所|站|馆|会|园|区|队|厅|处|部|社|团|校|集团|公司|医院)$")
 _NAME_CHARS = re.compile(r"^[\u4e00-\u9fff（）()]+$")
 _NOT_NAMES = re.compile(r"发布|时间|日期|浏览|字体|单位|金额|项目|部分|部门$|^(?:本|该|我)")
 _PLACE_END = re.compile(r"[省市州县区旗镇乡]$")
 _TRAILING = re.compile(r"(?:部门|单位|本级|机关)+$")
-_LABEL_RANK = {"主管部门": 0, "部门名称": 0, "单位名称": 1, "预算单位": 1, "来源": 2, "发布机构": 2, "信息来源": 2,
-               "实施单位": 3, "编制单位": 3, "填报单位": 3}
+# which reading names the body when several do: a form's or table's own label, then the title, then the 概况
+# heading, then the web page's publisher (来源: may be the finance bureau that posts every department's tables)
+_LABEL_RANK = {"主管部门": (0, 0), "部门名称": (0, 0), "单位名称": (0, 1), "预算单位": (0, 1), "编制单位": (0, 2),
+               "填报单位": (0, 2), "实施单位": (0, 3), "来源": (3, 0), "发布机构": (3, 0), "信息来源": (3, 0)}
 
 
 def _head(rows: list[Row]) -> list[tuple[str, int]]:
@@ -89,22 +91,22 @@ def _body(head: list[tuple[str, int]], titles) -> Reading | None:
         for m in _LABELLED.finditer(text):
             name = _name(m.group(2))
             if name and _BODY_END.search(_bare(name)):
-                rank = (0, _LABEL_RANK[m.group(1)], m.start())
+                rank = (*_LABEL_RANK[m.group(1)], m.start())
                 candidates.append((rank, Reading(name, line, _evidence(text, m.start(), m.end()), m.group(1))))
         m = _OVERVIEW.match(text)
         if m and _name(m.group(1)):
-            candidates.append(((1, 0, 0), Reading(_name(m.group(1)), line, text[:2 * _WINDOW], "概况")))
+            candidates.append(((2, 0, 0), Reading(_name(m.group(1)), line, text[:2 * _WINDOW], "概况")))
     for text, line, m, _ in titles:
         before = re.split(r"[\s|:：]{2,}|[|.·]", text[max(0, m.start() - 40):m.start()])[-1]
         after = re.match(r"([\u4e00-\u9fff]{2,20}?)(?:财政拨款|一般公共|部门|单位|“|\"|三公|预算|决算)", text[m.end():])
         for part in (before, after.group(1) if after else ""):
             name = _name(part)
             if name and (_BODY_END.search(_bare(name)) or _PLACE_END.search(name)):
-                candidates.append(((2, 0, 0), Reading(name, line, _evidence(text, m.start(), m.end()), "title")))
+                candidates.append(((1, 0, 0), Reading(name, line, _evidence(text, m.start(), m.end()), "title")))
     for text, line in head[:3]:  # a short first line naming a body alone (重庆市铜梁区小林镇人民政府 / 2022年决算报告)
         name = _name(text) if len(text) <= 30 else None
         if name and _BODY_END.search(_bare(name)):
-            candidates.append(((3, 0, 0), Reading(name, line, text, "heading")))
+            candidates.append(((4, 0, 0), Reading(name, line, text, "heading")))
     if not candidates:
         return None
     candidates.sort(key=lambda c: c[0])

@@ -160,3 +160,31 @@ def test_two_documents_printing_only_a_kind_of_body_are_not_merged(tmp_path):
           ?b a bud:UnknownBody ; bud:printedName ?printed ; bud:unknownReason ?why }""")
     assert len(rows) == 2 and {r["printed"] for r in rows} == {"教育局"}
     assert rows[0]["b"] != rows[1]["b"] and rows[0]["d"] != rows[1]["d"]
+
+
+def _read(text: str):
+    data = text.encode("utf-8")
+    return read_identity(formats.format_for(".txt").read("head.txt", data, Limits.from_env()).finish().rows)
+
+
+@pytest.mark.parametrize("head, body, year, kind, scopes", [
+    # the finance bureau that posts every department's tables is the page's 来源, not the disclosure's body
+    ("来源:南漳县财政局  发布时间:2021-05-01\n南漳县水利局2021年部门预算\n", "南漳县水利局", "2021", "预算", ["部门"]),
+    # the body after the year, and 关于 … 的说明
+    ("2019年度南漳县人民医院部门决算\n", "南漳县人民医院", "2019", "决算", ["部门"]),
+    ("关于南漳县民政局2020年度部门决算的说明\n", "南漳县民政局", "2020", "决算", ["部门"]),
+    # a form's own label
+    ("部门名称:中共南漳县委宣传部\n2022年部门预算公开表\n", "中共南漳县委宣传部", "2022", "预算", ["部门"]),
+    # 一般公共预算 names a fund, not the kind: this 三公 table is 决算
+    ("南漳县民政局2021年度一般公共预算财政拨款“三公”经费支出决算表\n", "南漳县民政局", "2021", "决算", ["三公"]),
+])
+def test_heads_of_other_shapes(head, body, year, kind, scopes):
+    identity = _read(head + "说明文字。\n")
+    assert (identity.body.value if identity.body else None, identity.year.value, identity.kind.value,
+            [s.value for s in identity.scopes]) == (body, year, kind, scopes)
+
+
+def test_a_party_body_has_its_region():
+    identity = _read("部门名称:中共南漳县委宣传部\n2022年部门预算公开表\n说明文字。\n")
+    doc = Disclosure("head.txt", "", "text/plain", "budget", None, 2022, False, identity=identity)
+    assert identify(doc).region == "湖北省襄阳市南漳县"

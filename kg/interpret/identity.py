@@ -17,6 +17,7 @@ from cnbudget.kg.interpret.places import BARE_KINDS, Place, divisions
 from cnbudget.loaders.records import Disclosure, Reading
 from cnbudget.loaders.text import label_key
 
+_PARTY = re.compile(r"^(?:中国共产党|中共)")
 _LEVEL_FIRST = re.compile(r"^[省市州县区镇乡旗]")
 # what a generic name ends with: a kind of body (教育局, 国资委, 招商服务中心)
 _KIND_END = re.compile(r"(?:局|委|办|办公室|中心|院|医院|所|站|馆|会|委员会|园|队|厅|处|校|人民政府|政府)$")
@@ -39,6 +40,7 @@ def _bare(name: str) -> str:
 
 def _places(name: str) -> list[Place]:
     """The places the name starts with, each below the one before (the last one's chain); a place alone too."""
+    name = _PARTY.sub("", name)  # 中共南漳县委宣传部: the place follows the party's name
     found, rest = divisions().department_places(name)
     if not found:
         found = [p for p, strong in divisions().by_form.get(label_key(name), ()) if strong]

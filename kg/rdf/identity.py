@@ -13,6 +13,7 @@ from cnbudget.kg.rdf.terms import TYPE, bud, integer, iri, plain, text, zh
 from cnbudget.loaders.records import Reading
 
 _KIND = {"final": bud.kindFinalAccounts, "budget": bud.kindBudget}
+_KIND_WORD = {"final": "决算", "budget": "预算"}
 _SCOPE = {"部门": bud.kindDepartmentDisclosure, "三公": bud.kindThreePublicExpenses,
           "绩效自评": bud.kindPerformanceSelfEvaluation, "报告": bud.kindFiscalReport}
 _SCOPE_SLUG = {"部门": "department", "三公": "three-public", "绩效自评": "self-evaluation", "报告": "report"}
@@ -42,7 +43,7 @@ def add_identity(b: GraphBuilder, who: Who | None) -> None:
         _reading(b, f"scope-{_SCOPE_SLUG[s.value]}", "scope", s.value, s)
     if identity and identity.year and doc.year and int(identity.year.value) == doc.year:
         _reading(b, "year", "year", identity.year.value, identity.year)
-    if identity and identity.kind:
+    if identity and identity.kind and _KIND_WORD[doc.kind] == identity.kind.value:  # else the tables decided
         _reading(b, "kind", "kind", identity.kind.value, identity.kind)
     if who is None:
         return
