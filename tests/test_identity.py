@@ -3,6 +3,7 @@
 is an unknown body of the document's own, never merged with another document's."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,13 @@ def test_a_party_body_has_its_region():
     identity = _read("部门名称:中共南漳县委宣传部\n2022年部门预算公开表\n说明文字。\n")
     doc = Disclosure("head.txt", "", "text/plain", "budget", None, 2022, False, identity=identity)
     assert identify(doc).region == "湖北省襄阳市南漳县"
+
+
+def test_the_named_query_lists_who_when_what(fragments_store):
+    rows = json.loads(run("query", "disclosures", "--store", fragments_store, "--format", "json").output)
+    by_file = {r["file"]: r for r in rows}
+    r = by_file["huaiyuan_slj_2025_sangong.txt"]
+    assert (r["body"], r["region"], r["year"], set(r["kinds"].split("、"))) == (
+        "怀远县水利局", "安徽省蚌埠市怀远县", 2025, {"预算", "三公经费"})
+    r = by_file["wuzhou_ncpzj_2020_js.txt"]
+    assert r["body"] == "（未能识别）" and r["unknown_reason"] and set(r["kinds"].split("、")) == {"决算", "三公经费"}
