@@ -85,3 +85,15 @@ def test_amount_yuan_is_typed_decimal_in_the_graph(sample_store):
     rows = select(Store(sample_store, read_only=True), """
         SELECT (COUNT(?o) AS ?n) WHERE { ?o bud:amountYuan ?y FILTER (DATATYPE(?y) != xsd:decimal) }""")
     assert rows == [{"n": "0"}]
+
+
+def test_budget_executions_in_yuan(sample_store):
+    """Line 2718: 「年初预算为9.65万元，支出决算为5.07万元」 — 96,500 元 against 50,700 元."""
+    rows = select(Store(sample_store, read_only=True), """
+        SELECT ?budget ?actual ?by ?ay WHERE { ?e a bud:SubjectExecution ; bud:sourceLine 2718 ;
+          bud:budgetAmount ?budget ; bud:actualAmount ?actual ; bud:budgetAmountYuan ?by ; bud:actualAmountYuan ?ay }""")
+    assert rows == [{"budget": "9.65", "actual": "5.07", "by": "96500", "ay": "50700"}]
+    untyped = select(Store(sample_store, read_only=True), """
+        SELECT (COUNT(?e) AS ?n) WHERE { ?e bud:budgetAmountYuan|bud:actualAmountYuan ?y
+          FILTER (DATATYPE(?y) != xsd:decimal) }""")
+    assert untyped == [{"n": "0"}]
