@@ -17,7 +17,7 @@ _HEAD_ROWS = 60  # rows read
 _HEAD_CHARS = 3000  # characters of one row read (a flattened spreadsheet or form is one long line)
 _WINDOW = 60  # characters either side of a year that make its title
 
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年度?|-度)")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年度?|-度)(?!\s*\d{1,2}\s*月)")  # not a date: 2021年5月10日
 _TITLE_WORDS = re.compile(r"预算|决算|绩效|三公|公开")
 _FUND_BUDGETS = re.compile(r"(?:一般公共|政府性基金|国有资本经营|社会保险基金)预算|预算(?:数|执行|单位|管理|稳定|对比)")
 _KIND = re.compile(r"决算|预算")
@@ -26,7 +26,7 @@ _BODY_WHOLE = re.compile(r"(?<=[局委办院所站馆会园区队厅处校心府
 _SCOPES = (("三公", re.compile(r"三公")), ("绩效自评", re.compile(r"绩效自评")),
            ("报告", re.compile(r"(?:决算|预算)(?:执行情况)?报告")))
 # labels a header line names the body with (来源: on a web page, 主管部门 on a self-evaluation form)
-_LABELLED = re.compile(r"(来源|发布机构|信息来源|主管部门|实施单位|部门名称|单位名称|预算单位|编制单位|填报单位)"
+_LABELLED = re.compile(r"(来源|发布机构|信息来源|主管部门|实施单位|部门名称|单位名称|预算单位|编制单位|填报单位|部门(?=\s*[:：]))"
                        r"\s*[:：|]?\s*(?:[\dA-Za-z]+[-－])?([\u4e00-\u9fff（）()]{2,40})")
 _OVERVIEW = re.compile(r"^(?:第[一二三四五]部分|[一二三四五]、)\s*(.{2,40}?)概况")
 _BODY_END = re.compile(r"(?:人民政府|委员会|办公室|管委会|中心|局|委|办|院|所|站|馆|会|园|区|队|厅|处|部|社|团|校|集团|公司|医院)$")
@@ -36,7 +36,7 @@ _PLACE_END = re.compile(r"[省市州县区旗镇乡]$")
 _TRAILING = re.compile(r"(?:部门|单位|本级|机关)+$")
 # which reading names the body when several do: a form's or table's own label, then the title, then the 概况
 # heading, then the web page's publisher (来源: may be the finance bureau that posts every department's tables)
-_LABEL_RANK = {"主管部门": (0, 0), "部门名称": (0, 0), "单位名称": (0, 1), "预算单位": (0, 1), "编制单位": (0, 2),
+_LABEL_RANK = {"主管部门": (0, 0), "部门名称": (0, 0), "部门": (1, 1), "单位名称": (0, 1), "预算单位": (0, 1), "编制单位": (0, 2),
                "填报单位": (0, 2), "实施单位": (0, 3), "来源": (3, 0), "发布机构": (3, 0), "信息来源": (3, 0)}
 
 
@@ -64,7 +64,7 @@ def _name(text: str) -> str | None:
     if name.count("(") + name.count("（") != name.count(")") + name.count("）"):
         name = name.strip("()（）")
     name = re.sub(r"^(?:关于|附件[:：]?|[一二三四五六七八九十]+、)", "", name)
-    name = _TRAILING.sub("", name)
+    name = _TRAILING.sub("", re.sub(r"[(（](?:汇总|本级|合并)[)）]$", "", name))
     if len(name) < 2 or not _NAME_CHARS.match(name) or _NOT_NAMES.search(name):
         return None
     return name

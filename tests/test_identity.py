@@ -83,9 +83,10 @@ def test_each_fragment_says_who_when_what(name):
 
 
 def test_the_tables_department_stays_first():
-    """The sample's tables name 焦作市生态环境局 (部门：…); the reading agrees, and the region is the city's."""
+    """The sample's tables name 焦作市生态环境局 (line 56: 「部门：焦作市生态环境局（汇总）」); the reading agrees, and the
+    region is the city's."""
     identity = _identity(SAMPLE)
-    assert identity.body.value == "焦作市生态环境局" and identity.body.line == 1
+    assert (identity.body.value, identity.body.line, identity.body.rule) == ("焦作市生态环境局", 56, "部门")
     doc = Disclosure(str(SAMPLE), "", "text/plain", "final", "焦作市生态环境局", 2020, True, identity=identity)
     who = identify(doc)
     assert (who.name, who.told_by, who.region) == ("焦作市生态环境局", "tables", "河南省焦作市")
@@ -176,6 +177,9 @@ def _read(text: str):
     ("关于南漳县民政局2020年度部门决算的说明\n", "南漳县民政局", "2020", "决算", ["部门"]),
     # a form's own label
     ("部门名称:中共南漳县委宣传部\n2022年部门预算公开表\n", "中共南漳县委宣传部", "2022", "预算", ["部门"]),
+    # a publication date is not the fiscal year; a 部门: line names the body
+    ("发布日期:2022年5月10日 浏览量:3\n南漳县水利局2021年度部门决算\n部门:南漳县水利局\n", "南漳县水利局", "2021", "决算",
+     ["部门"]),
     # 一般公共预算 names a fund, not the kind: this 三公 table is 决算
     ("南漳县民政局2021年度一般公共预算财政拨款“三公”经费支出决算表\n", "南漳县民政局", "2021", "决算", ["三公"]),
 ])
