@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+import rdflib
+from pyshacl import validate
 from conftest import FRAGMENTS, ROOT, SAMPLE, run, select
 
 from cnbudget.kg.interpret.identity import identify
@@ -15,6 +18,7 @@ from cnbudget.loaders import formats
 from cnbudget.loaders.identity import read_identity
 from cnbudget.loaders.limits import Limits
 from cnbudget.loaders.records import Disclosure
+from cnbudget.ontology import ontology_dir, ontology_files
 
 HAND_READ = ROOT / "tests" / "fixtures" / "hand-read"
 
@@ -203,3 +207,18 @@ def test_the_named_query_lists_who_when_what(fragments_store):
         "怀远县水利局", "安徽省蚌埠市怀远县", 2025, {"预算", "三公经费"})
     r = by_file["wuzhou_ncpzj_2020_js.txt"]
     assert r["body"] == "（未能识别）" and r["unknown_reason"] and set(r["kinds"].split("、")) == {"决算", "三公经费"}
+
+
+def test_the_fragments_graphs_conform_to_the_shapes(fragments_store):
+    """Known and unknown bodies, readings and kinds as the shapes (ontology/shapes.ttl) constrain them."""
+    store = Store(fragments_store, read_only=True)
+    graphs = [g for g in store.graphs() if "/graph/" in g and not g.endswith(("/graph/ontology", "/graph/codelist-links"))]
+    data = rdflib.Graph().parse(data=ox.serialize([q.triple for g in graphs for q in store.quads(g)],
+                                                   format=ox.RdfFormat.N_TRIPLES), format="nt")
+    assert len(set(data.subjects(rdflib.RDF.type, rdflib.URIRef("https://w3id.org/cnbudget/def#UnknownBody")))) == 2
+    ontology = rdflib.Graph()
+    for path in ontology_files():
+        ontology.parse(path, format="turtle")
+    shapes = rdflib.Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
+    conforms, _, text = validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none")
+    assert conforms, text[:3000]
