@@ -113,6 +113,8 @@ def _body(head: list[tuple[str, int]], titles) -> Reading | None:
     best = candidates[0][1]
     # a name may be printed short (县招商服务中心 in the 概况 of 南漳县招商服务中心's disclosure), or be the place
     # alone in a title (岳阳县2017年度部门“三公”…) where a label names the body in it
+    if best.rule not in ("title", "概况") or not (_PLACE_END.search(best.value) or best.value[0] in "省市州县区"):
+        return best
     fuller = [r for _, r in candidates if r.value != best.value and len(r.value) > len(best.value)
               and (r.value.endswith(best.value.lstrip("省市州县区")) or r.value.startswith(best.value))]
     return fuller[0] if fuller else best

@@ -181,6 +181,8 @@ def _read(text: str):
     ("关于南漳县民政局2020年度部门决算的说明\n", "南漳县民政局", "2020", "决算", ["部门"]),
     # a form's own label
     ("部门名称:中共南漳县委宣传部\n2022年部门预算公开表\n", "中共南漳县委宣传部", "2022", "预算", ["部门"]),
+    # a label's name is not taken for a longer one the page's publisher prints
+    ("来源:南漳县水利局办公室\n单位名称:南漳县水利局\n2021年部门预算\n", "南漳县水利局", "2021", "预算", ["部门"]),
     # a publication date is not the fiscal year; a 部门: line names the body
     ("发布日期:2022年5月10日 浏览量:3\n南漳县水利局2021年度部门决算\n部门:南漳县水利局\n", "南漳县水利局", "2021", "决算",
      ["部门"]),
