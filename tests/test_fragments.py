@@ -302,7 +302,9 @@ def test_daying_wenlv_narrative_only(fstore, loaded):
         assert (section, label, measure, D(a), unit, yuan, "executed", line) in got
     assert warnings_of(loaded, DAYING_WENLV) == [
         f"warning: {FRAGMENTS / DAYING_WENLV}: no standard disclosure table (公开NN表 or a known table title) found; "
-        "only the narrative figures and performance records are loaded"]
+        "only the narrative figures and performance records are loaded",
+        f"warning: {FRAGMENTS / DAYING_WENLV}: the body cannot be told (the head of the document names no body); "
+        "loaded under an unknown body of its own"]
 
 
 # --- layout detection ---------------------------------------------------------------------------------

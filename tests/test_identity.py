@@ -160,7 +160,8 @@ def test_two_documents_printing_only_a_kind_of_body_are_not_merged(tmp_path):
         path.parent.mkdir()
         path.write_text("教育局" + year + "年度单位决算\n" + text.replace("2022", year), encoding="utf-8")
     store = str(tmp_path / "s")
-    run("load", "--store", store, str(a), str(b))
+    out = run("load", "--store", store, str(a), str(b)).output
+    assert f"{a}:1: the body cannot be told (教育局: a kind of body without a place" in out
     rows = select(Store(store, read_only=True), """
         SELECT ?d ?b ?printed WHERE { ?d a bud:Disclosure ; bud:department ?b .
           ?b a bud:UnknownBody ; bud:printedName ?printed ; bud:unknownReason ?why }""")

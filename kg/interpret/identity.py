@@ -80,4 +80,8 @@ def settle(doc: Disclosure) -> Who:
     who = identify(doc)
     if doc.department is None and who.name:
         doc.department = who.name
+    elif doc.department is None:
+        where = f"{doc.path}:{who.printed.line}" if who.printed else doc.path
+        doc.warnings.append(f"{where}: the body cannot be told ({who.reason}); loaded under an unknown body of "
+                            "its own")
     return who
