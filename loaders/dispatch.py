@@ -254,10 +254,12 @@ def _phase_from_header(column) -> bool:
 
 def _kind(found, heading_kind: str | None) -> str:
     titles = " ".join(t.title for t in found)
-    if "决算" in titles or heading_kind == "决算":
+    if "决算" in titles:
         return "final"
-    if heading_kind == "预算" or re.search(r"预算(总)?表", titles):
+    if re.search(r"预算(总)?表", titles):
         return "budget"
+    if heading_kind:  # the document's title (loaders/identity.py)
+        return "final" if heading_kind == "决算" else "budget"
     if "预算" in _FUND_BUDGETS.sub("", titles):  # 部门“三公”经费预算情况表 (not 一般公共预算…)
         return "budget"
     return "final"
