@@ -17,12 +17,13 @@ import pyoxigraph as ox
 from cnbudget.kg.results import text_value
 from cnbudget.kg.store import GraphStore, Rows
 
-# The tidy CSV columns are a public contract: users' scripts depend on them.
+# The tidy CSV columns are a public contract: users' scripts depend on them. Columns are only ever added at the
+# end (amount_yuan: a money figure in yuan, so figures of documents printed in different units sum).
 TIDY_COLUMNS = ["document", "year", "organization", "table", "row_code", "row_name", "measure", "amount", "unit",
-                "source_line"]
+                "source_line", "amount_yuan"]
 
 TIDY_QUERY = """
-SELECT ?document ?year ?organization ?table ?row_code ?row_name ?measure ?amount ?unit ?source_line
+SELECT ?document ?year ?organization ?table ?row_code ?row_name ?measure ?amount ?unit ?source_line ?amount_yuan
 WHERE {
   ?obs bud:disclosure $doc ; a qb:Observation ; qb:dataSet ?t ;
        bud:rowLabel ?row_name ; bud:measureLabel ?measure ; bud:sourceLine ?source_line .
@@ -41,6 +42,7 @@ WHERE {
   OPTIONAL { ?obs bud:fiscalYear ?year }
   OPTIONAL { ?obs bud:department/skos:prefLabel ?organization }
   OPTIONAL { ?obs bud:rowCode ?row_code }
+  OPTIONAL { ?obs bud:amountYuan ?amount_yuan }
 }
 ORDER BY ?document ?source_line ?measure ?obs
 """

@@ -12,6 +12,7 @@ from typing import Iterator
 from cnbudget.loaders import formats, tables
 from cnbudget.loaders.errors import CUT_OFF, LoadError
 from cnbudget.loaders.formats.registry import too_large
+from cnbudget.loaders.identity import read_identity
 from cnbudget.loaders.limits import Limits
 from cnbudget.loaders.narrative import read_narrative
 from cnbudget.loaders.evaluation import read_evaluations, read_project_execution
@@ -20,7 +21,6 @@ from cnbudget.loaders.text import clean_label, nfkc
 
 # the formats read (old binary Office files are known, to be refused with how to convert them)
 SUPPORTED_SUFFIXES = sorted(s for s, f in formats.FORMATS.items() if f.name not in ("doc", "xls"))
-_DOC_TITLE = re.compile(r"(.{2,40}?)\s*((?:19|20)\d{2})\s*年度?\s*(?:部门|单位)?(决算|预算)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _FUND_BUDGETS = re.compile(r"(?:一般公共|政府性基金|国有资本经营|社会保险基金)预算")
 
@@ -160,11 +160,11 @@ def _disclosure(path: str, sha256: str, media_type: str, rows: list[Row],
             raise LoadError(path, None, _NOTHING)
         warnings.append(f"{path}: no standard disclosure table (公开NN表 or a known table title) found; "
                         "only the narrative figures and performance records are loaded")
-    head = " ".join(c.text for r in rows[:40] for c in r.cells)
-    m = _DOC_TITLE.search(nfkc(head))
-    kind = _kind(found, m.group(3) if m else None)
+    identity = read_identity(rows)  # who, when, what the head of the document says (loaders/identity.py)
+    kind = _kind(found, identity.kind.value if identity.kind else None)
     department = _most_common([t.department for t in found])
-    year = _most_common([t.year for t in found]) or (int(m.group(2)) if m else None) or _heading_year(rows)
+    year = (_most_common([t.year for t in found]) or (int(identity.year.value) if identity.year else None)
+            or _heading_year(rows))
     unit = _most_common([t.unit for t in found])
     for t in found:
         if t.department and department and t.department != department:
@@ -190,7 +190,7 @@ def _disclosure(path: str, sha256: str, media_type: str, rows: list[Row],
     return Disclosure(path=path, sha256=sha256, media_type=media_type, kind=kind, department=department,
                       year=year, consolidated=any(t.consolidated for t in found), tables=found,
                       warnings=warnings, rounding_note=clean_label(rounding) if rounding else None,
-                      narrative=narrative)
+                      narrative=narrative, identity=identity)
 
 
 _PART = re.compile(r"^\s*第([一二三四五六七八九十])部分")
@@ -256,8 +256,10 @@ def _kind(found, heading_kind: str | None) -> str:
     titles = " ".join(t.title for t in found)
     if "决算" in titles:
         return "final"
-    if heading_kind == "预算" or re.search(r"预算(总)?表", titles):
+    if re.search(r"预算(总)?表", titles):
         return "budget"
+    if heading_kind:  # the document's title (loaders/identity.py)
+        return "final" if heading_kind == "决算" else "budget"
     if "预算" in _FUND_BUDGETS.sub("", titles):  # 部门“三公”经费预算情况表 (not 一般公共预算…)
         return "budget"
     return "final"

@@ -83,6 +83,25 @@ class Table:
         return not self.observations
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One thing the document says of itself (loaders/identity.py): the value as read, and where."""
+    value: str
+    line: int
+    evidence: str  # the words of the line that say it
+    rule: str  # title / heading / text / 概况 / the label read (来源, 主管部门 …)
+
+
+@dataclass
+class Identity:
+    """Who, when, what, as the head of the document says: body, year, 预算 or 决算, and what it covers
+    (部门: a department's whole disclosure; 三公; 绩效自评; 报告: a government's budget or final-accounts report)."""
+    body: Reading | None = None
+    year: Reading | None = None
+    kind: Reading | None = None
+    scopes: list[Reading] = field(default_factory=list)
+
+
 @dataclass
 class Disclosure:
     path: str
@@ -96,6 +115,7 @@ class Disclosure:
     warnings: list[str] = field(default_factory=list)
     rounding_note: str | None = None
     narrative: "Narrative | None" = None
+    identity: Identity | None = None
 
     @property
     def observations(self) -> list[Observation]:
@@ -103,8 +123,23 @@ class Disclosure:
 
     @property
     def title(self) -> str:
-        kind = "部门决算" if self.kind == "final" else "部门预算"
+        word = "决算" if self.kind == "final" else "预算"
+        kind = "部门" + word
+        scopes = {s.value for s in self.identity.scopes} if self.identity else set()
+        if "绩效自评" in scopes:
+            kind = "绩效自评"
+        elif "三公" in scopes:
+            kind = "“三公”经费" + word
+        elif "报告" in scopes:
+            kind = word + "报告"
         return f"{self.department or ''}{self.year or ''}年度{kind}"
+
+    @property
+    def scope(self) -> str | None:
+        """What the document covers when it is not a department's whole disclosure (三公, 绩效自评, 报告): part
+        of its identity, so that a department's 三公 table published apart is not taken for its disclosure."""
+        scopes = [s.value for s in self.identity.scopes if s.value != "部门"] if self.identity else []
+        return "+".join(scopes) or None
 
 
 # --- the rest of a disclosure: organization, narrative, performance ---------------------------

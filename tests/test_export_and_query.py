@@ -16,17 +16,20 @@ from cnbudget.kg.export import TIDY_COLUMNS
 def test_tidy_csv_columns_and_rows(sample_store):
     out = run("export", "--store", sample_store, "--format", "csv").output
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert out.splitlines()[0] == "document,year,organization,table,row_code,row_name,measure,amount,unit,source_line"
+    assert out.splitlines()[0] == ("document,year,organization,table,row_code,row_name,measure,amount,unit,source_line,"
+                                   "amount_yuan")
     assert TIDY_COLUMNS == out.splitlines()[0].split(",")
     assert len([r for r in rows if r["table"].startswith("公开")]) == 1001
     hit = [r for r in rows if r["table"] == "公开05表" and r["row_code"] == "2110101" and r["measure"] == "小计"]
     assert hit == [{"document": "jiaozuo-ecology-2020-final-accounts.txt", "year": "2020",
                     "organization": "焦作市生态环境局", "table": "公开05表", "row_code": "2110101",
                     "row_name": "行政运行", "measure": "小计", "amount": "1175.87", "unit": "万元",
-                    "source_line": "1864"}]
+                    "source_line": "1864", "amount_yuan": "11758700"}]
     assert all("," not in r["amount"] and Decimal(r["amount"]) >= 0 for r in rows if r["table"].startswith("公开"))
     narrative = [r for r in rows if not r["table"].startswith("公开")]
     assert {"source_line", "unit"} <= set(narrative[0]) and any(r["unit"] == "辆" for r in narrative)
+    # money only: counts and rates have no yuan value
+    assert all(r["amount_yuan"] == "" for r in narrative if r["unit"] not in ("元", "万元"))
     t01 = [r for r in rows if r["table"] == "公开01表" and r["row_name"] == "本年收入合计"]
     assert [(r["row_code"], r["amount"]) for r in t01] == [("", "13202.51")]
 

@@ -179,10 +179,10 @@ def test_qiannan_cut_off_is_a_warning(loaded):
 
 def test_yueyang_three_public_budget_in_yuan(fstore, loaded):
     doc = document(fstore, YUEYANG)
-    assert (doc["kind"].endswith("BudgetDisclosure"), doc["year"], doc["dept"]) == (True, "2017", None)
+    assert (doc["kind"].endswith("BudgetDisclosure"), doc["year"], doc["dept"]) == (True, "2017", "岳阳县台创园")  # 来源:岳阳县台创园
     assert [(t["number"], t["type"].rsplit("#", 1)[1], t["title"], t["unit"], t["year"], t["dept"], t["n"], t["line"])
             for t in tables(fstore, YUEYANG)] == [
-        ("", "ThreePublicExpenses", "台创园2017-度部门“三公”经费预算情况表", "元", "2017", None, "4", "4")]
+        ("", "ThreePublicExpenses", "台创园2017-度部门“三公”经费预算情况表", "元", "2017", "岳阳县台创园", "4", "4")]
     by_hand = [  # row, column (the 2017 budget; the 2016 column is empty), amount in 元, line
         ("一、支出合计", "2017-预算数", "250000", 7),
         ("2、公务接待费", "2017-预算数", "150000", 9),
@@ -190,7 +190,8 @@ def test_yueyang_three_public_budget_in_yuan(fstore, loaded):
         ("其中:(1)公务用车运行维护费", "2017-预算数", "100000", 11),
     ]
     assert table_figures(fstore, YUEYANG) == [
-        (row, None, None, None, col, D(a), D(a), "元", "2017", None, "approved", line) for row, col, a, line in by_hand]
+        (row, None, None, None, col, D(a), D(a), "元", "2017", "岳阳县台创园", "approved", line)
+        for row, col, a, line in by_hand]
     # the rows that count (groups, persons, vehicles, receptions) are numbers of things, not 元
     title = "台创园2017-度部门“三公”经费预算情况表"
     assert narrative_figures(fstore, YUEYANG) == [
@@ -208,7 +209,7 @@ def test_yueyang_three_public_budget_in_yuan(fstore, loaded):
 
 def test_wanjiang_three_public_budget(fstore):
     doc = document(fstore, WANJIANG)
-    assert (doc["kind"].endswith("BudgetDisclosure"), doc["year"], doc["dept"]) == (True, "2024", None)
+    assert (doc["kind"].endswith("BudgetDisclosure"), doc["year"], doc["dept"]) == (True, "2024", "皖江江南新兴产业集中区(管委会)")
     assert [(t["number"], t["type"].rsplit("#", 1)[1], t["title"], t["unit"], t["year"], t["n"], t["line"])
             for t in tables(fstore, WANJIANG)] == [
         ("", "ThreePublicExpenses", "一、2024年一般公共预算“三公”经费支出预算表", "万元", "2024", "6", "3")]
@@ -222,7 +223,7 @@ def test_wanjiang_three_public_budget(fstore):
         (None, "公务接待费", "240", 18),
     ]
     assert table_figures(fstore, WANJIANG) == [
-        ("", None, None, group, col, D(a), D(a) * 10000, "万元", "2024", None, "approved", line)
+        ("", None, None, group, col, D(a), D(a) * 10000, "万元", "2024", "皖江江南新兴产业集中区(管委会)", "approved", line)
         for group, col, a, line in by_hand]
     measures = select(fstore, f"""SELECT ?m WHERE {{ ?d dcat:distribution/dct:title "{WANJIANG}" .
         ?t bud:disclosure ?d ; a bud:DisclosureTable . ?o qb:dataSet ?t ; bud:measure ?m ; bud:sourceLine ?l }}
@@ -243,7 +244,7 @@ def test_wanjiang_narrative_agrees_with_the_table(fstore):
 
 def test_daying_sfj_execution_block(fstore, loaded):
     doc = document(fstore, DAYING_SFJ)
-    assert (doc["year"], doc["dept"]) == ("2023", None)
+    assert (doc["year"], doc["dept"]) == ("2023", "大英县司法局")  # 主管部门 | 大英县司法局部门
     assert tables(fstore, DAYING_SFJ) == []
     section = "51092324T000010263357-2023年全县安可替代补助资金项目：预算执行情况"
     by_hand = [  # row, column, amount, unit, phase, line
@@ -301,7 +302,9 @@ def test_daying_wenlv_narrative_only(fstore, loaded):
         assert (section, label, measure, D(a), unit, yuan, "executed", line) in got
     assert warnings_of(loaded, DAYING_WENLV) == [
         f"warning: {FRAGMENTS / DAYING_WENLV}: no standard disclosure table (公开NN表 or a known table title) found; "
-        "only the narrative figures and performance records are loaded"]
+        "only the narrative figures and performance records are loaded",
+        f"warning: {FRAGMENTS / DAYING_WENLV}: the body cannot be told (the head of the document names no body); "
+        "loaded under an unknown body of its own"]
 
 
 # --- layout detection ---------------------------------------------------------------------------------

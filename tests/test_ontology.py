@@ -103,6 +103,8 @@ ex:doc a bud:FinalAccountsDisclosure , bud:Disclosure , dcat:Dataset ;
     bud:consolidated true ;
     bud:roundingNote "本套报表金额单位转换时可能存在尾数误差。"@zh ;
     bud:checkCount 57 ;
+    bud:disclosureKind bud:kindFinalAccounts , bud:kindDepartmentDisclosure ;
+    bud:region "河南省焦作市"@zh ;
     dcat:distribution ex:dist .
 
 ex:dist a dcat:Distribution ;

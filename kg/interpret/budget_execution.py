@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cnbudget.kg.interpret import subjects
+from cnbudget.kg.interpret.identity import Who, settle
 from cnbudget.kg.interpret.reconcile import Finding, Result
 from cnbudget.loaders import vocab
 from cnbudget.loaders.records import Figure, Observation, Table
@@ -58,12 +59,14 @@ class Analysis:
     unit_of: dict[int, Unit]  # id(mention) → unit
     record_units: dict[int, Unit] = field(default_factory=dict)  # id(project count / report) → unit
     subjects: list[SubjectExecution] = field(default_factory=list)
+    who: Who | None = None  # whose disclosure it is, and its region (kg/interpret/identity.py)
     evaluations: list[UnitExecution] = field(default_factory=list)
     # id(narrative figure) → the table observation it restates (same item, same amount)
     restated: dict[int, Observation] = field(default_factory=dict)
 
 
 def analyse(doc: Disclosure, result: Result) -> Analysis:
+    who = settle(doc)  # first: a body the head of the document tells is the department its units belong to
     narrative = doc.narrative
     mentions: list[UnitMention] = list(narrative.units) if narrative else []
     by_record: list[tuple[object, UnitMention]] = []
@@ -72,7 +75,7 @@ def analyse(doc: Disclosure, result: Result) -> Analysis:
         by_record += [(p, UnitMention(p.unit_name, "other", p.line)) for p in narrative.project_counts]
         by_record += [(r, UnitMention(r.unit_name, "other", r.line)) for r in narrative.reports if r.unit_name]
     index, unit_of = resolve_units(doc.department, mentions + [m for _, m in by_record], doc.year)
-    analysis = Analysis(index, unit_of, {id(rec): unit_of[id(m)] for rec, m in by_record})
+    analysis = Analysis(index, unit_of, {id(rec): unit_of[id(m)] for rec, m in by_record}, who=who)
     if not narrative:
         return analysis
     evaluated = iter(m for m in mentions if m.role == "evaluated")

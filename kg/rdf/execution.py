@@ -12,6 +12,7 @@ from cnbudget.kg.interpret.budget_execution import Analysis, SubjectExecution, U
 from cnbudget.kg.interpret.indicators import judge
 from cnbudget.kg.rdf.graph import GraphBuilder
 from cnbudget.kg.rdf.organization import UnitNodes
+from cnbudget.kg.rdf.tables import UNIT_FACTOR, amount_in_yuan
 from cnbudget.kg.rdf.terms import TYPE, boolean, bud, dct, dec, integer, iri, rdfs, text, zh
 from cnbudget.loaders.records import Indicator
 
@@ -45,6 +46,10 @@ def _execution(b: GraphBuilder, node: str, kind: str, budget: Decimal | None, ac
         b.add(node, bud.computedRate, dec(computed))
         b.add(node, _RANKED_RATE[kind], dec(computed))
     b.add(node, bud.currencyUnit, text(unit_text))
+    factor = UNIT_FACTOR.get(unit_text)  # in yuan too, so executions of documents in 元 and in 万元 sum
+    for prop, value in ((bud.budgetAmountYuan, budget), (bud.actualAmountYuan, actual)):
+        if factor is not None and value is not None:
+            b.add(node, prop, dec(amount_in_yuan(value, factor)))
     b.add(node, bud.sourceLine, integer(line, positive=True))
 
 

@@ -50,10 +50,13 @@ def shared_graph(base: str | None, name: str) -> str:
 class Minter:
     """IRIs of one disclosure's resources under a base IRI."""
 
-    def __init__(self, base: str, department: str | None, year: int | None, kind: str, fallback: str):
+    def __init__(self, base: str, department: str | None, year: int | None, kind: str, fallback: str,
+                 scope: str | None = None):
         self.base = base_iri(base)
         self.department = department
         key = f"{department}|{year}|{kind}" if department and year else f"file|{fallback}"
+        if scope and department and year:  # a 三公 table published apart is not the department's disclosure
+            key += f"|{scope}"
         self.doc_id = f"{year or 'unknown'}-{kind}-{_digest(key)}"
         self.doc = f"{self.base}disclosure/{self.doc_id}"
         self.graph = f"{self.base}graph/{self.doc_id}"

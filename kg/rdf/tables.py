@@ -86,7 +86,7 @@ def add_table(b: GraphBuilder, t: Table) -> None:
         b.add(node, bud.emptyReason, zh(t.empty_reason))
     leaves = leaf_rows(t)
     leaf_ids = {id(o) for o in leaves}
-    shared = _TableFacts(node, fiscal_year, dept, text(t.unit), UNIT_FACTOR.get(t.unit, Decimal(1)), leaf_ids,
+    shared = _TableFacts(node, fiscal_year, dept, text(t.unit), UNIT_FACTOR.get(t.unit), leaf_ids,
                          two_sided)
     seen: set[str] = set()
     rows: dict[str, str] = {}
@@ -168,8 +168,9 @@ def _add_observation(b: GraphBuilder, t: Table, o: Observation, f: _TableFacts, 
     if f.year:
         po.append((bud.fiscalYear, f.year))
     po += [(bud.budgetPhase, phase[c.phase or "executed"]), (bud.amount, dec(o.amount)),
-           (bud.amountYuan, dec(amount_in_yuan(o.amount, f.factor))),
            (bud.currencyUnit, f.unit), (bud.rowLabel, text(o.row_label))]
+    if f.factor is not None:  # a unit not known in yuan gets no yuan value rather than a wrong one (shapes.ttl)
+        po.append((bud.amountYuan, dec(amount_in_yuan(o.amount, f.factor))))
     if o.row_code:
         po.append((bud.rowCode, plain(o.row_code)))
     if o.line_number is not None:
