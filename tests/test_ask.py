@@ -93,7 +93,8 @@ def test_reception_2024_in_every_document_with_its_body(everything):
     assert all(r["body"] for r in a.rows)
     # 皖江江南新兴产业集中区 2024 budget: 公务接待费 240 万元 in its table and its text
     assert 240 in amounts(a)
-    assert {r["document"] for r in a.rows} == {"2024年度部门预算"}
+    assert {r["document"] for r in a.rows} == {"皖江江南新兴产业集中区(管委会)2024年度“三公”经费预算"}
+    assert {r["body"] for r in a.rows} == {"皖江江南新兴产业集中区(管委会)"}
 
 
 HOSTILE = ['"', "'", "{", "}", "} DROP ALL {", "DROP ALL", "SELECT * WHERE { ?s ?p ?o }", "INSERT DATA { <a> <b> <c> }",
