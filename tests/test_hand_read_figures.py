@@ -35,7 +35,7 @@ DOCUMENTS = json.loads((HAND_READ / "figures.json").read_text(encoding="utf-8"))
 # figures found per document, by the matching below, when it was last raised
 FOUND_SO_FAR = {
     "nantong_gzw_2016_sangong.txt": 0, "luan_gsl_2021_sangong.txt": 4, "huaiyuan_slj_2025_sangong.txt": 2,
-    "yuanling_xian_2021_sangong.txt": 0, "wuzhou_ncpzj_2020_js.txt": 4, "unknown_jiaoyuju_2020_ys.txt": 0,
+    "yuanling_xian_2021_sangong.txt": 1, "wuzhou_ncpzj_2020_js.txt": 4, "unknown_jiaoyuju_2020_ys.txt": 0,
     "guichi_tangxi_2022_jxzp.txt": 1, "chongqing_tongliang_xiaolin_2022_js.txt": 10,
 }
 
@@ -97,8 +97,8 @@ def _number(text: str) -> Decimal:
 
 def _found(figure: dict, unit: str, observations: list[dict]) -> bool:
     amount, percent = _number(figure["amount"]), figure["amount"].endswith("%")
-    want_unit = "%" if percent or "率" in figure["measure"] else unit
-    decrease = bool(re.search(r"减少|下降|降低", figure["measure"]))
+    want_unit = "%" if percent or "率" in _key(figure["measure"]) else unit
+    decrease = bool(re.search(r"减少|下降|降低", _key(figure["measure"])))
     for o in observations:
         if o["line"] != figure["line"] or o["unit"] != want_unit:
             continue
