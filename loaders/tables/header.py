@@ -115,7 +115,7 @@ def position_sides(roles: list[str]) -> list[int]:
     """Side index per position: a new side starts where a stub follows a value column."""
     sides, side, seen_value = [], 0, False
     for r in roles:
-        if r != "value" and seen_value:
+        if r not in ("value", "note") and seen_value:  # a 备注 column closes no side
             side += 1
             seen_value = False
         if r == "value":

@@ -11,7 +11,7 @@ import re
 
 from cnbudget.loaders import vocab
 from cnbudget.loaders.errors import LoadError
-from cnbudget.loaders.labels import SUBJECT_CODE
+from cnbudget.loaders.labels import SUBJECT_CODE, is_filler
 from cnbudget.loaders.records import Column, Figure, Observation, Row, Table
 from cnbudget.loaders.tables.header import position_sides
 from cnbudget.loaders.text import clean_label, is_blank, is_indented, looks_numeric, nfkc, parse_amount, strip_ordinal
@@ -140,7 +140,7 @@ def _read_side(table: Table, row: Row, index: int, placed: dict, roles: list[str
         if sides[p] != s or roles[p] != "value":
             continue
         cell = placed[p]
-        if is_blank(cell.text):
+        if is_blank(cell.text) or is_filler(cell.text):  # 单位不需填列, 无: no figure
             continue
         amount = parse_amount(cell.text)
         column = by_position[p]
