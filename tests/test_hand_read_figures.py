@@ -8,6 +8,8 @@ A figure counts when one observation of the loaded graph has
 - its row: the hand reader's row name and the observation's row name (bud:rowLabel), compared without
   whitespace, ordinals (一、 （二） 1、 其中：), quotes, bracket width, converter debris (經(jīng)) or traditional forms,
   equal or one inside the other (全镇本级一般公共预算收入实现 is the row 一般公共预算收入);
+- in a table printing its categories as columns over one row of figures (“三公”经费合计 | 因公出国(境)费 …), its
+  row is the observation's column and its column the observation's budget phase;
 - its column: for a table figure, the column as printed (each level the hand reader gives, 2016年预算数 小计,
   inside the observation's headers, or its leaf header inside the hand reader's; a table printing no column
   header: the budget phase); for a figure stated in a sentence, what it measures (budget, actual, rate of the
@@ -34,8 +36,8 @@ DOCUMENTS = json.loads((HAND_READ / "figures.json").read_text(encoding="utf-8"))
 
 # figures found per document, by the matching below, when it was last raised
 FOUND_SO_FAR = {
-    "nantong_gzw_2016_sangong.txt": 0, "luan_gsl_2021_sangong.txt": 4, "huaiyuan_slj_2025_sangong.txt": 2,
-    "yuanling_xian_2021_sangong.txt": 1, "wuzhou_ncpzj_2020_js.txt": 4, "unknown_jiaoyuju_2020_ys.txt": 0,
+    "nantong_gzw_2016_sangong.txt": 8, "luan_gsl_2021_sangong.txt": 8, "huaiyuan_slj_2025_sangong.txt": 7,
+    "yuanling_xian_2021_sangong.txt": 8, "wuzhou_ncpzj_2020_js.txt": 4, "unknown_jiaoyuju_2020_ys.txt": 0,
     "guichi_tangxi_2022_jxzp.txt": 1, "chongqing_tongliang_xiaolin_2022_js.txt": 10,
 }
 
@@ -60,10 +62,10 @@ def _rows_match(hand: str, printed: str) -> bool:
 def _concept(measure: str, percent: bool) -> str:
     """What a stated figure measures, from its words (the hand reader's or the loader's)."""
     m = _key(measure)
+    if (percent or "率" in m) and re.search(r"增长|下降|降低|增加|减少|增减", m):
+        return "growth"
     if "率" in m or (percent and re.search(r"完成|为.*预算的", m)):
         return "rate"
-    if percent and re.search(r"增长|下降|降低|增加|减少", m):
-        return "growth"
     if re.search(r"增加|减少|增减|降低|比去年|比上年", m):
         return "change"
     if "占" in m:
@@ -104,7 +106,12 @@ def _found(figure: dict, unit: str, observations: list[dict]) -> bool:
             continue
         if o["value"] != amount and not (decrease and o["value"] == -amount):
             continue
-        if _rows_match(figure["row"], o["row"]) and _columns_match(figure["measure"], percent, o):
+        if not o["narrative"] and not o["row"]:  # categories as columns (one row of figures): the column is the row
+            category = " ".join(x for x in (o["group"], o["measure"]) if x)
+            if _rows_match(figure["row"], category) and \
+                    _PHASE_CONCEPT.get(o["phase"]) == _concept(_ASIDE.sub("", figure["measure"]), percent):
+                return True
+        elif _rows_match(figure["row"], o["row"]) and _columns_match(figure["measure"], percent, o):
             return True
     return False
 

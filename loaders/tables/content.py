@@ -41,12 +41,18 @@ def is_header_row(row: Row) -> bool:
     if row.paragraph or len(texts) < 2 or any(parse_amount(t) is not None or looks_numeric(t) for t in texts):
         return False
     known = [stub_role(t) is not None or is_column_label(t) for t in texts]
-    return all(known) and any(vocab.item_for(t) or vocab.phase_for(t) for t in texts if not stub_role(t))
+    if all(known) and any(vocab.item_for(t) or vocab.phase_for(t) for t in texts if not stub_role(t)):
+        return True
+    # categories as columns (“三公”经费合计 | 因公出国(境)费 | 公务接待费 …), a row of figures under them
+    return all(is_item_label(t) or is_column_label(t) for t in texts) and sum(map(is_item_label, texts)) >= 2
 
 
 def is_item_row(row: Row) -> bool:
-    """A data row: a known item's stub, then amounts (or words standing for none)."""
+    """A data row: a known item's stub, then amounts (or words standing for none); or, under categories as
+    columns, amounts alone."""
     texts = _texts(row)
+    if not row.paragraph and texts and all(parse_amount(t) is not None for t in texts):
+        return True
     if row.paragraph or not texts or not is_item_label(texts[0]):
         return False
     rest = texts[1:]  # amounts, words standing for none, a remark after them
@@ -67,7 +73,8 @@ def find_by_content(rows: list[Row], covered: set[int]) -> list[ContentStart]:
         body = 0
         while k < len(rows) and not rows[k].paragraph and (is_item_row(rows[k]) or not _texts(rows[k])
                                                             or len(_texts(rows[k])) == 1):
-            body += is_item_row(rows[k]) and _has_amount(rows[k]) and not is_total_label(_texts(rows[k])[0])
+            texts = _texts(rows[k])
+            body += bool(texts) and is_item_row(rows[k]) and _has_amount(rows[k]) and not is_total_label(texts[0])
             k += 1
         if body:
             starts.append(_start(rows, i))

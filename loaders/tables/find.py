@@ -202,8 +202,10 @@ def _parse_table(table: Table, rows: list[Row], i: int, j: int, end: int, path: 
         leaf = headers[-1]
         # a header row wider than the rows below it, stub first (项目 | 2016年执行数 | 2017年预算数):
         # the rows left their empty cells out, the header gives the columns
-        if len(leaf.cells) > width and stub_role(leaf.cells[0].text) and all(len(r.cells) <= len(leaf.cells)
-                                                                            for r in data):
+        # or over rows of figures alone (categories as columns): the header gives the columns too
+        stubless = all(parse_amount(c.text) is not None for r in data for c in r.cells if not is_blank(c.text))
+        if len(leaf.cells) > width and (stub_role(leaf.cells[0].text) or stubless) \
+                and all(len(r.cells) <= len(leaf.cells) for r in data):
             width = len(leaf.cells)
     roles, columns = read_columns(headers, width, data, colnums, table)
     table.columns = columns
