@@ -111,7 +111,7 @@ def read_meta(table: Table, text: str) -> bool:
         table.unit = unit_of(m)
         hit = True
     m = YEAR.search(rest)
-    if m and len(_UNIT.sub("", rest).strip()) <= 12:
+    if m and len(_UNIT.sub("", rest).strip()) <= 12 and not (rest == t and vocab.phase_for(t)):  # not 2020年预算数
         table.year = int(m.group(1))
         hit = True
     return hit

@@ -179,9 +179,11 @@ def settle(table: Table, figures: list[Figure]) -> None:
     """The rows the arithmetic left undecided, told by the document's own text where it states the figure of
     an item a reading places (公务用车运行费8.1万元); else the figures left out, with a finding."""
     stated: dict[str, set[Decimal]] = defaultdict(set)
+    lines: dict[tuple[str, Decimal], int] = {}
     for f in figures:
         if f.item and f.unit == table.unit:
             stated[f.item].add(f.amount)
+            lines.setdefault((f.item, f.amount), f.line)
     for pending in table.pending:
         scores = []
         for reading in pending.readings:
@@ -200,8 +202,12 @@ def settle(table: Table, figures: list[Figure]) -> None:
         if best > 0 and len(winners) == 1:
             observations = pending.place(winners[0])
             table.observations += observations
+            said = "，".join(f"第{lines[(c.item, a)]}行「{_column_name(c)} {a}{table.unit}」"
+                            for p, c in pending.columns.items()
+                            for a in [parse_amount(winners[0][p].text) if p in winners[0] else Decimal(0)]
+                            if (c.item, a) in lines)
             record(table, "ReadingByArithmetic", pending.line,
-                   f"{name}：第{pending.line}行的空格未印出，{pending.evidence}；余下的读法由文中所述的各项金额决定："
+                   f"{name}：第{pending.line}行的空格未印出，{pending.evidence}；文中所述（{said}）决定其读法："
                    f"{evidence(table, pending.columns, winners[0])}。", observations)
         else:
             options = "；或 ".join(evidence(table, pending.columns, r) for r in pending.readings)

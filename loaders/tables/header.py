@@ -30,7 +30,8 @@ def read_columns(headers: list[Row], width: int, data: list[Row], colnums: list[
     base_index = next((k for k in range(len(headers) - 1, -1, -1) if len(headers[k].cells) == width), None)
     if base_index is not None:
         base = headers[base_index].texts
-        roles = [stub_role(t) or "value" for t in base]
+        roles = [stub_role(t) or ("name" if is_blank(t) and _labels_below(data, p) else "value")
+                 for p, t in enumerate(base)]
         if roles.count("colnum"):
             roles = ["rownum" if r == "colnum" else r for r in roles]
         upper = headers[:base_index]
@@ -93,6 +94,12 @@ def read_columns(headers: list[Row], width: int, data: list[Row], colnums: list[
                               side_label=side_labels.get(p, ""), number=numbers.get(p),
                               item=item, phase=phase or doc_phase))
     return roles, columns
+
+
+def _labels_below(data: list[Row], p: int) -> bool:
+    """Whether the cells under a blank header cell are labels (a stub the header leaves unnamed), not figures."""
+    texts = [r.cells[p].text for r in data if p < len(r.cells) and not is_blank(r.cells[p].text)]
+    return bool(texts) and not any(parse_amount(t) is not None for t in texts)
 
 
 def _roles_from_data(data: list[Row], width: int) -> list[str]:
