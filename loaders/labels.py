@@ -130,6 +130,8 @@ def declared_unit(text: str) -> str | None:
 
 def is_column_label(text: str) -> bool:
     """A value column's header: a known measure (items.ttl, phases.ttl), 合计/小计, or 其中… ."""
+    if len(text) > 40:  # not worth a key: no header is this long
+        return False
     key = label_key(text)
     if not key or len(key) > 24:
         return False
@@ -139,6 +141,8 @@ def is_column_label(text: str) -> bool:
 
 def is_item_label(text: str) -> bool:
     """A row's stub naming a known item, 类 or subject (公务接待费, 教育支出, 2050803 …), or a total."""
+    if len(text) > 60:
+        return False
     t = clean_label(text)
     if not t or len(t) > 40:
         return False

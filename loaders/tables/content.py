@@ -37,8 +37,10 @@ def _texts(row: Row) -> list[str]:
 
 def is_header_row(row: Row) -> bool:
     """Labels only, every one a stub or column label, a value column among them."""
+    if row.paragraph or len(row.cells) < 2 or any(len(c.text) > 40 for c in row.cells):
+        return False
     texts = _texts(row)
-    if row.paragraph or len(texts) < 2 or any(parse_amount(t) is not None or looks_numeric(t) for t in texts):
+    if len(texts) < 2 or any(parse_amount(t) is not None or looks_numeric(t) for t in texts):
         return False
     known = [stub_role(t) is not None or is_column_label(t) for t in texts]
     if all(known) and any(vocab.item_for(t) or vocab.phase_for(t) for t in texts if not stub_role(t)):
