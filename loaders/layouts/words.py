@@ -22,7 +22,9 @@ _MIN_ROWS = 3  # rows of figures a text needs to be in this layout
 
 
 def _figure(token: str) -> bool:
-    return parse_amount(token) is not None or is_filler(token) or is_blank(token)
+    t = nfkc(token)
+    return (parse_amount(t) is not None or is_filler(t) or is_blank(t)
+            or (t.endswith("%") and parse_amount(t[:-1]) is not None))
 
 
 def _split(line: str) -> tuple[str, list[str]] | None:

@@ -20,7 +20,7 @@ from typing import Callable
 from cnbudget.loaders import vocab
 from cnbudget.loaders.labels import is_total_label
 from cnbudget.loaders.records import Cell, Column, Figure, Observation, Reading, Table
-from cnbudget.loaders.text import label_key, parse_amount
+from cnbudget.loaders.text import label_key, nfkc, parse_amount
 
 MAX_READINGS = 5000  # placements tried per row (a row of 3 figures under 20 columns: 1,140)
 _PARTIAL = "其中"
@@ -32,7 +32,7 @@ class Undecided:
     line: int
     label: str
     readings: list[dict[int, Cell]]
-    place: Callable[[dict[int, Cell]], list[Observation]]
+    place: Callable[..., list[Observation]]  # (reading, keep): its observations; kept: its figures too
     evidence: str = ""
     columns: dict[int, Column] = field(default_factory=dict)
 
@@ -126,7 +126,7 @@ def _column_relations(rows: list[tuple[int, str | None, bool]]) -> list[tuple[in
 
 def choose(table: Table, row_index: int, values: list[Cell], positions: list[int], columns: list[Column],
            rows: list[tuple[int, str | None, bool]], known: set[int],
-           place: Callable[[dict[int, Cell]], list[Observation]]) -> tuple[dict[int, Cell] | None, list[dict]]:
+           place: Callable[..., list[Observation]]) -> tuple[dict[int, Cell] | None, list[dict]]:
     """The reading of a row with dropped cells the arithmetic admits: (the one reading, []) or (None, every
     reading admitted); (None, []) when nothing can be tested. `rows`: (row index, item, is a total) of every
     data row; `known`: the rows read for certain; `place` gives a reading's observations."""
@@ -141,7 +141,8 @@ def choose(table: Table, row_index: int, values: list[Cell], positions: list[int
         if n >= MAX_READINGS:
             return None, []
         reading = dict(zip(chosen, values))
-        amounts = {o.column.position: o.amount for o in place(reading)}
+        amounts = {p: a for p, a in ((p, parse_amount(nfkc(c.text).strip().rstrip("%"))) for p, c in reading.items())
+                   if a is not None}
         holds = fails = 0
         for test in relations_in_row:
             verdict = test(amounts)
@@ -200,7 +201,7 @@ def settle(table: Table, figures: list[Figure]) -> None:
         winners = [r for r, s in zip(pending.readings, scores) if s == best]
         name = table.number or table.title
         if best > 0 and len(winners) == 1:
-            observations = pending.place(winners[0])
+            observations = pending.place(winners[0], True)
             table.observations += observations
             said = "，".join(f"第{lines[(c.item, a)]}行「{_column_name(c)} {a}{table.unit}」"
                             for p, c in pending.columns.items()

@@ -8,6 +8,7 @@ with their own unit instead of amounts.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from cnbudget.loaders import vocab
 from cnbudget.loaders.errors import LoadError
@@ -60,6 +61,8 @@ def read_rows(table: Table, data: list[Row], roles: list[str], columns: list[Col
             counts = bool(leading) and _COUNT_UNIT.search(clean_label(leading[-1].text))  # not amounts
             if 0 < len(values) < len(value_positions) and any(_is_figure(c.text) for c in values) and not counts:
                 deferred.append((index, row, leading, values))
+                if short and short[-1] == row.line:
+                    short.pop()  # read by arithmetic, or said so there
                 continue
             for p, cell in zip(value_positions[len(value_positions) - len(values):], values):
                 placed[p] = cell
@@ -78,6 +81,7 @@ def read_rows(table: Table, data: list[Row], roles: list[str], columns: list[Col
         _read_by_arithmetic(table, data, deferred, roles, columns, value_positions, stub_positions, short,
                             by_position, path, warnings, figures)
     if short:
+        short.sort()
         right = [c.label or str(c.position + 1) for c in columns][-1]
         warnings.append(f"{path}:{short[0]}: {name}: {len(short)} row(s) give fewer figures than the "
                         f"{len(value_positions)} value columns of the header (empty cells left out); their figures "
@@ -106,15 +110,17 @@ def _read_by_arithmetic(table: Table, data: list[Row], deferred: list, roles: li
         else:
             stub.update(zip(stub_positions, leading))
 
-        def place(reading: dict[int, Cell], index=index, row=row, stub=stub) -> list[Observation]:
+        def place(reading: dict[int, Cell], keep: bool = False, index=index, row=row, stub=stub) -> list[Observation]:
+            """The observations of a reading; `keep`: the reading taken, its percentages kept as figures too."""
             scratch = Table(number=table.number, code=table.code, title=table.title, line=table.line)
-            _read_side(scratch, row, index, {**stub, **reading}, roles, sides, 0, by_position, path, warnings, figures)
+            _read_side(scratch, row, index, {**stub, **reading}, roles, sides, 0, by_position, path,
+                       warnings if keep else [], figures if keep else None)
             return scratch.observations
 
         chosen, admitted = arithmetic.choose(table, index, values, value_positions, columns, rows_info, known, place)
         told = f"{len(values)} 个数字对应 {len(value_positions)} 列"
         if chosen is not None:
-            observations = place(chosen)
+            observations = place(chosen, True)
             table.observations += observations
             arithmetic.record(table, "ReadingByArithmetic", row.line,
                               f"{name}：第{row.line}行的空格未印出（{told}），只有一种读法使本表的勾稽关系成立："
@@ -122,7 +128,7 @@ def _read_by_arithmetic(table: Table, data: list[Row], deferred: list, roles: li
         elif admitted:
             certain = {p: c for p, c in admitted[0].items() if all(r.get(p) is c for r in admitted)}
             if certain:
-                table.observations += place(certain)
+                table.observations += place(certain, True)
             open_positions = sorted({p for r in admitted for p in r} - set(certain))
             table.pending.append(arithmetic.Undecided(
                 line=row.line, label=clean_label(leading[0].text) if leading else "",
@@ -131,7 +137,7 @@ def _read_by_arithmetic(table: Table, data: list[Row], deferred: list, roles: li
                 columns={p: by_position[p] for p in open_positions}))
         else:
             short.append(row.line)
-            table.observations += place(dict(zip(value_positions[len(value_positions) - len(values):], values)))
+            table.observations += place(dict(zip(value_positions[len(value_positions) - len(values):], values)), True)
 
 
 def _place_pairs(cells, roles, sides, n_sides):
@@ -201,8 +207,14 @@ def _read_side(table: Table, row: Row, index: int, placed: dict, roles: list[str
         cell = placed[p]
         if is_blank(cell.text) or is_filler(cell.text):  # 单位不需填列, 无: no figure
             continue
-        amount = parse_amount(cell.text)
         column = by_position[p]
+        rate = _rate(cell.text, column)
+        if rate is not None:  # a percentage (完成率 90%): a figure with its own unit, not an amount
+            if figures is not None:
+                figures.append(Figure(section=table.title, label=strip_ordinal(label), measure=column.label or "%",
+                                      amount=rate, unit="%", line=cell.line, item=row_item, phase=column.phase))
+            continue
+        amount = parse_amount(cell.text)
         if amount is None:
             what = "a malformed amount" if looks_numeric(cell.text) else "text"
             raise LoadError(path, cell.line,
@@ -212,6 +224,17 @@ def _read_side(table: Table, row: Row, index: int, placed: dict, roles: list[str
             amount=amount, line=cell.line, column=column, row_label=label, row_code=code,
             line_number=rownum, row_item=row_item, row_class=row_class,
             indented=is_indented(name_raw), row_index=index))
+
+
+_RATE_COLUMNS = {"CompletionRate", "ChangeRate"}
+
+
+def _rate(text: str, column: Column) -> Decimal | None:
+    """The percentage a cell prints (90%, or a figure under a 完成率 / 增减率 column); None for anything else."""
+    t = nfkc(text).strip()
+    if t.endswith("%"):
+        return parse_amount(t[:-1])
+    return parse_amount(t) if column.item in _RATE_COLUMNS else None
 
 
 def _read_counts(table: Table, label: str, count: re.Match, placed: dict, roles: list[str], sides: list[int],
