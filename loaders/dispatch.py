@@ -155,6 +155,8 @@ def _disclosure(path: str, sha256: str, media_type: str, rows: list[Row],
     evaluations, project_counts, key_evaluations, reports = read_evaluations(rows, path, warnings)
     projects = read_project_execution(rows, path, warnings)
     figures = figures + counts + projects
+    for table in found:  # rows the tables' arithmetic left undecided, told by the text where it can
+        tables.settle(table, figures)
     if not found:
         if not (figures or subject_lines or evaluations or project_counts or key_evaluations or reports):
             raise LoadError(path, None, _NOTHING)

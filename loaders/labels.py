@@ -19,7 +19,8 @@ _TABLE = "表"
 MARKER = re.compile(r"^\s*公开\s*(\d{1,2})\s*表\s*$")
 _DEPT = re.compile(r"^(?:部门|单位|编制单位|部门名称|单位名称|预算单位|填报单位)\s*[:：]\s*(.*)$")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_UNIT = re.compile(r"(?:金额|货币)?单位\s*[:：]\s*(万元|元|千元|亿元)(?![\u4e00-\u9fff])")  # not 单位：元宝山区…
+# 单位：万元; cut short by the page (单位:万, 單位:萬 before conversion) or spaced out (万 元): not 单位：元宝山区…
+_UNIT = re.compile(r"(?:金额|货币)?单位\s*[:：]\s*(万|元|千|亿)\s*(元?)(?![\u4e00-\u9fff])")
 _UNIT_WORD = re.compile(r"(万元|元|千元|亿元)")
 # where a department name printed in the same cell as the year or unit ends
 _AFTER_NAME = re.compile(r"\s*(?:(?:19|20)\d{2}\s*年|(?:金额|货币)?单位\s*[:：])")
@@ -33,11 +34,14 @@ STUB_CODE = {"科目编码", "功能分类科目编码", "经济分类科目编�
 STUB_NAME = {"科目名称", "项目", "名称", "科目", "项目名称", "功能分类科目名称", "经济分类科目名称"}
 STUB_ROWNUM = {"行次"}
 STUB_COLNUM = {"栏次"}
+STUB_NOTE = {"备注", "说明", "备注说明"}
 STUBS = STUB_CODE | STUB_NAME | STUB_ROWNUM | STUB_COLNUM
+# words printed where a figure would stand: no figure, not an error
+FILLERS = {"单位不需填列", "不需填列", "无需填列", "不适用", "无", "空", "/"}
 
 
 def stub_role(text: str) -> str | None:
-    """code / name / rownum / colnum for a stub header label (科目编码, 项目, 行次, 栏次), else None."""
+    """code / name / rownum / colnum / note for a stub header label (科目编码, 项目, 行次, 栏次, 备注), else None."""
     key = label_key(text)
     if key in STUB_CODE:
         return "code"
@@ -47,6 +51,8 @@ def stub_role(text: str) -> str | None:
         return "rownum"
     if key in STUB_COLNUM:
         return "colnum"
+    if key in STUB_NOTE:
+        return "note"
     return None
 
 
@@ -102,13 +108,51 @@ def read_meta(table: Table, text: str) -> bool:
         hit = True
     m = _UNIT.search(rest)
     if m:
-        table.unit = m.group(1)
+        table.unit = unit_of(m)
         hit = True
     m = YEAR.search(rest)
-    if m and len(_UNIT.sub("", rest).strip()) <= 12:
+    if m and len(_UNIT.sub("", rest).strip()) <= 12 and not (rest == t and vocab.phase_for(t)):  # not 2020年预算数
         table.year = int(m.group(1))
         hit = True
     return hit
+
+
+def unit_of(m: re.Match) -> str:
+    """The money unit a 单位 declaration states, in full (单位:万 is 万元)."""
+    return m.group(1) if m.group(1) == "元" else m.group(1) + "元"
+
+
+def declared_unit(text: str) -> str | None:
+    """The money unit declared in a text (金额单位：万元, 单位:元, a header cut short: 单位:万), else None."""
+    m = _UNIT.search(clean_label(nfkc(text)))
+    return unit_of(m) if m else None
+
+
+def is_column_label(text: str) -> bool:
+    """A value column's header: a known measure (items.ttl, phases.ttl), 合计/小计, or 其中… ."""
+    if len(text) > 40:  # not worth a key: no header is this long
+        return False
+    key = label_key(text)
+    if not key or len(key) > 24:
+        return False
+    return bool(vocab.item_for(text) or vocab.phase_for(text) or is_total_label(text)
+                or nfkc(clean_label(text)).replace(" ", "").startswith("其中"))
+
+
+def is_item_label(text: str) -> bool:
+    """A row's stub naming a known item, 类 or subject (公务接待费, 教育支出, 2050803 …), or a total."""
+    if len(text) > 60:
+        return False
+    t = clean_label(text)
+    if not t or len(t) > 40:
+        return False
+    head = nfkc(t).split(" ")[0]
+    return bool(SUBJECT_CODE.match(head) or vocab.item_for(t) or vocab.functional_class_for(t) or is_total_label(t))
+
+
+def is_filler(text: str) -> bool:
+    """A word printed where a figure would stand (单位不需填列, 无, 空): no figure."""
+    return label_key(text) in FILLERS
 
 
 def column_numbers(row: Row) -> list[int] | None:

@@ -62,6 +62,16 @@ class Observation:
 
 
 @dataclass
+class Reading:
+    """How a row whose empty cells were left out was read (by the table's arithmetic, with its evidence), or
+    why its figures were left out: a finding of the table (kg/interpret/reconcile.py)."""
+    rule: str  # ReadingByArithmetic / UndecidedReading (ontology/codelists/checks.ttl)
+    line: int
+    message: str
+    observations: list["Observation"] = field(default_factory=list)
+
+
+@dataclass
 class Table:
     number: str  # as printed, e.g. 公开03表 ("" if none)
     code: str  # two-digit number or ordinal, used in IRIs
@@ -77,6 +87,8 @@ class Table:
     empty_reason: str | None = None
     note: str | None = None
     default_phase: str = "executed"
+    readings: list[Reading] = field(default_factory=list)
+    pending: list = field(default_factory=list)  # rows the arithmetic left undecided (tables/arithmetic.py)
 
     @property
     def is_empty(self) -> bool:

@@ -127,6 +127,16 @@ def _measure_key(o: Observation) -> tuple:
 # --- checks within one table -----------------------------------------------------
 
 @table_check
+def _readings(doc: Disclosure, table: Table, result: Result) -> None:
+    """How the table's rows with dropped cells were read (loaders/tables/arithmetic.py): each choice with its
+    evidence, each row whose figures could not be placed, kept as a finding of the table."""
+    for reading in table.readings:
+        amount = sum((o.amount for o in reading.observations), Decimal(0))
+        result.findings.append(Finding(reading.rule, table, amount, amount, Decimal(0), None,
+                                       list(reading.observations), reading.message, facet=f"line-{reading.line}"))
+
+
+@table_check
 def _subject_hierarchy(doc: Disclosure, table: Table, result: Result) -> None:
     """A subject equals the sum of its sub-subjects; a total row equals its classes and its leaves."""
     by_measure: dict[tuple, list[Observation]] = defaultdict(list)

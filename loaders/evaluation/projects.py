@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from cnbudget.loaders.evaluation.flat_form import is_flat_form, unflatten
 from cnbudget.loaders.evaluation.labels import UNIT_IN_HEADER, cell_number, unitless_key
 from cnbudget.loaders.records import Cell, Figure, Row
 from cnbudget.loaders.text import clean_label, is_blank, nfkc, strip_ordinal
 
 _PROJECT_TITLE = re.compile(r"项目(?:支出)?绩效(?:自评|评价)表$")
+_FLAT_TITLE = re.compile(r"项目(?:支出)?绩效(?:自评|评价)表")
 _EXEC_BLOCK = re.compile(r"^(?:预算|资金)?执行情况$|^项目资金$")
 # measure columns of the block, by their printed labels: (pattern, kind, phase)
 _EXEC_COLUMNS = [
@@ -45,6 +47,9 @@ def read_project_execution(rows: list[Row], path: str, warnings: list[str]) -> l
     权重 / 得分 for 总额 and its parts 财政资金 …) as figures: one per printed number, its row label
     as printed (其中： left out), its column label as the measure, in the block's currency unit.
     A stated rate that the amounts do not give, or parts that do not add up to the total, are warned of."""
+    if any(is_flat_form(r, _FLAT_TITLE) for r in rows):  # a form flattened into one line: its rows again
+        rows = [x for r in rows for x in (unflatten(r, lambda t: _exec_kind(t) is not None)
+                                          if is_flat_form(r, _FLAT_TITLE) else [r])]
     starts = [i for i, r in enumerate(rows) if any(_PROJECT_TITLE.search(unitless_key(c.text))
                                                    and len(unitless_key(c.text)) <= 40 for c in r.cells)]
     out: list[Figure] = []
@@ -93,7 +98,7 @@ def _block_header(rows: list[Row], start: int, end: int) -> tuple[str | None, in
 def _block_columns(header: Row, project: str | None, path: str, warnings: list[str]) -> tuple[str, list[_Column]]:
     """The block's currency unit (from its row-label header, 项目资金（万元）) and the columns after that label."""
     cells = [c for c in header.cells if not is_blank(c.text)]
-    if cells and _EXEC_BLOCK.match(unitless_key(cells[0].text)):
+    if cells and _EXEC_BLOCK.match(unitless_key(cells[0].text)) and not UNIT_IN_HEADER.search(nfkc(cells[0].text)):
         cells = cells[1:]  # the block's own label (预算执行情况（10分）), printed once for all its rows
     label_at = next((j for j, c in enumerate(cells) if UNIT_IN_HEADER.search(nfkc(c.text))), None)
     if label_at is None:

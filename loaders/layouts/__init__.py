@@ -27,6 +27,9 @@ order  name             what the text looks like (how it is recognised)         
                         spaces (a run of them inside 20% of the lines or more)
 70     blank-separated  one cell per line, a blank line between cells (after 60% of    layouts.lines
                         the lines or more)
+75     words            one row per line, a label then its figures apart by single     layouts.words
+                        spaces, words where figures would stand (单位不需填列); three
+                        such rows in a run under a header line
 80     lines            one cell or paragraph per line, nothing between (any text      layouts.lines
                         the layouts before do not recognise)
 =====  ===============  =============================================================  ================
@@ -44,7 +47,7 @@ from __future__ import annotations
 
 from cnbudget.loaders.errors import LoadError
 # each module registers its layouts
-from cnbudget.loaders.layouts import flat, lines, pipes, refusals, spaces, tabs  # noqa: F401
+from cnbudget.loaders.layouts import flat, lines, pipes, refusals, spaces, tabs, words  # noqa: F401
 from cnbudget.loaders.layouts.flat import FLAT
 from cnbudget.loaders.layouts.lines import BLANK_SEPARATED, LINES
 from cnbudget.loaders.layouts.pipes import PIPE_CELLS, PIPE_ROWS

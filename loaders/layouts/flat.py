@@ -33,6 +33,7 @@ from itertools import islice
 
 from cnbudget.loaders.labels import is_marker, is_meta
 from cnbudget.loaders.layouts.common import is_anchor, is_prose, paragraph, single
+from cnbudget.loaders.layouts.flat_pairs import label_rows
 from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
 from cnbudget.loaders.layouts.stream import decimal_amounts, figure_text, group, header_candidates, side_columns
 from cnbudget.loaders.layouts.stream_header import decode_header
@@ -136,6 +137,9 @@ def _table(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
         k += 1
     body = items[k:]
     table, used = _body(body, path, warnings)
+    if not table and heads:  # a header the stream reading cannot decode: labels each with its figure
+        table = label_rows(body, path, warnings)
+        used = len(body) if table else 0
     rest = body[used:]
     out = heads + table
     if rest:

@@ -14,11 +14,12 @@ Lines without a '|' are running text.
 """
 from __future__ import annotations
 
-from cnbudget.loaders.layouts.common import paragraph
+from cnbudget.loaders.layouts.common import is_prose, paragraph
 from cnbudget.loaders.layouts.lines import stream_rows
 from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
+from cnbudget.loaders.layouts.stream import group
 from cnbudget.loaders.records import Cell, Row
-from cnbudget.loaders.text import iter_lines
+from cnbudget.loaders.text import iter_lines, parse_amount
 
 
 def _split(line: str) -> list[str]:
@@ -64,7 +65,34 @@ def pipe_cell_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
     if ended == 0:  # nothing marks a row's end: a stream of cells
         items = [Cell(_split(l)[0] if "|" in l else l, n) for n, l in enumerate(lines, 1) if l.strip()]
         return stream_rows(items, False, path, warnings)
-    return rows
+    return _regroup_stubless(rows, path, warnings)
+
+
+def _regroup_stubless(rows: list[Row], path: str, warnings: list[str]) -> list[Row]:
+    """A table without a stub (categories as columns: “三公”经费合计 | 因公出国(境)费 | …, a row of figures under
+    them) loses where its cells stand when its rows' empty cells are collapsed: its cells are read again as a
+    stream (loaders/layouts/stream.py places the header labels over one another by the items they name)."""
+    out: list[Row] = []
+    k = 0
+    while k < len(rows):
+        j = k
+        while j < len(rows) and not rows[j].paragraph:
+            j += 1
+        block = rows[k:j]
+        if len(block) >= 2 and not any(_figures(r) for r in block[:-1]) and _figures(block[-1]) == len(block[-1].cells):
+            regrouped, used = group([c for r in block for c in r.cells], False, True, path, warnings)
+            if regrouped and used == sum(len(r.cells) for r in block):
+                out += regrouped
+                out += rows[j:j + 1]
+                k = j + 1
+                continue
+        out += rows[k:j + 1]
+        k = j + 1
+    return out
+
+
+def _figures(row: Row) -> int:
+    return sum(parse_amount(c.text) is not None for c in row.cells)
 
 
 def pipe_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
@@ -81,7 +109,9 @@ def pipe_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
             parts.pop()
         if parts and not parts[0] and line.lstrip().startswith("|"):
             parts.pop(0)  # "| a | b |": the leading bar opens the row
-        if parts:
+        if len([p for p in parts if p]) == 1 and is_prose(parts[0] or parts[-1]):
+            rows.append(paragraph(Cell(next(p for p in parts if p), n)))  # a sentence the page put in a cell
+        elif parts:
             rows.append(Row(cells=[Cell(p, n) for p in parts], line=n))
     return rows
 

@@ -142,7 +142,8 @@ def _clause_figures(c: PrintedText, ln: Line, last: dict[str, _Subject | None], 
         printed_unit = _UNIT_PRINT.get(unit, unit)
         for lab, v in pairs:
             out.append(Figure(section=section, label=lab, measure=measure, amount=v * sign,
-                              unit=printed_unit, line=ln.line, item=_vocab_item(lab), phase=phase))
+                              unit=printed_unit, line=ln.line_at(c.at + g.start), item=_vocab_item(lab),
+                              phase=phase))
         if unit not in ("%", "个百分点"):
             subject = _Subject(labels, phase, unit)
             last["money" if unit in _MONEY else "count"] = last["any"] = subject

@@ -7,9 +7,11 @@ zone: "org" (概况: duties, divisions, units), "narrative" (the explanatory sec
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from cnbudget.loaders.narrative.printed import CN_NUMERALS, PrintedText
+from cnbudget.loaders.narrative.wrapped import unwrap
 from cnbudget.loaders.records import Row
 from cnbudget.loaders.text import PART_HEADING
 
@@ -25,6 +27,11 @@ class Line:
     section: str = ""
     sub: str = ""
     zone: str = "other"  # org / narrative / other
+    breaks: tuple[int, ...] = ()  # where in `t` the next printed lines of a wrapped paragraph start
+
+    def line_at(self, offset: int) -> int:
+        """The printed line of a position in `t` (`PrintedText.at` of a slice of it)."""
+        return self.line + bisect_right(self.breaks, offset) if self.breaks else self.line
 
 
 _PART = PART_HEADING
@@ -90,13 +97,12 @@ def paragraph_lines(rows: list[Row]) -> list[Line]:
 
 
 def _text_lines(rows: list[Row]) -> list[Line]:
-    """The lines of the paragraph rows, a heading glued to the end of a line cut off as its own line."""
+    """The lines of the paragraph rows, a heading glued to the end of a line cut off as its own line; in a text
+    a PDF converter wrapped (wrapped.py), the printed lines of a paragraph joined into one."""
     out: list[Line] = []
-    for row in rows:
-        if not row.paragraph or not row.cells:
-            continue
+    for row, breaks in unwrap(rows):
         cell = row.cells[0]
-        raw = _BOOKMARK.sub("", cell.text).replace("\r", "")
+        raw = _BOOKMARK.sub("", cell.text).replace("\r", "") if not breaks else cell.text
         for piece in raw.split("\n"):
             t = PrintedText(piece).strip()
             if not t or t.n.count("|") >= 2:
@@ -108,7 +114,7 @@ def _text_lines(rows: list[Row]) -> list[Line]:
             for a, b in zip(bounds, bounds[1:]):
                 part = t[a:b].strip()
                 if part:
-                    out.append(Line(cell.line, part))
+                    out.append(Line(cell.line, part, breaks=breaks))
     return out
 
 

@@ -32,14 +32,16 @@ def _norm(text: str) -> str:
 class PrintedText:
     """A piece of printed text (`o`) with its same-length normal form (`n`): match on `n`, and
     slicing slices both, so what is found in `n` is read from `o` as printed."""
-    __slots__ = ("o", "n")
+    __slots__ = ("o", "n", "at")
 
-    def __init__(self, o: str, n: str | None = None):
+    def __init__(self, o: str, n: str | None = None, at: int = 0):
         self.o = o
         self.n = _norm(o) if n is None else n
+        self.at = at  # where it starts in the text it was sliced from (a figure's line in a wrapped paragraph)
 
     def __getitem__(self, s: slice) -> "PrintedText":
-        return PrintedText(self.o[s], self.n[s])
+        start = s.indices(len(self.n))[0]
+        return PrintedText(self.o[s], self.n[s], self.at + start)
 
     def __bool__(self) -> bool:
         return bool(self.n.strip())

@@ -11,11 +11,14 @@ whatever column set a disclosure prints.
 * find.py — where each table starts and ends, its title and header metadata, its body split into
   header rows and data rows;
 * header.py — the header rows read bottom-up into columns;
-* rows.py — the data rows → observations (amounts) and figures (counts).
+* content.py — tables found by what they hold (known column labels over known items), whatever their title;
+* rows.py — the data rows → observations (amounts) and figures (counts);
+* arithmetic.py — a row whose empty cells were left out, read the way the table's arithmetic admits.
 
 What a label means (公开NN表, 部门：…, 栏次, 合计, 科目编码 …) is in loaders/labels.py, which the layouts
 use too.
 """
+from cnbudget.loaders.tables.arithmetic import settle
 from cnbudget.loaders.tables.find import find_tables
 
-__all__ = ["find_tables"]
+__all__ = ["find_tables", "settle"]

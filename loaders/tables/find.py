@@ -17,6 +17,7 @@ from cnbudget.loaders.errors import LoadError
 from cnbudget.loaders.labels import (MARKER, YEAR, column_numbers, is_marker, is_note, read_meta, stub_role,
                                      table_title_type)
 from cnbudget.loaders.records import Figure, Row, Table
+from cnbudget.loaders.tables.content import find_by_content, read_header_meta
 from cnbudget.loaders.tables.header import read_columns
 from cnbudget.loaders.tables.rows import read_rows
 from cnbudget.loaders.text import clean_label, is_blank, label_key, looks_numeric, nfkc, parse_amount
@@ -33,6 +34,8 @@ class _Start:
     number: str  # the marker as printed; "" for a table found by its title
     title_row: int | None
     title: str
+    by_content: bool = False  # found by its header and rows (`row` is its first header row)
+    unit: str | None = None
 
     @property
     def first(self) -> int:
@@ -68,6 +71,9 @@ def find_tables(rows: list[Row], path: str, warnings: list[str],
             continue  # a heading, a contents line, or the title of a marked table
         starts.append(_Start(i, row.cells.index(cells[0]), "", "", i, clean_label(cells[0].text)))
     starts.sort(key=lambda s: s.row)
+    for found in find_by_content(rows, _covered(rows, starts)):
+        starts.append(_Start(found.header, 0, "", "", found.title_row, found.title, True, found.unit))
+    starts.sort(key=lambda s: s.row)
     used = {s.code for s in starts if s.number}
     tables = []
     for k, st in enumerate(starts):
@@ -81,9 +87,25 @@ def find_tables(rows: list[Row], path: str, warnings: list[str],
                 code = f"{code}-{k + 1}"
             used.add(code)
         table = Table(number=st.number, code=code, title=st.title, line=line, type_key=type_key)
-        _parse_table(table, rows, st.row, st.cell, end, path, warnings, figures)
+        if st.by_content:
+            read_header_meta(table, rows, st.row, st.title_row, st.unit)
+            _parse_table(table, rows, st.row - 1, len(rows[st.row].cells), end, path, warnings, figures,
+                         header=st.row)
+        else:
+            _parse_table(table, rows, st.row, st.cell, end, path, warnings, figures)
         tables.append(table)
     return tables
+
+
+def _covered(rows: list[Row], starts: list[_Start]) -> set[int]:
+    """The rows of the tables found by marker or title: from the title to the first paragraph after it."""
+    covered: set[int] = set()
+    for st in starts:
+        k = st.row + 1
+        while k < len(rows) and not rows[k].paragraph:
+            k += 1
+        covered.update(range(st.first, k))
+    return covered
 
 
 def _marker_within(marker_rows: list[int], i: int, distance: int) -> bool:
@@ -137,11 +159,13 @@ def _has_amount(row: Row) -> bool:
 
 
 def _parse_table(table: Table, rows: list[Row], i: int, j: int, end: int, path: str, warnings: list[str],
-                 figures: list[Figure] | None = None) -> None:
-    for c in rows[i].cells[j + 1:]:
-        read_meta(table, c.text)
+                 figures: list[Figure] | None = None, header: int | None = None) -> None:
+    """The table whose marker is cell j of row i; or, found by content, whose header starts at row `header`."""
+    if header is None:
+        for c in rows[i].cells[j + 1:]:
+            read_meta(table, c.text)
     k = i + 1
-    while k < end and not rows[k].paragraph:
+    while header is None and k < end and not rows[k].paragraph:
         cells = [c for c in rows[k].cells if not is_blank(c.text)]
         if cells and not all(read_meta(table, c.text) for c in cells):
             break
@@ -154,7 +178,7 @@ def _parse_table(table: Table, rows: list[Row], i: int, j: int, end: int, path: 
     while k < end:
         row = rows[k]
         first = next((c.text for c in row.cells if not is_blank(c.text)), "")
-        if row.paragraph or is_note(first):
+        if row.paragraph or is_note(first) or (header is not None and _is_sentence(row)):
             if is_note(first):
                 table.note = clean_label(" ".join(c.text for c in row.cells if not is_blank(c.text)))
             break
@@ -178,8 +202,10 @@ def _parse_table(table: Table, rows: list[Row], i: int, j: int, end: int, path: 
         leaf = headers[-1]
         # a header row wider than the rows below it, stub first (项目 | 2016年执行数 | 2017年预算数):
         # the rows left their empty cells out, the header gives the columns
-        if len(leaf.cells) > width and stub_role(leaf.cells[0].text) and all(len(r.cells) <= len(leaf.cells)
-                                                                            for r in data):
+        # or over rows of figures alone (categories as columns): the header gives the columns too
+        stubless = all(parse_amount(c.text) is not None for r in data for c in r.cells if not is_blank(c.text))
+        if len(leaf.cells) > width and (stub_role(leaf.cells[0].text) or stubless) \
+                and all(len(r.cells) <= len(leaf.cells) for r in data):
             width = len(leaf.cells)
     roles, columns = read_columns(headers, width, data, colnums, table)
     table.columns = columns
@@ -196,6 +222,13 @@ def _parse_table(table: Table, rows: list[Row], i: int, j: int, end: int, path: 
         else:
             warnings.append(f"{path}:{last.line}: {name}: the text ends with this table's last row, with no note "
                             "or text after it; the document may be cut off")
+
+
+def _is_sentence(row: Row) -> bool:
+    """A line of running text the layout left among the rows (增减情况说明：…。): the end of a table found by
+    its content."""
+    texts = [c.text for c in row.cells if not is_blank(c.text)]
+    return len(texts) == 1 and len(texts[0]) > 40 and any(ch in texts[0] for ch in "。，,；")
 
 
 def _header_and_data(body: list[Row]) -> tuple[list[int] | None, list[Row], list[Row]]:

@@ -30,7 +30,8 @@ def read_columns(headers: list[Row], width: int, data: list[Row], colnums: list[
     base_index = next((k for k in range(len(headers) - 1, -1, -1) if len(headers[k].cells) == width), None)
     if base_index is not None:
         base = headers[base_index].texts
-        roles = [stub_role(t) or "value" for t in base]
+        roles = [stub_role(t) or ("name" if is_blank(t) and _labels_below(data, p) else "value")
+                 for p, t in enumerate(base)]
         if roles.count("colnum"):
             roles = ["rownum" if r == "colnum" else r for r in roles]
         upper = headers[:base_index]
@@ -95,6 +96,12 @@ def read_columns(headers: list[Row], width: int, data: list[Row], colnums: list[
     return roles, columns
 
 
+def _labels_below(data: list[Row], p: int) -> bool:
+    """Whether the cells under a blank header cell are labels (a stub the header leaves unnamed), not figures."""
+    texts = [r.cells[p].text for r in data if p < len(r.cells) and not is_blank(r.cells[p].text)]
+    return bool(texts) and not any(parse_amount(t) is not None for t in texts)
+
+
 def _roles_from_data(data: list[Row], width: int) -> list[str]:
     """Column roles when no header row spans the full width: judged from the cells."""
     roles = []
@@ -115,7 +122,7 @@ def position_sides(roles: list[str]) -> list[int]:
     """Side index per position: a new side starts where a stub follows a value column."""
     sides, side, seen_value = [], 0, False
     for r in roles:
-        if r != "value" and seen_value:
+        if r not in ("value", "note") and seen_value:  # a 备注 column closes no side
             side += 1
             seen_value = False
         if r == "value":

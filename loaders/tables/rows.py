@@ -8,11 +8,13 @@ with their own unit instead of amounts.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from cnbudget.loaders import vocab
 from cnbudget.loaders.errors import LoadError
-from cnbudget.loaders.labels import SUBJECT_CODE
-from cnbudget.loaders.records import Column, Figure, Observation, Row, Table
+from cnbudget.loaders.labels import SUBJECT_CODE, is_filler, is_total_label
+from cnbudget.loaders.tables import arithmetic
+from cnbudget.loaders.records import Cell, Column, Figure, Observation, Row, Table
 from cnbudget.loaders.tables.header import position_sides
 from cnbudget.loaders.text import clean_label, is_blank, is_indented, looks_numeric, nfkc, parse_amount, strip_ordinal
 
@@ -36,6 +38,7 @@ def read_rows(table: Table, data: list[Row], roles: list[str], columns: list[Col
     stub_positions = [p for p in range(width) if roles[p] != "value"]
     name = table.number or table.title
     short: list[int] = []  # lines of rows with fewer figures than value columns, read right-aligned
+    deferred: list[tuple[int, Row, list[Cell], list[Cell]]] = []  # rows with dropped cells: read by arithmetic
     for index, row in enumerate(data, 1):
         cells = row.cells
         if len(cells) > width:
@@ -55,6 +58,12 @@ def read_rows(table: Table, data: list[Row], roles: list[str], columns: list[Col
                     short.append(row.line)
             values = cells[cut:]
             leading = cells[:cut]
+            counts = bool(leading) and _COUNT_UNIT.search(clean_label(leading[-1].text))  # not amounts
+            if 0 < len(values) < len(value_positions) and any(_is_figure(c.text) for c in values) and not counts:
+                deferred.append((index, row, leading, values))
+                if short and short[-1] == row.line:
+                    short.pop()  # read by arithmetic, or said so there
+                continue
             for p, cell in zip(value_positions[len(value_positions) - len(values):], values):
                 placed[p] = cell
             if len(leading) == 1:
@@ -68,11 +77,67 @@ def read_rows(table: Table, data: list[Row], roles: list[str], columns: list[Col
             placed = _place_pairs(cells, roles, sides, n_sides)
         for s in range(n_sides):
             _read_side(table, row, index, placed, roles, sides, s, by_position, path, warnings, figures)
+    if deferred:
+        _read_by_arithmetic(table, data, deferred, roles, columns, value_positions, stub_positions, short,
+                            by_position, path, warnings, figures)
     if short:
+        short.sort()
         right = [c.label or str(c.position + 1) for c in columns][-1]
         warnings.append(f"{path}:{short[0]}: {name}: {len(short)} row(s) give fewer figures than the "
                         f"{len(value_positions)} value columns of the header (empty cells left out); their figures "
                         f"are read under the right-most column(s), ending with {right}")
+
+
+def _read_by_arithmetic(table: Table, data: list[Row], deferred: list, roles: list[str], columns: list[Column],
+                        value_positions: list[int], stub_positions: list[int], short: list[int],
+                        by_position: dict[int, Column], path: str, warnings: list[str],
+                        figures: list[Figure] | None) -> None:
+    """The rows with dropped cells, each read the way the table's arithmetic admits (tables/arithmetic.py);
+    where nothing can be tested, right-aligned under the value columns as before, with a warning."""
+    sides = position_sides(roles)
+    rows_info = []
+    for index, row in enumerate(data, 1):
+        label = next((c.text for c in row.cells if not is_blank(c.text) and not _is_figure(c.text)), "")
+        rows_info.append((index, vocab.item_for(label) if label else None, bool(label) and is_total_label(label)))
+    known = {index for index, _, _ in rows_info} - {index for index, _, _, _ in deferred}
+    name = table.number or table.title
+    for index, row, leading, values in deferred:
+        stub: dict[int, Cell] = {}
+        if len(leading) == 1:
+            target = next((p for p in stub_positions if roles[p] == "name"), stub_positions[0] if stub_positions else None)
+            if target is not None:
+                stub[target] = leading[0]
+        else:
+            stub.update(zip(stub_positions, leading))
+
+        def place(reading: dict[int, Cell], keep: bool = False, index=index, row=row, stub=stub) -> list[Observation]:
+            """The observations of a reading; `keep`: the reading taken, its percentages kept as figures too."""
+            scratch = Table(number=table.number, code=table.code, title=table.title, line=table.line)
+            _read_side(scratch, row, index, {**stub, **reading}, roles, sides, 0, by_position, path,
+                       warnings if keep else [], figures if keep else None)
+            return scratch.observations
+
+        chosen, admitted = arithmetic.choose(table, index, values, value_positions, columns, rows_info, known, place)
+        told = f"{len(values)} 个数字对应 {len(value_positions)} 列"
+        if chosen is not None:
+            observations = place(chosen, True)
+            table.observations += observations
+            arithmetic.record(table, "ReadingByArithmetic", row.line,
+                              f"{name}：第{row.line}行的空格未印出（{told}），只有一种读法使本表的勾稽关系成立："
+                              f"{arithmetic.evidence(table, by_position, chosen)}。", observations)
+        elif admitted:
+            certain = {p: c for p, c in admitted[0].items() if all(r.get(p) is c for r in admitted)}
+            if certain:
+                table.observations += place(certain, True)
+            open_positions = sorted({p for r in admitted for p in r} - set(certain))
+            table.pending.append(arithmetic.Undecided(
+                line=row.line, label=clean_label(leading[0].text) if leading else "",
+                readings=[{p: c for p, c in r.items() if p not in certain} for r in admitted], place=place,
+                evidence=f"{told}，有 {len(admitted)} 种读法使本表的勾稽关系成立",
+                columns={p: by_position[p] for p in open_positions}))
+        else:
+            short.append(row.line)
+            table.observations += place(dict(zip(value_positions[len(value_positions) - len(values):], values)), True)
 
 
 def _place_pairs(cells, roles, sides, n_sides):
@@ -140,10 +205,16 @@ def _read_side(table: Table, row: Row, index: int, placed: dict, roles: list[str
         if sides[p] != s or roles[p] != "value":
             continue
         cell = placed[p]
-        if is_blank(cell.text):
+        if is_blank(cell.text) or is_filler(cell.text):  # 单位不需填列, 无: no figure
+            continue
+        column = by_position[p]
+        rate = _rate(cell.text, column)
+        if rate is not None:  # a percentage (完成率 90%): a figure with its own unit, not an amount
+            if figures is not None:
+                figures.append(Figure(section=table.title, label=strip_ordinal(label), measure=column.label or "%",
+                                      amount=rate, unit="%", line=cell.line, item=row_item, phase=column.phase))
             continue
         amount = parse_amount(cell.text)
-        column = by_position[p]
         if amount is None:
             what = "a malformed amount" if looks_numeric(cell.text) else "text"
             raise LoadError(path, cell.line,
@@ -153,6 +224,17 @@ def _read_side(table: Table, row: Row, index: int, placed: dict, roles: list[str
             amount=amount, line=cell.line, column=column, row_label=label, row_code=code,
             line_number=rownum, row_item=row_item, row_class=row_class,
             indented=is_indented(name_raw), row_index=index))
+
+
+_RATE_COLUMNS = {"CompletionRate", "ChangeRate"}
+
+
+def _rate(text: str, column: Column) -> Decimal | None:
+    """The percentage a cell prints (90%, or a figure under a 完成率 / 增减率 column); None for anything else."""
+    t = nfkc(text).strip()
+    if t.endswith("%"):
+        return parse_amount(t[:-1])
+    return parse_amount(t) if column.item in _RATE_COLUMNS else None
 
 
 def _read_counts(table: Table, label: str, count: re.Match, placed: dict, roles: list[str], sides: list[int],

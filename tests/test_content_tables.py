@@ -1,0 +1,83 @@
+"""Tables found by what they hold, in the layouts the hand-read fragments are printed in (issue 14 items 1–2),
+and the money unit as declared. Expected values are read from the fragments by hand."""
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from conftest import ROOT
+from cnbudget.loaders import layouts
+from cnbudget.loaders.dispatch import load_file
+from cnbudget.loaders.labels import declared_unit
+
+HAND_READ = ROOT / "tests" / "fixtures" / "hand-read"
+
+
+@pytest.mark.parametrize("printed, unit", [
+    ("金额单位:万元", "万元"), ("单位:元", "元"), ("单位：万 元", "万元"),
+    ("单位:万 |", "万元"),  # 沅陵县's header, cut short by the page (單位:萬, converted)
+    ("单位：元宝山区财政局", None), ("本单位2024年预算", None),
+])
+def test_declared_units(printed, unit):
+    assert declared_unit(printed) == unit
+
+
+@pytest.mark.parametrize("name, layout", [
+    ("nantong_gzw_2016_sangong.txt", "words"),  # label then figures apart by single spaces
+    ("luan_gsl_2021_sangong.txt", "pipe-cells"),
+    ("yuanling_xian_2021_sangong.txt", "pipe-rows"),
+    ("unknown_jiaoyuju_2020_ys.txt", "flat"),
+])
+def test_layouts_of_the_fragments(name, layout):
+    path = HAND_READ / name
+    assert layouts.detect(path.read_text(encoding="utf-8"), str(path)).name == layout
+
+
+def _table(name: str):
+    doc = load_file(HAND_READ / name)
+    assert len(doc.tables) == 1
+    return doc, doc.tables[0]
+
+
+def test_a_table_found_by_its_header_and_rows_whatever_its_title():
+    """沅陵县's 统计表 is no known title: its header (项目 | 本年预算数 | 备注) and 三公 rows make it a table; the
+    remark in the 备注 column is not a figure; 单位:萬 is 万元."""
+    doc, t = _table("yuanling_xian_2021_sangong.txt")
+    assert (t.title, t.unit) == ("沅陵县2021年“三公”经费预算财政拨款情况统计表", "万元")
+    assert [(o.row_label, o.column.label, o.amount, o.line) for o in t.observations] == [
+        ("合计", "本年预算数", D(4196), 6), ("1、因公出国(境)费用", "本年预算数", D(0), 8),
+        ("2、公务接待费", "本年预算数", D(2747), 9), ("3、公务用车费", "本年预算数", D(1449), 10),
+        ("其中:(1)公务用车运行维护费", "本年预算数", D(1449), 11), ("(2)公务用车购置", "本年预算数", D(0), 12)]
+
+
+def test_words_where_figures_would_stand_are_none():
+    """南通市国资委: 单位不需填列 under both columns of 因公出国(境)费, the header over two lines."""
+    doc, t = _table("nantong_gzw_2016_sangong.txt")
+    assert not [o for o in t.observations if o.line == 9]
+    assert {(tuple(o.column.group), o.column.label) for o in t.observations} == {
+        (("2016年预算数",), "小计"), (("2016年预算数",), "其中:一般公共预算安排数")}
+    assert sorted({o.amount for o in t.observations if o.column.label == "小计"}) == [
+        D("6.8"), D("7.59"), D("14.83"), D("15.86"), D("21.63")]
+
+
+def test_a_flattened_two_sided_table_without_a_decodable_header():
+    """The document library's copy of 表1 部门收支总表: labels each with the figure after it, the sides told by
+    their names and numbering; 12,204.85 follows the repeated header label 2020年预算数, so which row it belongs
+    to is not printed: not loaded, and said so."""
+    doc, t = _table("unknown_jiaoyuju_2020_ys.txt")
+    got = {(o.column.side, o.row_label, o.amount) for o in t.observations}
+    assert got == {(0, "一、一般公共预算拨款收入", D("16745.59")), (1, "八、社会保障和就业支出", D("1663.86")),
+                   (1, "九、卫生健康支出", D("1235.48")), (1, "十九、住房保障支出", D("1641.40")),
+                   (0, "本年收入合计", D("16745.59")), (1, "本年支出合计", D("16745.59")),
+                   (0, "收入总计", D("16745.59")), (1, "支出总计", D("16745.59"))}
+    assert any(":12: 12,204.85 follows '2020年预算数'" in w for w in doc.warnings)
+
+
+def test_a_wrapped_pdf_paragraph_reads_its_figures_on_their_lines():
+    """梧州: 公务接待费支出决算 1.5万 / 元。 — the unit on the next printed line; 1.55 万元 under the 比去年增加 of
+    the line before."""
+    doc = load_file(HAND_READ / "wuzhou_ncpzj_2020_js.txt")
+    figures = {(f.label, f.measure, f.amount, f.unit, f.line) for f in doc.narrative.figures}
+    assert ("公务接待费", "决算", D("1.5"), "万元", 3) in figures
+    assert any(f[2] == D("1.55") and f[3] == "万元" and f[4] == 7 and f[1] == "增加" for f in figures), figures
