@@ -62,7 +62,7 @@ class Observation:
 
 
 @dataclass
-class Reading:
+class RowReading:
     """How a row whose empty cells were left out was read (by the table's arithmetic, with its evidence), or
     why its figures were left out: a finding of the table (kg/interpret/reconcile.py)."""
     rule: str  # ReadingByArithmetic / UndecidedReading (ontology/codelists/checks.ttl)
@@ -87,7 +87,7 @@ class Table:
     empty_reason: str | None = None
     note: str | None = None
     default_phase: str = "executed"
-    readings: list[Reading] = field(default_factory=list)
+    readings: list[RowReading] = field(default_factory=list)
     pending: list = field(default_factory=list)  # rows the arithmetic left undecided (tables/arithmetic.py)
 
     @property

@@ -19,7 +19,7 @@ from typing import Callable
 
 from cnbudget.loaders import vocab
 from cnbudget.loaders.labels import is_total_label
-from cnbudget.loaders.records import Cell, Column, Figure, Observation, Reading, Table
+from cnbudget.loaders.records import Cell, Column, Figure, Observation, RowReading, Table
 from cnbudget.loaders.text import label_key, nfkc, parse_amount
 
 MAX_READINGS = 5000  # placements tried per row (a row of 3 figures under 20 columns: 1,140)
@@ -173,7 +173,7 @@ def _column_name(c: Column) -> str:
 
 
 def record(table: Table, rule: str, line: int, message: str, observations: list[Observation]) -> None:
-    table.readings.append(Reading(rule=rule, line=line, message=message, observations=observations))
+    table.readings.append(RowReading(rule=rule, line=line, message=message, observations=observations))
 
 
 def settle(table: Table, figures: list[Figure]) -> None:
