@@ -1,0 +1,143 @@
+"""Fuzzing every real fixture (the sample, tests/fixtures/fragments, hand-read, variants and collected): lines
+dropped, duplicated, swapped or brought in from another fixture, digits changed, full-width characters
+inserted, the text cut anywhere (the bytes too, inside a character). The reading path of `kg load`
+(`prepare_strict`: file → records → checks → RDF, in-process, no store) either loads the result or raises the
+project's own LoadError, never another exception; and every figure it loads (an observation's amount, count or
+printed value) is a number printed on the line the figure names as its source, allowing thousands separators,
+full-width digits and a sign taken from the words (减少 32%).
+
+tests/test_mutations.py holds the first property for the sample and the fragments and checks cut-off copies
+against the store; this file adds the hand-read and collected fixtures and the second property. The search is
+derandomized (the same examples every run) and bounded so that the file takes well under a minute; set
+KG_FUZZ_EXAMPLES to search longer."""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from conftest import ROOT, SAMPLE
+from cnbudget.kg.load import prepare_strict
+from cnbudget.loaders import LoadError, Limits
+
+FIXTURES = ROOT / "tests" / "fixtures"
+SMALL = sorted(p for d in ("fragments", "hand-read", "variants", "collected") for p in (FIXTURES / d).glob("*.txt"))
+TEXTS = {p: p.read_text(encoding="utf-8") for p in [SAMPLE, *SMALL]}
+FULL_WIDTH = "０１２３４５６７８９，。：；（）％－．　＋／｜"
+EXAMPLES = int(os.environ.get("KG_FUZZ_EXAMPLES", "150"))
+FIXED = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None, print_blob=True,
+                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+BUD = "https://w3id.org/cnbudget/def#"
+FIGURE_VALUES = (BUD + "amount", BUD + "count", BUD + "printedValue")
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _at(draw, n: int) -> int:
+    """A place among n, anywhere (a fraction, since hypothesis favours small integers)."""
+    return min(n - 1, int(draw(st.floats(0, 1, exclude_max=True)) * n))
+
+
+@st.composite
+def mutations(draw, text: str) -> bytes:
+    """The UTF-8 bytes of `text` after one to four edits of the kinds a copy suffers."""
+    for _ in range(draw(st.integers(1, 4))):
+        lines = text.split("\n")
+        kind = draw(st.sampled_from(["drop", "duplicate", "swap", "splice", "digit", "full-width", "cut"]))
+        if kind == "drop":
+            del lines[_at(draw, len(lines))]
+        elif kind == "duplicate":
+            k = _at(draw, len(lines))
+            lines.insert(k, lines[k])
+        elif kind == "swap":
+            a, b = _at(draw, len(lines)), _at(draw, len(lines))
+            lines[a], lines[b] = lines[b], lines[a]
+        elif kind == "splice":  # a line of another fixture: a header, a marker, a unit line where it does not belong
+            other = TEXTS[draw(st.sampled_from(sorted(TEXTS)))].split("\n")
+            lines.insert(_at(draw, len(lines) + 1), other[_at(draw, len(other))])
+        if kind in ("drop", "duplicate", "swap", "splice"):
+            text = "\n".join(lines)
+        elif kind == "digit":
+            digits = [k for k, c in enumerate(text) if c.isdigit()]
+            if digits:
+                k = digits[_at(draw, len(digits))]
+                text = text[:k] + draw(st.sampled_from("0123456789.,-")) + text[k + 1:]
+        elif kind == "full-width":
+            k = _at(draw, len(text) + 1)
+            text = text[:k] + draw(st.sampled_from(FULL_WIDTH)) + text[k:]
+        else:
+            text = text[: _at(draw, len(text) + 1)]
+    data = text.encode("utf-8")
+    if draw(st.integers(0, 9)) == 0:  # `head -c`: cut inside a character too
+        data = data[: _at(draw, len(data) + 1)]
+    return data
+
+
+def numbers_by_line(data: bytes) -> list[set[Decimal]]:
+    """The numbers printed on each line, as the readers normalise them (NFKC: full-width digits and commas;
+    thousands separators dropped), without sign."""
+    text = unicodedata.normalize("NFKC", data.decode("utf-8", errors="replace"))
+    return [{abs(Decimal(n.replace(",", ""))) for n in NUMBER.findall(line)} for line in text.split("\n")]
+
+
+def loaded_figures(quads: bytes) -> list[tuple[Decimal, int | None]]:
+    """(value, source line) of every figure in a prepared document's quads."""
+    by_subject: dict = {}
+    for q in ox.parse(quads, format=ox.RdfFormat.N_QUADS):
+        if q.predicate.value in FIGURE_VALUES or q.predicate.value == BUD + "sourceLine":
+            by_subject.setdefault(q.subject, {}).setdefault(q.predicate.value, []).append(q.object.value)
+    out = []
+    for values in by_subject.values():
+        line = values.get(BUD + "sourceLine")
+        for p in FIGURE_VALUES:
+            out += [(Decimal(v), int(line[0]) if line else None) for v in values.get(p, [])]
+    return out
+
+
+def check(name: str, data: bytes) -> None:
+    """The property: `data`, read as the file `name`, loads with every figure printed on its line, or is a
+    LoadError naming the file."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            prepared = prepare_strict(path, None, Limits())
+        except LoadError as e:
+            assert e.path == str(path) and e.reason
+            return
+    assert prepared.report.status == "loaded" and prepared.quads
+    printed = numbers_by_line(data)
+    unprinted = [(value, line) for value, line in loaded_figures(prepared.quads)
+                 if line is None or not 1 <= line <= len(printed) or abs(value) not in printed[line - 1]]
+    assert not unprinted, unprinted
+
+
+def test_every_fixture_as_it_is_keeps_the_property():
+    """The unmutated fixtures hold it (so a failure below is the mutation's), and most of them load figures."""
+    loaded = 0
+    for path, text in TEXTS.items():
+        check(path.name, text.encode("utf-8"))
+        try:
+            loaded += bool(loaded_figures(prepare_strict(path, None, Limits()).quads))
+        except LoadError:
+            pass
+    assert len(TEXTS) == 39 and loaded >= 30
+
+
+@FIXED
+@given(st.data())
+def test_a_mutated_fixture_loads_its_printed_figures_or_is_a_load_error(data):
+    path = data.draw(st.sampled_from(SMALL))
+    check(path.name, data.draw(mutations(TEXTS[path])))
+
+
+@settings(FIXED, max_examples=max(1, EXAMPLES // 12))
+@given(st.data())
+def test_the_mutated_sample_loads_its_printed_figures_or_is_a_load_error(data):
+    check(SAMPLE.name, data.draw(mutations(TEXTS[SAMPLE])))
