@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import ROOT, SAMPLE
@@ -86,17 +87,18 @@ def numbers_by_line(data: bytes) -> list[set[Decimal]]:
     return [{abs(Decimal(n.replace(",", ""))) for n in NUMBER.findall(line)} for line in text.split("\n")]
 
 
-def loaded_figures(quads: bytes) -> list[tuple[Decimal, int | None]]:
-    """(value, source line) of every figure in a prepared document's quads."""
+def loaded_figures(quads: bytes) -> list[tuple[Decimal, set[int]]]:
+    """(value, source lines) of every figure in a prepared document's quads. A node may hold several lines when
+    two figures got one IRI (a table printed twice: test_a_table_printed_twice_gives_two_sets_of_figures)."""
     by_subject: dict = {}
     for q in ox.parse(quads, format=ox.RdfFormat.N_QUADS):
         if q.predicate.value in FIGURE_VALUES or q.predicate.value == BUD + "sourceLine":
             by_subject.setdefault(q.subject, {}).setdefault(q.predicate.value, []).append(q.object.value)
     out = []
     for values in by_subject.values():
-        line = values.get(BUD + "sourceLine")
+        lines = {int(v) for v in values.get(BUD + "sourceLine", [])}
         for p in FIGURE_VALUES:
-            out += [(Decimal(v), int(line[0]) if line else None) for v in values.get(p, [])]
+            out += [(Decimal(v), lines) for v in values.get(p, [])]
     return out
 
 
@@ -113,8 +115,8 @@ def check(name: str, data: bytes) -> None:
             return
     assert prepared.report.status == "loaded" and prepared.quads
     printed = numbers_by_line(data)
-    unprinted = [(value, line) for value, line in loaded_figures(prepared.quads)
-                 if line is None or not 1 <= line <= len(printed) or abs(value) not in printed[line - 1]]
+    unprinted = [(value, lines) for value, lines in loaded_figures(prepared.quads)
+                 if not any(1 <= n <= len(printed) and abs(value) in printed[n - 1] for n in lines)]
     assert not unprinted, unprinted
 
 
@@ -141,3 +143,23 @@ def test_a_mutated_fixture_loads_its_printed_figures_or_is_a_load_error(data):
 @given(st.data())
 def test_the_mutated_sample_loads_its_printed_figures_or_is_a_load_error(data):
     check(SAMPLE.name, data.draw(mutations(TEXTS[SAMPLE])))
+
+
+@pytest.mark.xfail(strict=True, reason="found by fuzzing, reported (loaders/tables owns table codes): a table printed "
+                   "twice gets the same code, so both copies' figures land on the same observation IRIs, merged into "
+                   "nodes with two amounts and two source lines")
+def test_a_table_printed_twice_gives_two_sets_of_figures(tmp_path):
+    """The flat variant with its 公开05表 line printed twice, once with a digit changed (320.98 → 320.90), as the
+    fuzzing above made it: every observation node holds one amount and one source line."""
+    lines = TEXTS[FIXTURES / "variants" / "flat_2020_js_01_05_07.txt"].split("\n")
+    k = next(i for i, line in enumerate(lines) if "公开05表" in line)
+    changed = lines[k].replace("行政事业单位养老支出 320.98 320.98", "行政事业单位养老支出 320.90 320.98")
+    assert changed != lines[k]
+    path = tmp_path / "flat_2020_js_01_05_07.txt"
+    path.write_text("\n".join([*lines[:k + 1], changed, *lines[k + 1:]]), encoding="utf-8")
+    nodes: dict = {}
+    for q in ox.parse(prepare_strict(path, None, Limits()).quads, format=ox.RdfFormat.N_QUADS):
+        if q.predicate.value in (BUD + "amount", BUD + "sourceLine"):
+            nodes.setdefault((q.subject, q.predicate.value), set()).add(q.object.value)
+    assert nodes and all(len(values) == 1 for values in nodes.values()), \
+        [(s.value, p, v) for (s, p), v in nodes.items() if len(v) > 1][:3]
