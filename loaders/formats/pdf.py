@@ -59,7 +59,8 @@ def read(path: str, data: bytes = b"", limits: Limits | None = None) -> Renderin
     try:
         pages = pdf.pages  # parses the page tree: a broken file may fail only here
     except Exception as e:
-        pdf.close()
+        if not pdf.stream_is_external:  # not pdf.close(): it walks the broken page tree again and raises anew
+            pdf.stream.close()
         raise unreadable(path, "PDF", e, data) from None
     chars = 0
     found: list[tuple[int, list]] = []
