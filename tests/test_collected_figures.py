@@ -79,17 +79,22 @@ def matched(figures: list[dict], loaded: list[dict]) -> int:
 
 
 @pytest.fixture(scope="module")
-def found(tmp_path_factory) -> dict[str, tuple[int, int]]:
-    """document → (figures found, figures read by hand)."""
+def loaded(tmp_path_factory) -> dict[str, list[dict]]:
+    """document → the figures `kg load` gives for it alone, as tidy CSV rows (none if it fails to load)."""
     out = {}
-    for name, doc in DOCUMENTS.items():
+    for name in DOCUMENTS:
         store = str(tmp_path_factory.mktemp("collected") / "store")
-        loaded: list[dict] = []
+        out[name] = []
         if run("load", "--store", store, "--jobs", "1", str(COLLECTED / name), ok=False).exit_code == 0:
             exported = run("export", "--store", store, "--format", "csv").output
-            loaded = list(csv.DictReader(io.StringIO(exported)))
-        out[name] = (matched(doc["figures"], loaded), len(doc["figures"]))
+            out[name] = list(csv.DictReader(io.StringIO(exported)))
     return out
+
+
+@pytest.fixture(scope="module")
+def found(loaded) -> dict[str, tuple[int, int]]:
+    """document → (figures found, figures read by hand)."""
+    return {name: (matched(doc["figures"], loaded[name]), len(doc["figures"])) for name, doc in DOCUMENTS.items()}
 
 
 def test_every_collected_document_is_read_by_hand():
@@ -126,3 +131,23 @@ def test_collected_figures_come_out(found):
     shares = {name: hits / total for name, (hits, total) in found.items()}
     overall = sum(h for h, _ in found.values()) / sum(t for _, t in found.values())
     assert overall >= 0.95 and all(s >= 0.95 for s in shares.values()), (overall, shares)
+
+
+def misplaced(figures: list[dict], loaded: list[dict]) -> list[tuple]:
+    """Hand-read figures that come out on their line with their amount but another unit: a figure read into the
+    wrong column (an amount in 万元 taken for a rate), worse than one not read at all. Zero is left out: 0万元
+    and 0% often share a line."""
+    out = []
+    for f in figures:
+        amount = number(f["amount"])
+        out += [(f["line"], f["row"], f["amount"], f["unit"], o["measure"], o["unit"]) for o in loaded
+                if amount and o["source_line"] == str(f["line"]) and number(o["amount"]) == amount
+                and unit(o["unit"]) != unit(f["unit"])]
+    return out
+
+
+@pytest.mark.xfail(strict=True, reason="reported: the project-execution reader reads 青神's 其中:财政资金 row one column "
+                   "to the right, under the note's text (251.89万元 as a 预算执行率 of 251.89%)")
+def test_no_collected_figure_comes_out_in_another_unit(loaded):
+    wrong = {name: m for name, doc in DOCUMENTS.items() for m in [misplaced(doc["figures"], loaded[name])] if m}
+    assert not wrong, wrong
