@@ -4,12 +4,13 @@ inserted, the text cut anywhere (the bytes too, inside a character). The reading
 (`prepare_strict`: file → records → checks → RDF, in-process, no store) either loads the result or raises the
 project's own LoadError, never another exception; and every figure it loads (an observation's amount, count or
 printed value) is a number printed on the line the figure names as its source, allowing thousands separators,
-full-width digits and a sign taken from the words (减少 32%).
+full-width digits and a sign taken from the words (减少 32%). The Word, Excel and PDF fixtures
+(tests/fixtures/office/) are damaged byte-wise instead: they load or are a LoadError.
 
 tests/test_mutations.py holds the first property for the sample and the fragments and checks cut-off copies
-against the store; this file adds the hand-read and collected fixtures and the second property. The search is
-derandomized (the same examples every run) and bounded so that the file takes well under a minute; set
-KG_FUZZ_EXAMPLES to search longer."""
+against the store; this file adds the other fixtures and the second property. The search is derandomized (the
+same examples every run) and bounded so that the file takes well under a minute; set KG_FUZZ_EXAMPLES to search
+longer. What it found is at the end: each case as a test of its own, fixed or marked as expected to fail."""
 from __future__ import annotations
 
 import os
