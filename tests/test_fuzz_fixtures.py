@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from conftest import ROOT, SAMPLE
 from cnbudget.kg.load import prepare_strict
 from cnbudget.loaders import LoadError, Limits
+from cnbudget.loaders.text import parse_amount
 
 FIXTURES = ROOT / "tests" / "fixtures"
 SMALL = sorted(p for d in ("fragments", "hand-read", "variants", "collected") for p in (FIXTURES / d).glob("*.txt"))
@@ -230,3 +231,21 @@ def test_a_number_is_not_read_from_the_middle_of_a_misprinted_one():
     text = TEXTS[FIXTURES / "collected" / "wuzhou_zhongxue_2023_ys_p5.txt"]
     assert "拨款支出 7,034,418.94 元" in text
     check("wuzhou_zhongxue_2023_ys_p5.txt", text.replace("拨款支出 7,034,418.94 元", "拨款支出 7,0-4,418.94 元").encode())
+
+
+def test_a_digit_after_an_amount_is_not_joined_to_it(tmp_path):
+    """Found by fuzzing (a full-width １ inserted after 9,261.57 in the space-aligned PDF text): the cell
+    `9,261.57 １` was read as 9261.571, printed nowhere. A space inside an amount is allowed as a thousands gap
+    (1 234.56) or beside a separator (1, 234.56), never where it joins two numbers: the cell is now a malformed
+    amount, an error naming its line."""
+    text = TEXTS[FIXTURES / "variants" / "pdf_broken_words_2020_js_01_05.txt"]
+    old = "节能环保支出                    9,261.57     2,250.68"
+    assert old in text
+    path = tmp_path / "pdf_broken_words_2020_js_01_05.txt"
+    path.write_text(text.replace(old, old.replace("9,261.57 ", "9,261.57 １")), encoding="utf-8")
+    with pytest.raises(LoadError) as e:
+        prepare_strict(path, None, Limits())
+    line = text.split("\n").index(next(k for k in text.split("\n") if old in k)) + 1
+    assert e.value.line == line and "9,261.57 １" in e.value.reason
+    assert [parse_amount(t) for t in ("9,261.57 1", "12 34", "1 234.56", "1, 234.56", "500.12 ")] == \
+        [None, None, Decimal("1234.56"), Decimal("1234.56"), Decimal("500.12")]
