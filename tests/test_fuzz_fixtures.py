@@ -249,3 +249,64 @@ def test_a_digit_after_an_amount_is_not_joined_to_it(tmp_path):
     assert e.value.line == line and "9,261.57 １" in e.value.reason
     assert [parse_amount(t) for t in ("9,261.57 1", "12 34", "1 234.56", "1, 234.56", "500.12 ")] == \
         [None, None, Decimal("1234.56"), Decimal("1234.56"), Decimal("500.12")]
+
+
+def _rendered_numbers(path: Path) -> list[set[Decimal]]:
+    """The numbers on each line of a Word or Excel file's rendering (the lines its figures' sources name)."""
+    from cnbudget.loaders import formats
+
+    rendering = formats.format_for(path.suffix).read(str(path), path.read_bytes())
+    lines = [""] * rendering.next_line
+    for row in rendering.rows:
+        for cell in row.cells:
+            for k, piece in enumerate(cell.text.split("\n")):
+                lines[cell.line - 1 + k] = piece
+    return numbers_by_line("\n".join(lines).encode("utf-8"))
+
+
+@st.composite
+def edited_cells(draw, texts: list[str]) -> dict[int, str]:
+    """One to three cells of a document, by index, with a character changed, inserted or dropped."""
+    out: dict[int, str] = {}
+    for _ in range(draw(st.integers(1, 3))):
+        k = _at(draw, len(texts))
+        text = out.get(k, texts[k])
+        at = _at(draw, len(text) + 1)
+        new = draw(st.sampled_from("0123456789.,-%　１，．|") | st.just(""))
+        out[k] = text[:at] + new + text[at + (1 if draw(st.booleans()) else 0):]
+    return out
+
+
+@settings(FIXED, max_examples=max(1, EXAMPLES // 5))
+@given(st.data())
+def test_a_word_or_excel_file_with_cells_misprinted_loads_its_printed_figures_or_is_a_load_error(data):
+    """The Word and Excel fixtures with cells edited as a typist would misprint them (the file stays valid):
+    they load with every figure printed on the rendering line it names, or are a LoadError."""
+    import docx
+    import openpyxl
+
+    path = data.draw(st.sampled_from([p for p in OFFICE if p.suffix in (".docx", ".xlsx")]))
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / path.name
+        if path.suffix == ".docx":
+            document = docx.Document(path)
+            cells = [c for t in document.tables for r in t.rows for c in r.cells]
+            for k, text in data.draw(edited_cells([c.text for c in cells])).items():
+                cells[k].text = text
+            document.save(copy)
+        else:
+            book = openpyxl.load_workbook(path)
+            cells = [c for row in book.active.iter_rows() for c in row if c.value is not None]
+            shown = [c.value if isinstance(c.value, str) else f"{c.value:,.2f}" for c in cells]
+            for k, text in data.draw(edited_cells(shown)).items():
+                cells[k].value = text  # a number edited is stored as text, as many exports store them
+            book.save(copy)
+        try:
+            prepared = prepare_strict(copy, None, Limits())
+        except LoadError as e:
+            assert e.path == str(copy) and e.reason
+            return
+        printed = _rendered_numbers(copy)
+    unprinted = [(value, lines) for value, lines in loaded_figures(prepared.quads)
+                 if not any(1 <= n <= len(printed) and abs(value) in printed[n - 1] for n in lines)]
+    assert not unprinted, unprinted
