@@ -1,4 +1,4 @@
-"""The figures read by hand from 22 collected disclosure pages (tests/fixtures/collected/, origins in its
+"""The figures read by hand from 23 collected disclosure pages (tests/fixtures/collected/, origins in its
 SOURCES.md): how many come out of `kg load` on the same line, with the same amount, a row label that names the
 same row and the same unit, each figure matched to a figure of its own (two columns holding the same amount on one
 line need two figures). The loaded figures are read through the public tidy CSV (`kg export --format csv`).
@@ -22,7 +22,7 @@ from conftest import ROOT, run
 COLLECTED = ROOT / "tests" / "fixtures" / "collected"
 DOCUMENTS = json.loads((COLLECTED / "figures.json").read_text(encoding="utf-8"))["documents"]
 
-# figures found per document on 2026-11-30, by the matching below: 124 of 203
+# figures found per document on 2026-11-30, by the matching below: 127 of 211
 FOUND_SO_FAR = {
     "guilin_sfj_2015_sangong_ys.txt": 0, "chongqing_jiangbei_2021_sangong_ys.txt": 4,
     "xuanzhou_sjj_2018_sangong_ys.txt": 6, "xuanzhou_zgw_2020_sangong_ys.txt": 6,
@@ -33,6 +33,7 @@ FOUND_SO_FAR = {
     "wuqing_hexiwu_2023_ys.txt": 0, "wuzhou_zhongxue_2023_ys_p5.txt": 8, "wuzhou_keyan_2021_ys_p5.txt": 8,
     "wuzhou_shiye_2021_ys_p6.txt": 8, "shanwei_shiji_2018_js.txt": 6,
     "jinhua_jiuzhuzhan_2021_js.txt": 9, "yinchuan_xixia_2021_yszx.txt": 0,
+    "ningxia_jgswglj_2013_ys.txt": 3,
 }
 
 _T2S = opencc.OpenCC("t2s")
@@ -98,10 +99,10 @@ def found(loaded) -> dict[str, tuple[int, int]]:
 
 
 def test_every_collected_document_is_read_by_hand():
-    """22 documents, at least five figures each; every quote is on its line and holds its amount."""
+    """23 documents, at least five figures each; every quote is on its line and holds its amount."""
     assert set(DOCUMENTS) == set(FOUND_SO_FAR) == {p.name for p in COLLECTED.glob("*.txt")}
     assert all(len(d["figures"]) >= 5 for d in DOCUMENTS.values())
-    assert sum(len(d["figures"]) for d in DOCUMENTS.values()) == 203
+    assert sum(len(d["figures"]) for d in DOCUMENTS.values()) == 211
     sources = (COLLECTED / "SOURCES.md").read_text(encoding="utf-8")
     for name, doc in DOCUMENTS.items():
         assert f"| {name} |" in sources, name
@@ -147,7 +148,8 @@ def misplaced(figures: list[dict], loaded: list[dict]) -> list[tuple]:
 
 
 @pytest.mark.xfail(strict=True, reason="reported: the project-execution reader reads 青神's 其中:财政资金 row one column "
-                   "to the right, under the note's text (251.89万元 as a 预算执行率 of 251.89%)")
+                   "to the right, under the note's text (251.89万元 as a 预算执行率 of 251.89%); the sentence reader "
+                   "takes 宁夏机管局's 支出增加480.32万 (a page cut inside 万元) for a growth of 480.32%")
 def test_no_collected_figure_comes_out_in_another_unit(loaded):
     wrong = {name: m for name, doc in DOCUMENTS.items() for m in [misplaced(doc["figures"], loaded[name])] if m}
     assert not wrong, wrong
