@@ -123,9 +123,13 @@ def _same(a: str, b: str) -> bool:
     return bool(a and b) and (a in b or b in a)
 
 
+# read since tables are found by content; the others not yet (issue 14)
+READ = {"wuzhou_zhongxue_2023_ys.xlsx"}
+
+
 @pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="issue 14: tables found by content (no 公开NN表 "
-                                            "marker or known title here; the .xlsx fails on its 科目编码/科目名称 header)"))
+    n if n in READ else pytest.param(n, marks=pytest.mark.xfail(
+        strict=True, reason="issue 14: tables found by content (no 公开NN表 marker or known title here)"))
     for n in sorted(FIGURES)])
 def test_the_tables_figures_come_out(name, tmp_path):
     store = str(tmp_path / "store")
