@@ -27,11 +27,12 @@ class Line:
     section: str = ""
     sub: str = ""
     zone: str = "other"  # org / narrative / other
-    breaks: tuple[int, ...] = ()  # where in `t` the next printed lines of a wrapped paragraph start
+    breaks: tuple[tuple[int, int], ...] = ()  # (where in `t`, its printed line) of a wrapped paragraph's next lines
 
     def line_at(self, offset: int) -> int:
         """The printed line of a position in `t` (`PrintedText.at` of a slice of it)."""
-        return self.line + bisect_right(self.breaks, offset) if self.breaks else self.line
+        i = bisect_right(self.breaks, (offset, float("inf")))
+        return self.breaks[i - 1][1] if i else self.line
 
 
 _PART = PART_HEADING

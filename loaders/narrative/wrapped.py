@@ -31,7 +31,7 @@ def _is_wrapped(lines: list[str]) -> bool:
     return len(near) >= _WRAPPED_SHARE * len(lengths)
 
 
-def unwrap(rows: list[Row]) -> Iterator[tuple[Row, tuple[int, ...]]]:
+def unwrap(rows: list[Row]) -> Iterator[tuple[Row, tuple[tuple[int, int], ...]]]:
     """The paragraph rows, with the printed lines of each wrapped paragraph joined into one row, and where in
     its text each next printed line starts (empty for a row left as it was)."""
     paragraphs = [r for r in rows if r.paragraph and r.cells]
@@ -41,14 +41,14 @@ def unwrap(rows: list[Row]) -> Iterator[tuple[Row, tuple[int, ...]]]:
         return
     run: list[Row] = []
 
-    def flush() -> Iterator[tuple[Row, tuple[int, ...]]]:
+    def flush() -> Iterator[tuple[Row, tuple[tuple[int, int], ...]]]:
         if not run:
             return
         texts = [r.cells[0].text.strip() for r in run]
-        breaks, at = [], 0
-        for t in texts[:-1]:
+        breaks, at = [], 0  # (offset, printed line): a page number left out between two lines skips a number
+        for t, nxt in zip(texts, run[1:]):
             at += len(t)
-            breaks.append(at)
+            breaks.append((at, nxt.line))
         first = run[0]
         joined = Row(cells=[Cell("".join(texts), first.line)], line=first.line, paragraph=True)
         yield joined, tuple(breaks)
@@ -72,6 +72,7 @@ def unwrap(rows: list[Row]) -> Iterator[tuple[Row, tuple[int, ...]]]:
 
 
 def _page_between(rows: list[Row], a: int, b: int) -> bool:
-    """Only a page number (and blank lines) between printed lines a and b."""
-    between = [r for r in rows if a < r.line < b and r.cells and r.cells[0].text.strip()]
-    return bool(between) and all(_PAGE_NUMBER.match(r.cells[0].text) for r in between)
+    """Only a page number (and blank lines) between printed lines a and b: a paragraph of its own, not the cells
+    of a table whose first column holds small numbers (0, 32, 660)."""
+    between = [(r, c) for r in rows for c in r.cells if a < c.line < b and c.text.strip()]
+    return 0 < len(between) <= 2 and all(r.paragraph and _PAGE_NUMBER.match(c.text) for r, c in between)
