@@ -170,7 +170,7 @@ class GraphStore:
                 self.replace_graphs([years.graph_for(base, org, kind)], b"", trusted=True)
             for y, figures in coded.items():
                 index.add(department, kind, y, figures)
-        years.refresh(self, index, base)
+        years.refresh(self, index, base, rebuild=True)
 
     def _name_classes(self, reference: str, labels: str, class_names: str) -> None:
         """A 类 no table prints with its code (a summary table's 「十、节能环保支出」 row) takes its name from the
