@@ -156,8 +156,8 @@ class Batch:
     """What the documents of one run add to the derived graphs (Store.refresh_derived, kg/years.py)."""
     years: YearIndex = field(default_factory=YearIndex)
     names: dict[str, set[str]] = field(default_factory=dict)
-    # the subjects graphs replaced printed before: a name printed only there is gone, so their labels are made
-    # again from the figures that print them now (Store.refresh_derived)
+    # subjects a replaced graph printed a name for that its new version does not: that name may be printed
+    # nowhere now, so their labels are made again from the figures that print them (Store.refresh_derived)
     renamed: set[str] = field(default_factory=set)
 
 
@@ -167,7 +167,9 @@ def write(store: GraphStore, group: list[Prepared], batch: Batch) -> list[Report
     loaded = [p for p in group if p.report.status == "loaded"]
     # journalled before they are written: a load cut off has their year links rebuilt (Store.recover)
     store.load_touches({(p.department, p.kind) for p in loaded if p.department and p.year})
-    batch.renamed |= store.subjects_named_in([p.graph for p in loaded])
+    # a name the old version of a graph printed and the new one does not may be printed nowhere now
+    printed = {pair for p in loaded for pair in p.named}
+    batch.renamed |= {c for c, name in store.names_printed_in([p.graph for p in loaded]) - printed}
     # one write; on the embedded store one bulk load for new graphs, a transaction for each one replaced:
     # a write cut off may leave shared resources, never a part graph nor none where an old one was
     if loaded:

@@ -199,12 +199,13 @@ class GraphStore:
               FILTER NOT EXISTS {{ GRAPH <{labels}> {{ ?c skos:prefLabel ?printed }} }}
             }}""")
 
-    def subjects_named_in(self, graphs: list[str]) -> set[str]:
-        """The subjects that coded rows of these graphs print a name for (none for a graph not held)."""
+    def names_printed_in(self, graphs: list[str]) -> set[tuple[str, str]]:
+        """(subject, name) for each name coded rows of these graphs print for a subject (none for a graph not held)."""
         if not graphs:
             return set()
         values = " ".join(f"<{g}>" for g in graphs)
-        return {r[0].value for r in self.select(f"""SELECT DISTINCT ?c WHERE {{ VALUES ?g {{ {values} }}
+        return {(c.value, name.value) for c, name in self.select(f"""SELECT DISTINCT ?c ?name WHERE {{
+            VALUES ?g {{ {values} }}
             GRAPH ?g {{ ?o bud:functionalSubject|bud:economicSubject ?c ; bud:rowCode ?code ; bud:rowLabel ?name }}
             FILTER (?name != "") }}""").rows}
 
