@@ -186,7 +186,7 @@ def load(paths, store_path, endpoint, base_iri, fmt, jobs, progress, replace_inc
     else:
         click.echo(f"{len(loaded)} documents loaded, {len(failed)} failed; "
                    f"{sum(r.observations for r in loaded)} observations, {sum(r.triples for r in loaded)} triples; "
-                   f"store {store.path} holds {len(store)} triples")
+                   f"store {store.path} holds {store.quad_count()} triples")
     del store  # closes it, so that a caller in the same process can open it again
     if not reports:
         raise click.ClickException("no loadable files found")

@@ -14,8 +14,8 @@ from typing import BinaryIO, Callable
 
 import pyoxigraph as ox
 
-from cnbudget.kg.results import text_value
 from cnbudget.kg.store import GraphStore, Rows
+from cnbudget.kg.tidy import document_rows
 
 # The tidy CSV columns are a public contract: users' scripts depend on them. Columns are only ever added at the
 # end (amount_yuan: a money figure in yuan, so figures of documents printed in different units sum).
@@ -47,8 +47,9 @@ WHERE {
 ORDER BY ?document ?source_line ?measure ?obs
 """
 
-# the documents, by the name of the file each came from: the CSV's first sort key
-DOCUMENTS_QUERY = "SELECT ?doc ?document WHERE { ?doc a bud:Disclosure ; dcat:distribution/dct:title ?document }"
+# the documents, by the name of the file each came from (the CSV's first sort key), with their graphs
+DOCUMENTS_QUERY = """SELECT ?doc ?document ?graph WHERE {
+  GRAPH ?graph { ?doc a bud:Disclosure } ?doc dcat:distribution/dct:title ?document }"""
 
 Writer = Callable[[GraphStore, BinaryIO], None]
 
@@ -71,35 +72,32 @@ def export_format(name: str, *aliases: str) -> Callable[[Writer], Writer]:
 
 
 def tidy_rows(store: GraphStore, document: str | None = None) -> Rows:
-    """The tidy rows of one document (its IRI), or of all, in the CSV's order. One document's IRI is written
-    into the query (not bound by VALUES), so that the engine starts from that document's figures."""
+    """The tidy rows of one document (its IRI), or of all, in the CSV's order, as SPARQL defines them: what
+    `tidy_csv` writes (tests/test_tidy_export.py holds them equal). One document's IRI is written into the
+    query (not bound by VALUES), so that the engine starts from that document's figures."""
     doc = f"<{document}>" if document else "?doc"
     rows = store.select(TIDY_QUERY.replace("$doc", doc))
     assert rows.variables == TIDY_COLUMNS
     return rows
 
 
-def _sort_key(row) -> tuple:
-    line, measure = row[TIDY_COLUMNS.index("source_line")], row[TIDY_COLUMNS.index("measure")]
-    return (int(line.value), measure.value)
-
-
 @export_format("csv")
 def tidy_csv(store: GraphStore, output: BinaryIO) -> None:
-    """One query per document, in the order of their file names (documents from files of the same name merged
-    by line, as one sort would): each starts from its document's figures, so the export's time is linear in
-    the figures and its memory one document's."""
-    by_name: dict[str, list[str]] = {}
-    for doc, name in store.select(DOCUMENTS_QUERY).rows:
-        by_name.setdefault(name.value, []).append(doc.value)
+    """The rows TIDY_QUERY gives, in its order, written a document at a time in the order of their file names
+    (documents from files of the same name merged by line, as one sort would): each document's rows are made
+    from its own graph, read once (kg/tidy.py), so the export's time is linear in the figures and its memory
+    one document's."""
+    by_name: dict[str, list[tuple[str, str]]] = {}
+    for doc, name, graph in store.select(DOCUMENTS_QUERY).rows:
+        by_name.setdefault(name.value, []).append((doc.value, graph.value))
     text = io.TextIOWrapper(output, encoding="utf-8", newline="", write_through=True)
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(TIDY_COLUMNS)
     for name in sorted(by_name):
-        parts = [tidy_rows(store, doc).rows for doc in sorted(by_name[name])]
-        rows = parts[0] if len(parts) == 1 else sorted((r for part in parts for r in part), key=_sort_key)
-        for row in rows:
-            writer.writerow([text_value(t) for t in row])
+        rows = [row for doc, graph in sorted(by_name[name]) for row in document_rows(store, doc, graph)]
+        if len(by_name[name]) > 1:
+            rows.sort(key=lambda row: row[0])
+        writer.writerows(values for _, values in rows)
     text.flush()
     text.detach()
 

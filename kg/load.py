@@ -156,7 +156,9 @@ class Batch:
     """What the documents of one run add to the derived graphs (Store.refresh_derived, kg/years.py)."""
     years: YearIndex = field(default_factory=YearIndex)
     names: dict[str, set[str]] = field(default_factory=dict)
-    replaced: bool = False  # a graph held before was replaced: names may have gone, labels are rebuilt
+    # subjects a replaced graph printed a name for that its new version does not: that name may be printed
+    # nowhere now, so their labels are made again from the figures that print them (Store.refresh_derived)
+    renamed: set[str] = field(default_factory=set)
 
 
 def write(store: GraphStore, group: list[Prepared], batch: Batch) -> list[Report]:
@@ -165,12 +167,14 @@ def write(store: GraphStore, group: list[Prepared], batch: Batch) -> list[Report
     loaded = [p for p in group if p.report.status == "loaded"]
     # journalled before they are written: a load cut off has their year links rebuilt (Store.recover)
     store.load_touches({(p.department, p.kind) for p in loaded if p.department and p.year})
+    # a name the old version of a graph printed and the new one does not may be printed nowhere now
+    printed = {pair for p in loaded for pair in p.named}
+    batch.renamed |= {c for c, name in store.names_printed_in([p.graph for p in loaded]) - printed}
     # one write; on the embedded store one bulk load for new graphs, a transaction for each one replaced:
     # a write cut off may leave shared resources, never a part graph nor none where an old one was
-    existed = store.replace_graphs([p.graph for p in loaded], b"".join([p.quads for p in loaded] + [
-        p.reference for p in loaded]), trusted=True) if loaded else []
-    if any(e is not False for e in existed):
-        batch.replaced = True
+    if loaded:
+        store.replace_graphs([p.graph for p in loaded], b"".join([p.quads for p in loaded] + [
+            p.reference for p in loaded]), trusted=True)
     for p in loaded:
         if p.department and p.year:
             batch.years.add(p.department, p.kind, p.year, p.coded)
@@ -285,6 +289,7 @@ def load_paths(store: GraphStore, paths: list[str], base: str | None = None, pro
             # graphs rebuilt when the store is next opened for writing)
             started = True
             store.begin_load(base)
+            store.touching([iris.shared_graph(base, "reference")])  # the shared resources documents bring
         for report in write(store, pending, batch):
             reports.append(report)
             if progress:
@@ -302,7 +307,7 @@ def load_paths(store: GraphStore, paths: list[str], base: str | None = None, pro
     flush()
     if started:
         store.replace_graph(ONTOLOGY_GRAPH, ontology_quads())
-        store.refresh_derived(base, None if batch.replaced else batch.names)
+        store.refresh_derived(base, batch.names, batch.renamed)
         years.refresh(store, batch.years, base)
         store.flush()
         store.end_load()

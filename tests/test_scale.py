@@ -105,6 +105,32 @@ def test_year_links_across_separate_loads(tmp_path):
                      (2021, 3527.61, 2020, 2351.74)]
 
 
+def _admin_links(path):
+    out = run("query", "year-over-year", "--param", "limit=0", "--store", path, "--format", "json").output
+    return sorted((r["year"], r["amount"], r["previous_year"], r["previous"])
+                  for r in json.loads(out) if r["code"] == "2110101")
+
+
+def test_year_links_kept_when_a_lone_year_or_a_latest_year_is_loaded(tmp_path):
+    """A run that loads 2023 (no year beside it stored) or reloads 2021 must leave the links between the years
+    it did not touch: the department's link graph was rebuilt from the run's years and their neighbours alone."""
+    path = str(tmp_path / "s")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for year, factor in ((2019, 1), (2020, 2), (2021, 3)):
+        sample_variant(folder, f"{year}.txt", year, factor)
+    run("load", "--store", path, str(folder))
+    # 表03 行政运行 (2110101), 本年支出合计 1,175.87 in the sample, times each year's factor
+    three_years = [(2019, 1175.87, None, None), (2020, 2351.74, 2019, 1175.87), (2021, 3527.61, 2020, 2351.74)]
+    assert _admin_links(path) == three_years
+    run("load", "--store", path, str(sample_variant(tmp_path, "2023.txt", 2023, 5)))
+    assert _admin_links(path) == sorted(three_years + [(2023, 5879.35, None, None)])
+    run("load", "--store", path, str(folder / "2021.txt"))  # the latest year reloaded: 2020 → 2019 stays
+    assert _admin_links(path) == sorted(three_years + [(2023, 5879.35, None, None)])
+    run("load", "--store", path, str(sample_variant(tmp_path, "2022.txt", 2022, 4)))  # the gap filled
+    assert _admin_links(path) == sorted(three_years + [(2022, 4703.48, 2021, 3527.61), (2023, 5879.35, 2022, 4703.48)])
+
+
 # --- loading ------------------------------------------------------------------------------------
 
 def test_worker_processes_load_the_same_graph(tmp_path):

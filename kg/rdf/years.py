@@ -2,7 +2,7 @@
 
 `bud:previousYearFigure` joins a figure to the one with the same table type, column measure and
 row code in the same department's disclosure of the same kind for the year before. The links are
-derived (one graph per department, replaced whenever one of its disclosures is loaded), so the
+derived (one graph per department, whose links from the years a load touches are made again), so the
 `year-over-year` query follows one link instead of joining every figure of every year.
 """
 from __future__ import annotations
@@ -41,10 +41,13 @@ def graph_for(base: str | None, department: str, kind: str) -> str:
     return shared_graph(base, f"year-links/{kind}/{department.rsplit('/', 1)[-1]}")
 
 
-def refresh(store, index: YearIndex, base: str | None = None) -> None:
-    """Rebuild the link graph of every department the run touched. The figures of a year next to one the
-    run loaded, loaded in an earlier run, come from the store: their disclosure's IRI is known (department,
-    year and kind name it), so no query has to look through the department's other figures."""
+def refresh(store, index: YearIndex, base: str | None = None, rebuild: bool = False) -> None:
+    """Update the link graph of every department the run touched, for the years it touched alone: the links
+    from a figure of a year the run loaded, or of the year after one, are made again; the department's other
+    links are kept as they are. The figures of a year next to one the run loaded, loaded in an earlier run,
+    come from the store: their disclosure's IRI is known (department, year and kind name it), so no query has
+    to look through the department's other figures. `rebuild`: the index holds every disclosure of its
+    departments, whose graphs are made again whole."""
     graphs, lines = [], []
     for (department, kind), docs in index.docs.items():
         figures = index.figures(department, kind)
@@ -56,13 +59,26 @@ def refresh(store, index: YearIndex, base: str | None = None) -> None:
         graph = graph_for(base, org, kind)
         graphs.append(graph)
         g = iri(graph)
+        remade = set(docs) | {y + 1 for y in docs}  # the years whose figures' links are made again
+        if not rebuild:
+            lines += [f"{iri(s)} {bud.previousYearFigure} {iri(o)} {g} .\n"
+                      for s, o in _kept(store, base, department, kind, graph, remade)]
         lines += [f"{iri(by_year[year])} {bud.previousYearFigure} {iri(by_year[year - 1])} {g} .\n"
-                  for by_year in figures.values() for year in by_year if year - 1 in by_year]
+                  for by_year in figures.values() for year in by_year
+                  if year in remade and year - 1 in by_year]
         if len(lines) >= _WRITE_AT:  # many departments' graphs in one write
             store.replace_graphs(graphs, "".join(lines).encode("utf-8"), trusted=True)
             graphs, lines = [], []
     if graphs:
         store.replace_graphs(graphs, "".join(lines).encode("utf-8"), trusted=True)
+
+
+def _kept(store, base: str | None, department: str, kind: str, graph: str, remade: set[int]) -> list[tuple[str, str]]:
+    """The department's links from figures of years other than `remade`: read from its own link graph (a figure's
+    IRI begins with its disclosure's, which names the year), so the cost is the department's, not the store's."""
+    gone = tuple(Minter(base, department, y, kind, "").doc + "/" for y in remade)
+    rows = store.select(f"SELECT ?s ?o WHERE {{ GRAPH <{graph}> {{ ?s bud:previousYearFigure ?o }} }}").rows
+    return [(s.value, o.value) for s, o in rows if not s.value.startswith(gone)]
 
 
 _WRITE_AT = 100_000  # links held before a write: a few bulk writes, not one per department nor one huge one

@@ -109,22 +109,36 @@ class GraphStore:
     def end_load(self) -> None:
         """The load wrote its documents and rebuilt the derived graphs."""
 
+    def touching(self, graphs: Iterable[str]) -> None:
+        """A load is about to change these graphs other than by `replace_graphs` (which says so itself): a
+        store that keeps its quad count counts them before (Store, kg/store/counts.py)."""
+
+    def quad_count(self) -> int:
+        """How many quads the store holds (the load's summary line): a store may keep the count."""
+        return len(self)
+
     # --- derived from all documents together ------------------------------------------
 
-    def refresh_derived(self, base: str | None = None, added: dict[str, set[str]] | None = None) -> None:
+    def refresh_derived(self, base: str | None = None, added: dict[str, set[str]] | None = None,
+                        renamed: Iterable[str] = ()) -> None:
         """Rebuild what is derived from all documents together:
         - labels: a subject's skos:prefLabel is the smallest name printed for its code in the year's
           tables, the other spellings skos:altLabel (so the choice does not depend on load order);
         - codelist-links: concepts of different years' code lists that keep code and name (skos:exactMatch),
           from the earlier year to the later.
-        `added` (subject IRI → names printed for it) says the documents just loaded only added names: no
-        graph they replaced held other ones. The labels are then updated for those subjects alone, which
-        gives what a rebuild gives (the smallest name is the smaller of the old and the added ones) without
-        reading every figure of every document."""
+        `added` (subject IRI → names printed for it) are the names the documents just loaded print, `renamed`
+        the subjects the graphs they replaced printed: the labels are then updated for those subjects alone,
+        which gives what a rebuild gives (the smallest name is the smaller of the old and the added ones; a
+        subject whose names may have gone is named again from the figures that print it now) without reading
+        every figure of every document. Without `added`, the labels are rebuilt from every figure."""
         reference, labels, links = (shared_graph(base, n) for n in ("reference", "labels", "codelist-links"))
         class_names = shared_graph(base, "class-names")
+        self.touching([labels, class_names, links])
         if added is not None:
-            self._add_labels(labels, added)
+            renamed = set(renamed)
+            if renamed:
+                self._relabel(labels, renamed)
+            self._add_labels(labels, {c: n for c, n in added.items() if c not in renamed})
             self._name_classes(reference, labels, class_names)
             self._relink(reference, labels, links)
             return
@@ -170,7 +184,7 @@ class GraphStore:
                 self.replace_graphs([years.graph_for(base, org, kind)], b"", trusted=True)
             for y, figures in coded.items():
                 index.add(department, kind, y, figures)
-        years.refresh(self, index, base)
+        years.refresh(self, index, base, rebuild=True)
 
     def _name_classes(self, reference: str, labels: str, class_names: str) -> None:
         """A 类 no table prints with its code (a summary table's 「十、节能环保支出」 row) takes its name from the
@@ -185,7 +199,33 @@ class GraphStore:
               FILTER NOT EXISTS {{ GRAPH <{labels}> {{ ?c skos:prefLabel ?printed }} }}
             }}""")
 
-    def _add_labels(self, labels: str, added: dict[str, set[str]], chunk: int = 500) -> None:
+    def names_printed_in(self, graphs: list[str]) -> set[tuple[str, str]]:
+        """(subject, name) for each name coded rows of these graphs print for a subject (none for a graph not held)."""
+        if not graphs:
+            return set()
+        values = " ".join(f"<{g}>" for g in graphs)
+        return {(c.value, name.value) for c, name in self.select(f"""SELECT DISTINCT ?c ?name WHERE {{
+            VALUES ?g {{ {values} }}
+            GRAPH ?g {{ ?o bud:functionalSubject|bud:economicSubject ?c ; bud:rowCode ?code ; bud:rowLabel ?name }}
+            FILTER (?name != "") }}""").rows}
+
+    def _relabel(self, labels: str, subjects: set[str], chunk: int = 500) -> None:
+        """These subjects' labels made again from the names the figures that print them (in any document) give:
+        a subject is in one year's code list, so this reads that year's figures of those codes, not the store."""
+        ordered = sorted(subjects)
+        for k in range(0, len(ordered), chunk):
+            part = ordered[k:k + chunk]
+            values = " ".join(f"<{c}>" for c in part)
+            names: dict[str, set[str]] = {c: set() for c in part}
+            for c, name in self.select(f"""SELECT DISTINCT ?c ?name WHERE {{ VALUES ?c {{ {values} }}
+                    ?o bud:functionalSubject|bud:economicSubject ?c ; bud:rowCode ?code ; bud:rowLabel ?name .
+                    FILTER (?name != "") }}""").rows:
+                names[c.value].add(name.value)
+            self._add_labels(labels, names, replace=True)
+
+    def _add_labels(self, labels: str, added: dict[str, set[str]], chunk: int = 500, replace: bool = False) -> None:
+        """Labels for these subjects from the names they have and the names added; `replace`: from the names
+        given alone (a subject given none loses its labels)."""
         pref, alt = PREFIXES["skos"] + "prefLabel", PREFIXES["skos"] + "altLabel"
         subjects = sorted(added)
         for k in range(0, len(subjects), chunk):
@@ -197,8 +237,9 @@ class GraphStore:
                 old[c.value].append((p.value, name.value))
             delete, insert = [], []
             for c in part:
-                names = {n for _, n in old[c]} | {n for n in added[c] if n}
+                names = ({n for _, n in old[c]} if not replace else set()) | {n for n in added[c] if n}
                 if not names:
+                    delete += [(c, p, n) for p, n in old[c]]
                     continue
                 new = {(pref, min(names))} | {(alt, n) for n in names if n != min(names)}
                 delete += [(c, p, n) for p, n in old[c] if (p, n) not in new]

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from cnbudget.kg.rdf.iris import base_iri, sparql_prefixes
 from cnbudget.kg.store.base import GraphStore, Rows, dump_prefixes, store_path, with_prefixes
+from cnbudget.kg.store.counts import COUNTS_FILE, QuadCounts
 from cnbudget.kg.store.locks import (READ_RETRY_SECONDS, WRITER_LOCK, StoreBusy, StoreUnreadable, files_gone,
                                      first_line, lock_for_writing, lock_holder, written)
 from cnbudget.ontology import PREFIXES
@@ -57,7 +58,7 @@ def check_store_folder(path: str | Path, read_only: bool) -> None:
     if not p.exists() or is_store_folder(p):
         return
     try:
-        empty = all(f.name == WRITER_LOCK for f in p.iterdir())  # the lock: a first load cut off at its start
+        empty = all(f.name in (WRITER_LOCK, COUNTS_FILE) for f in p.iterdir())  # the lock: a first load cut off at its start
     except OSError as e:
         raise NotAStoreError(f"cannot read the store folder {path}: {e.strerror or e}") from None
     if read_only:
@@ -80,6 +81,7 @@ class Store(GraphStore):
         self._store: ox.Store | None = None
         self._lock = None
         self._touched: set[tuple[str, str]] = set()
+        self._counts = QuadCounts(self.path)
         if read_only:
             self._reading(lambda: None)  # opens it
         else:
@@ -125,6 +127,7 @@ class Store(GraphStore):
             nquads = ox.serialize(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
         quads = list(quads)
         data = nquads + (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) if quads else b"")
+        self._counts.touching(graphs, self._graph_size)
         nodes = [ox.NamedNode(g) for g in graphs]
         existed = [self._store.contains_named_graph(g) for g in nodes]
         held = [g for g, e in zip(graphs, existed) if e]
@@ -176,6 +179,7 @@ class Store(GraphStore):
 
     def begin_load(self, base: str | None) -> None:
         self._touched = set()
+        self._counts.begin()
         self._store.add(ox.Quad(_JOURNAL, _LOADING, ox.Literal(base_iri(base)), _JOURNAL))
         written("journal: load under way")
 
@@ -191,6 +195,7 @@ class Store(GraphStore):
         if entries:
             self._store.update(_delete_data(entries))
         self._touched = set()
+        self._counts.end(self._graph_size)
         written("journal: load finished")
 
     def recover(self) -> list[str]:
@@ -209,6 +214,8 @@ class Store(GraphStore):
             else:
                 notes.append(f"graph {g.value} was not written: a load was cut off before writing it; "
                              "load its document again")
+        if cut or any(True for _ in self._store.quads_for_pattern(_JOURNAL, _LOADING, None, _JOURNAL)):
+            self._counts.invalidate()  # a load cut off: the quads it wrote are not counted
         if cut:
             self._store.update(_delete_data([ox.Quad(g, _WRITING, g, _JOURNAL) for g in cut]))
             written("recovery: unconfirmed graphs removed")
@@ -226,11 +233,30 @@ class Store(GraphStore):
         self.recovery = notes
         return removed
 
+    def touching(self, graphs: Iterable[str]) -> None:
+        self._counts.touching(graphs, self._graph_size)
+
+    def quad_count(self) -> int:
+        """The store's quads: the count kept by the loads (kg/store/counts.py), or counted and kept."""
+        total = self._counts.total()
+        if total is None:
+            total = len(self)
+            if not self.read_only:
+                self._counts.keep(total)
+        return total
+
+    def _graph_size(self, graph: str) -> int:
+        # counted by the engine on its encoded terms: reading the quads out decodes every IRI (40 times slower)
+        result = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        return int(next(iter(result))["n"].value)
+
     def update(self, sparql: str) -> None:
+        self._counts.invalidate()
         self._store.update(sparql_prefixes() + sparql)
         written("update")
 
     def add(self, quads: list[ox.Quad]) -> None:
+        self._counts.invalidate()
         self._store.extend(quads)
         written("add")
 

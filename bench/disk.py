@@ -1,0 +1,79 @@
+"""Benchmark: what the store keeps on disk per document and per figure, and where it goes (issue 12, item 3).
+
+Loads N documents (the sample varied, as bench/run.py makes them; or --store: one already built) and prints
+  - the quads of one document's graph by predicate, per figure (qb:Observation of its tables and narrative);
+  - bytes on disk per document and per figure: as the load leaves the store, then after pyoxigraph's
+    `flush()` and `optimize()` (a compaction of every index);
+  - the quads each store holds in all (the shared graphs: ontology, code lists, labels, year links).
+
+    python bench/disk.py --size 20
+    python bench/disk.py --store /tmp/kg-300/store-300
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import ROOT, make_corpus  # noqa: E402
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+OBSERVATION = ox.NamedNode("http://purl.org/linked-data/cube#Observation")
+DISCLOSURE = ox.NamedNode("https://w3id.org/cnbudget/def#Disclosure")
+
+
+def disk_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def by_predicate(store: ox.Store) -> None:
+    graph = next(g for g in store.named_graphs() if "/graph/" in g.value and "-final-" in g.value)
+    quads = list(store.quads_for_pattern(None, None, None, graph))
+    figures = sum(1 for q in quads if q.predicate == RDF_TYPE and q.object == OBSERVATION)
+    counts = collections.Counter(q.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for q in quads)
+    print(f"one document's graph ({graph.value}): {len(quads):,} quads, {figures:,} figures, "
+          f"{len(quads) / figures:.1f} quads per figure")
+    print("  predicate                    quads  per figure")
+    for name, n in counts.most_common(30):
+        print(f"  {name:26} {n:7,d} {n / figures:10.2f}")
+    print(f"  {'(others)':26} {sum(n for _, n in counts.most_common()[30:]):7,d}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=20)
+    parser.add_argument("--store", type=Path, help="a store already loaded: measured as it is, then optimized")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="kg-bench-disk-"))
+    try:
+        path = args.store
+        if path is None:
+            make_corpus(work / "corpus", args.size)
+            path = work / "store"
+            subprocess.run([sys.executable, "-m", "cnbudget.kg.cli", "load", "--store", str(path), "--no-progress",
+                            str(work / "corpus")], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        store = ox.Store(str(path))
+        docs = sum(1 for _ in store.quads_for_pattern(None, RDF_TYPE, DISCLOSURE))
+        figures = sum(1 for _ in store.quads_for_pattern(None, RDF_TYPE, OBSERVATION))
+        quads = len(store)
+        by_predicate(store)
+        print(f"\nstore: {docs} documents, {figures:,} figures, {quads:,} quads ({quads / docs:,.0f} a document)")
+        for label, step in (("as loaded", None), ("flushed", store.flush), ("optimized", store.optimize)):
+            if step:
+                step()
+            size = disk_bytes(path)
+            print(f"  {label:10} {size / 1e6:9.1f} MB: {size / docs / 1e6:6.2f} MB a document, "
+                  f"{size / figures:6.0f} bytes a figure, {size / quads:5.0f} bytes a quad")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
