@@ -34,13 +34,13 @@ def document_rows(store, doc: str, graph: str) -> list[tuple[tuple, list[str]]]:
     rows = []
     for s in figures:
         p = props[s]
-        for t, row_name, measure, line, money, count, printed, money_unit, count_unit, document, year, org, code \
-                in product(p[_QB + "dataSet"], p[_BUD + "rowLabel"], p[_BUD + "measureLabel"], p[_BUD + "sourceLine"],
+        for t, row_name, measure, line, money, count, printed, money_unit, count_unit, document, year, org, code, \
+                yuan in product(p[_QB + "dataSet"], p[_BUD + "rowLabel"], p[_BUD + "measureLabel"], p[_BUD + "sourceLine"],
                            _opt(p[_BUD + "amount"]), _opt(p[_BUD + "count"]), _opt(p[_BUD + "printedValue"]),
                            _opt(p[_BUD + "currencyUnit"]), _opt(p[_BUD + "unitOfMeasure"]), titles,
                            _opt(p[_BUD + "fiscalYear"]),
                            _opt([n for d in p[_BUD + "department"] for n in names.get(d.value, ())]),
-                           _opt(p[_BUD + "rowCode"])):
+                           _opt(p[_BUD + "rowCode"]), _opt(p[_BUD + "amountYuan"])):
             amount = _first(money, count, printed)
             if amount is None:
                 continue
@@ -50,7 +50,8 @@ def document_rows(store, doc: str, graph: str) -> list[tuple[tuple, list[str]]]:
                                            _opt(table_props[_DCT + "title"] if section else [])):
                 table = _first(number, heading)
                 values = [document.value, _value(year), _value(org), _value(table), _value(code), row_name.value,
-                          measure.value, amount.value, _value(_first(money_unit, count_unit)), line.value]
+                          measure.value, amount.value, _value(_first(money_unit, count_unit)), line.value,
+                          _value(yuan)]
                 rows.append(((int(line.value), measure.value, s), values))
     rows.sort(key=lambda row: row[0])
     return rows
