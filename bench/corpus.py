@@ -19,6 +19,7 @@ give the same count of figures is reported and left out of the corpus.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import tempfile
@@ -228,7 +229,7 @@ def make(folder: Path, n: int, combos=None) -> list[Path]:
         department, fmt = options[(i // len(sources)) % len(options)]
         path = folder / f"doc-{i:05d}-{source.stem[:24]}.{fmt}"
         if not path.exists():  # re-runnable: an interrupted build resumes
-            part = path.with_name(path.name + ".part")
+            part = path.with_name(f"{path.name}.{os.getpid()}.part")  # builders may run side by side
             write(vary(texts[source], department, i), fmt, part)
             part.rename(path)
         out.append(path)

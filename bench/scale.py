@@ -1,0 +1,239 @@
+"""The large run: one store grown to N documents by `kg load`, step by step, then its export bulk-loaded elsewhere.
+
+Builds (or resumes) the corpus of bench/corpus.py in WORK/corpus, then for each size in --sizes loads the next
+documents into WORK/store with `kg load` (one process, its worker processes as it runs them), and records
+the step's wall time, the store's disk use and, at the sizes in --query-sizes, each named query's min and
+median over --repeat runs of `kg query NAME` (queries alternated). A step that the last rate says would end
+after --deadline (UTC, HH:MM) is not started: the run stops at the largest size done, and says so.
+
+At the largest size done: `kg export --format nquads` to a file, then, alternated and repeated, that file
+bulk-loaded into a fresh store by
+  - pyoxigraph's Store.bulk_load (the embedded store's raw loader);
+  - `oxigraph load` (the server's own bulk loader, the `oxigraph` CLI; then `oxigraph serve` would serve it);
+  - Virtuoso's bulk loader (ld_dir + rdf_loader_run + checkpoint through isql, a server of
+    scripts/virtuoso.sh), counted afterwards;
+each with its quads per second. Results go to WORK/scale.json (re-read when the run is resumed) and stdout.
+
+    nice -n 15 python bench/scale.py --work /work/b12 --sizes 1000 2500 5000 10000 --deadline 06:10
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # noqa: E402  (bench/corpus.py)
+
+ROOT = corpus.ROOT
+KG = [sys.executable, "-m", "cnbudget.kg.cli"]
+BIN = Path(sys.executable).parent
+OXIGRAPH = shutil.which("oxigraph", path=str(BIN)) or shutil.which("oxigraph")
+VIRTUOSO = ROOT / "scripts" / "virtuoso.sh"
+
+
+def du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def timed_run(cmd: list[str], **kw) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, **kw)
+    return time.perf_counter() - start
+
+
+def named_queries() -> list[str]:
+    from cnbudget.kg.queries import catalog
+    return sorted(catalog())
+
+
+def query_times(store: Path, repeat: int) -> dict:
+    """Each named query through `kg query` (a process each, as a user runs it): min and median seconds."""
+    names, times, errors = named_queries(), {}, {}
+    for _ in range(repeat):
+        for name in names:  # alternated: a busy moment hits every query alike
+            start = time.perf_counter()
+            r = subprocess.run([*KG, "query", "--store", str(store), "--format", "csv", "--timeout", "600", name],
+                               capture_output=True, text=True)
+            if r.returncode:
+                errors[name] = r.stderr.strip()[-300:]
+            times.setdefault(name, []).append(time.perf_counter() - start)
+    return {n: {"min": min(t), "median": statistics.median(t), "error": errors.get(n)} for n, t in times.items()}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pyoxigraph_load(dump: Path, folder: Path) -> tuple[float, int]:
+    code = ("import sys, time, pyoxigraph as ox; s = ox.Store(sys.argv[1]); t = time.perf_counter(); "
+            "s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS); t = time.perf_counter() - t; "
+            "print(t, len(s))")
+    out = subprocess.run([sys.executable, "-c", code, str(folder), str(dump)], check=True, capture_output=True,
+                         text=True).stdout.split()
+    return float(out[0]), int(out[1])
+
+
+def oxigraph_load(dump: Path, folder: Path) -> tuple[float, int]:
+    seconds = timed_run([OXIGRAPH, "load", "--location", str(folder), "--file", str(dump)],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    code = "import sys, pyoxigraph as ox; print(len(ox.Store.read_only(sys.argv[1])))"
+    count = int(subprocess.run([sys.executable, "-c", code, str(folder)], check=True, capture_output=True,
+                               text=True).stdout)
+    return seconds, count
+
+
+def isql(port: int, sql: str, timeout: int = 7200) -> str:
+    r = subprocess.run(["isql-vt", f"127.0.0.1:{port}", "dba", "dba", "VERBOSE=OFF", "BANNER=OFF", "PROMPT=OFF",
+                        "ERRORS=STDOUT", f"exec={sql}"], capture_output=True, text=True, timeout=timeout)
+    if r.returncode or "*** Error" in r.stdout:
+        raise RuntimeError(f"isql {sql!r}: {r.stdout[-500:]} {r.stderr[-500:]}")
+    return r.stdout
+
+
+def virtuoso_load(dump: Path, folder: Path) -> tuple[float, int]:
+    """Virtuoso's bulk loader on the dump: the server started (untimed), then ld_dir, rdf_loader_run and a
+    checkpoint timed, the quads counted (untimed) and the server stopped."""
+    folder.mkdir(parents=True)
+    os.link(dump, folder / "dump.nq")  # the loader reads only from DirsAllowed: the server's own folder
+    sql = free_port()
+    subprocess.run(["bash", str(VIRTUOSO), "start", str(folder), str(free_port()), str(sql)], check=True,
+                   capture_output=True, text=True, timeout=300)
+    try:
+        start = time.perf_counter()
+        isql(sql, f"ld_dir('{folder}', 'dump.nq', 'urn:kg:bench:default');")
+        isql(sql, "rdf_loader_run();")
+        isql(sql, "checkpoint;")
+        seconds = time.perf_counter() - start
+        errors = isql(sql, "SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;")
+        if "dump.nq" in errors:
+            raise RuntimeError(f"Virtuoso's loader reported: {errors[-500:]}")
+        # the server's own system graphs are not ours: count the quads in the export's graphs only
+        out = isql(sql, "SPARQL SELECT COUNT(*) WHERE { GRAPH ?g { ?s ?p ?o } "
+                        "FILTER (STRSTARTS(STR(?g), 'https://w3id.org/cnbudget/') || ?g = <urn:kg:bench:default>) };")
+        count = int([l for l in out.split() if l.isdigit()][-1])
+    finally:
+        subprocess.run(["bash", str(VIRTUOSO), "stop", str(folder)], timeout=120)
+    return seconds, count
+
+
+LOADERS = {"pyoxigraph bulk_load": pyoxigraph_load, "oxigraph load": oxigraph_load,
+           "virtuoso ld_dir": virtuoso_load}
+
+
+def bulk_loads(dump: Path, work: Path, repeat: int, which: list[str]) -> dict:
+    out: dict = {name: {"seconds": [], "quads": None} for name in which}
+    for r in range(repeat):
+        for name in which:  # alternated
+            folder = work / f"bulk-{name.split()[0]}-{r}"
+            shutil.rmtree(folder, ignore_errors=True)
+            seconds, count = LOADERS[name](dump, folder)
+            out[name]["seconds"].append(seconds)
+            out[name]["quads"] = count
+            out[name]["disk"] = du(folder) - (dump.stat().st_size if name.startswith("virtuoso") else 0)
+            shutil.rmtree(folder, ignore_errors=True)
+            print(f"  {name}: {seconds:.1f} s, {count:,} quads", flush=True)
+    return out
+
+
+def machine() -> dict:
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    mem = next(int(l.split()[1]) // 1024 for l in open("/proc/meminfo") if l.startswith("MemTotal"))
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_mb": mem, "python": platform.python_version(),
+            "kernel": platform.release(), "commit": commit.strip()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--work", type=Path, required=True)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 2500, 5000, 10000])
+    ap.add_argument("--query-sizes", type=int, nargs="*", help="sizes to time the named queries at (default: all)")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--deadline", help="UTC HH:MM after which no step may end (estimated from the last rate)")
+    ap.add_argument("--bulk", nargs="*", default=list(LOADERS), choices=list(LOADERS))
+    args = ap.parse_args()
+    work, results_file = args.work, args.work / "scale.json"
+    work.mkdir(parents=True, exist_ok=True)
+    results = json.loads(results_file.read_text()) if results_file.exists() else {"steps": []}
+    results["machine"] = machine()
+
+    def save():
+        results_file.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+
+    combos = corpus.survey(verbose=False)
+    store = work / "store"
+    deadline = None
+    if args.deadline:
+        h, m = map(int, args.deadline.split(":"))
+        now = dt.datetime.now(dt.timezone.utc)
+        deadline = now.replace(hour=h, minute=m, second=0, microsecond=0)
+    done = max((s["n"] for s in results["steps"]), default=0)
+    for n in sorted(args.sizes):
+        if n <= done:
+            continue
+        if deadline and results["steps"]:
+            last = results["steps"][-1]
+            estimate = last["seconds"] / last["added"] * (n - done) * 1.2  # no faster than the last step
+            if dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=estimate) > deadline:
+                print(f"stopping at {done} documents: {n} would take about {estimate / 60:.0f} min more, past "
+                      f"{args.deadline} UTC", flush=True)
+                results["stopped"] = {"at": done, "next": n, "estimate_s": estimate}
+                break
+        files = corpus.make(work / "corpus", n, combos)  # resumes: files already made are kept
+        step = work / f"step-{n:06d}"
+        shutil.rmtree(step, ignore_errors=True)
+        step.mkdir()
+        for f in files[done:n]:
+            os.link(f, step / f.name)
+        seconds = timed_run([*KG, "load", "--store", str(store), "--no-progress", str(step)],
+                            stdout=subprocess.DEVNULL, stderr=open(work / f"load-{n}.log", "w"))
+        shutil.rmtree(step)
+        entry = {"n": n, "added": n - done, "seconds": seconds, "disk": du(store),
+                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                 "corpus_bytes": sum(f.stat().st_size for f in files[:n])}
+        print(f"{n:>6} docs: +{n - done} in {seconds:,.0f} s ({(n - done) / seconds:.2f} docs/s), "
+              f"store {entry['disk'] / 1e9:.2f} GB", flush=True)
+        if not args.query_sizes or n in args.query_sizes:
+            entry["queries"] = query_times(store, args.repeat)
+            for name, q in entry["queries"].items():
+                print(f"    {name:<28} min {q['min']:7.2f} s  median {q['median']:7.2f} s"
+                      + (f"  ERROR {q['error']}" if q["error"] else ""), flush=True)
+        results["steps"].append(entry)
+        done = n
+        save()
+
+    if done and "queries" not in results["steps"][-1]:  # the largest size reached always gets its query times
+        results["steps"][-1]["queries"] = query_times(store, args.repeat)
+        save()
+    if args.bulk and done:
+        dump = work / f"export-{done}.nq"
+        with open(dump, "wb") as out:
+            seconds = timed_run([*KG, "export", "--store", str(store), "--format", "nquads"], stdout=out)
+        lines = sum(1 for _ in open(dump, "rb"))
+        print(f"kg export --format nquads at {done} docs: {seconds:,.0f} s, {lines:,} quads, "
+              f"{dump.stat().st_size / 1e9:.2f} GB", flush=True)
+        results["export"] = {"n": done, "seconds": seconds, "quads": lines, "bytes": dump.stat().st_size}
+        save()
+        results["bulk"] = bulk_loads(dump, work, args.repeat, args.bulk)
+        for name, b in results["bulk"].items():
+            s = b["seconds"]
+            print(f"{name:<22} min {min(s):8.1f} s  median {statistics.median(s):8.1f} s  "
+                  f"{b['quads'] / statistics.median(s):>10,.0f} quads/s (median)  disk {b['disk'] / 1e9:.2f} GB")
+        save()
+
+
+if __name__ == "__main__":
+    main()
