@@ -133,7 +133,7 @@ LOADERS = {"pyoxigraph bulk_load": pyoxigraph_load, "oxigraph load": oxigraph_lo
            "virtuoso ld_dir": virtuoso_load}
 
 
-def bulk_loads(dump: Path, work: Path, repeat: int, which: list[str]) -> dict:
+def bulk_loads(dump: Path, work: Path, repeat: int, which: list[str], save=lambda out: None) -> dict:
     out: dict = {name: {"seconds": [], "quads": None} for name in which}
     for r in range(repeat):
         for name in which:  # alternated
@@ -145,6 +145,7 @@ def bulk_loads(dump: Path, work: Path, repeat: int, which: list[str]) -> dict:
             out[name]["disk"] = du(folder) - (dump.stat().st_size if name.startswith("virtuoso") else 0)
             shutil.rmtree(folder, ignore_errors=True)
             print(f"  {name}: {seconds:.1f} s, {count:,} quads", flush=True)
+        save(out)  # each round kept as it ends
     return out
 
 
@@ -164,6 +165,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--deadline", help="UTC HH:MM after which no step may end (estimated from the last rate)")
     ap.add_argument("--bulk", nargs="*", default=list(LOADERS), choices=list(LOADERS))
+    ap.add_argument("--bulk-repeat", type=int, default=3, help="rounds of the bulk loaders")
     args = ap.parse_args()
     work, results_file = args.work, args.work / "scale.json"
     work.mkdir(parents=True, exist_ok=True)
@@ -220,14 +222,20 @@ def main() -> None:
         save()
     if args.bulk and done:
         dump = work / f"export-{done}.nq"
-        with open(dump, "wb") as out:
-            seconds = timed_run([*KG, "export", "--store", str(store), "--format", "nquads"], stdout=out)
-        lines = sum(1 for _ in open(dump, "rb"))
-        print(f"kg export --format nquads at {done} docs: {seconds:,.0f} s, {lines:,} quads, "
-              f"{dump.stat().st_size / 1e9:.2f} GB", flush=True)
-        results["export"] = {"n": done, "seconds": seconds, "quads": lines, "bytes": dump.stat().st_size}
-        save()
-        results["bulk"] = bulk_loads(dump, work, args.repeat, args.bulk)
+        if results.get("export", {}).get("n") != done or not dump.exists():
+            with open(dump, "wb") as out:
+                seconds = timed_run([*KG, "export", "--store", str(store), "--format", "nquads"], stdout=out)
+            lines = sum(1 for _ in open(dump, "rb"))
+            results["export"] = {"n": done, "seconds": seconds, "quads": lines, "bytes": dump.stat().st_size}
+            save()
+        e = results["export"]
+        print(f"kg export --format nquads at {done} docs: {e['seconds']:,.0f} s, {e['quads']:,} quads, "
+              f"{e['bytes'] / 1e9:.2f} GB", flush=True)
+
+        def keep(partial):
+            results["bulk"] = partial
+            save()
+        results["bulk"] = bulk_loads(dump, work, args.bulk_repeat, args.bulk, keep)
         for name, b in results["bulk"].items():
             s = b["seconds"]
             print(f"{name:<22} min {min(s):8.1f} s  median {statistics.median(s):8.1f} s  "
