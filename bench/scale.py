@@ -200,10 +200,13 @@ def main() -> None:
         step.mkdir()
         for f in files[done:n]:
             os.link(f, step / f.name)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         seconds = timed_run([*KG, "load", "--store", str(store), "--no-progress", str(step)],
                             stdout=subprocess.DEVNULL, stderr=open(work / f"load-{n}.log", "w"))
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # kg load and its workers (waited for)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         shutil.rmtree(step)
-        entry = {"n": n, "added": n - done, "seconds": seconds, "disk": du(store),
+        entry = {"n": n, "added": n - done, "seconds": seconds, "cpu_seconds": cpu, "disk": du(store),
                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                  "corpus_bytes": sum(f.stat().st_size for f in files[:n])}
         print(f"{n:>6} docs: +{n - done} in {seconds:,.0f} s ({(n - done) / seconds:.2f} docs/s), "
