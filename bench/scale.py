@@ -202,7 +202,7 @@ def main() -> None:
             os.link(f, step / f.name)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         seconds = timed_run([*KG, "load", "--store", str(store), "--no-progress", str(step)],
-                            stdout=subprocess.DEVNULL, stderr=open(work / f"load-{n}.log", "w"))
+                            stdout=open(work / f"load-{n}.log", "w"), stderr=subprocess.STDOUT)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)  # kg load and its workers (waited for)
         cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         shutil.rmtree(step)
