@@ -165,6 +165,83 @@ def bulk_loads(dump: Path, work: Path, repeat: int, which: list[str], save=lambd
     return out
 
 
+def add_one(work: Path, store: Path, n: int, repeat: int, combos) -> dict:
+    """Adding one document to (a copy of) the store of n documents against adding it to an empty store: the
+    sample's copies n, n+1, … that are text (the heaviest source, as kg load reads it), alternated; the copy
+    grows by one document a round."""
+    sources = sorted({c[0] for c in combos})
+    sample = sources.index(next(s for s in sources if s.parent.name == "samples"))
+    picks = [i for i in range(n, n + 40 * len(sources)) if i % len(sources) == sample][:repeat * 4]
+    files = [f for f in corpus.make(work / "corpus", picks[-1] + 1, combos) if f.suffix == ".txt"]
+    files = [f for f in files if int(f.name[4:9]) in picks][:repeat]
+    big = work / f"store-{n}-copy"
+    shutil.rmtree(big, ignore_errors=True)
+    shutil.copytree(store, big)
+    out: dict = {"empty": [], "large": [], "documents": [f.name for f in files]}
+    try:
+        for f in files:
+            empty = work / "store-empty"
+            shutil.rmtree(empty, ignore_errors=True)
+            for name, target in (("empty", empty), ("large", big)):
+                out[name].append(timed_run([*KG, "load", "--store", str(target), "--no-progress", str(f)],
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            shutil.rmtree(empty)
+            print(f"  add {f.name}: empty {out['empty'][-1]:.1f} s, into {n} documents {out['large'][-1]:.1f} s",
+                  flush=True)
+    finally:
+        shutil.rmtree(big, ignore_errors=True)
+    return out
+
+
+def served(dump: Path, work: Path, n: int, repeat: int, combos) -> dict:
+    """The route past the embedded writer, working: the export loaded by `oxigraph load`, `oxigraph serve` on
+    it, each named query through `kg query --endpoint` (min and median of `repeat`, alternated) and one new
+    document (the sample's next text copy) added with `kg load --endpoint`."""
+    import urllib.request
+    folder = work / "server"
+    shutil.rmtree(folder, ignore_errors=True)
+    subprocess.run([OXIGRAPH, "load", "--location", str(folder), "--file", str(dump)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with open(work / "server.log", "wb") as log:
+        server = subprocess.Popen([OXIGRAPH, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
+                                   "--union-default-graph"], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        times: dict = {}
+        for _ in range(repeat):
+            for name in named_queries():  # alternated
+                start = time.perf_counter()
+                r = subprocess.run([*KG, "query", "--endpoint", url, "--format", "csv", "--timeout", "600", name],
+                                   capture_output=True, text=True)
+                entry = times.setdefault(name, {"seconds": [], "error": None})
+                entry["seconds"].append(time.perf_counter() - start)
+                if r.returncode:
+                    entry["error"] = r.stderr.strip()[-300:]
+        sources = sorted({c[0] for c in combos})
+        sample = sources.index(next(s for s in sources if s.parent.name == "samples"))
+        pick = next(i for i in range(n + 200, n + 300) if i % len(sources) == sample and
+                    (i // len(sources)) % 4 == 0)
+        new = [f for f in corpus.make(work / "corpus", pick + 1, combos) if f.name.startswith(f"doc-{pick:05d}")][0]
+        start = time.perf_counter()
+        r = subprocess.run([*KG, "load", "--endpoint", url, "--no-progress", str(new)],
+                           stdout=open(work / "server-add.log", "w"), stderr=subprocess.STDOUT)
+        add = time.perf_counter() - start if r.returncode == 0 else None  # None: failed, see server-add.log
+    finally:
+        server.terminate()
+        server.wait(60)
+    shutil.rmtree(folder, ignore_errors=True)
+    return {"queries": {k: {"min": min(v["seconds"]), "median": statistics.median(v["seconds"]),
+                            "error": v["error"]} for k, v in times.items()},
+            "add_one": {"document": new.name, "seconds": add}}
+
+
 def machine() -> dict:
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     mem = next(int(l.split()[1]) // 1024 for l in open("/proc/meminfo") if l.startswith("MemTotal"))
@@ -181,6 +258,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--deadline", help="UTC HH:MM after which no step may end (estimated from the last rate)")
     ap.add_argument("--bulk", nargs="*", default=list(LOADERS), choices=list(LOADERS))
+    ap.add_argument("--add-one", action="store_true", help="time adding one document to the largest store")
+    ap.add_argument("--served", action="store_true",
+                    help="the export served by `oxigraph serve`: named queries and one load through --endpoint")
     ap.add_argument("--bulk-repeat", type=int, default=3, help="rounds of the bulk loaders")
     args = ap.parse_args()
     work, results_file = args.work, args.work / "scale.json"
@@ -240,6 +320,12 @@ def main() -> None:
     if done and "queries" not in results["steps"][-1]:  # the largest size reached always gets its query times
         results["steps"][-1]["queries"] = query_times(store, args.repeat)
         results["steps"][-1]["queries_in_process"] = in_process_times(store, args.repeat)
+        save()
+    if args.add_one and done and "add_one" not in results:
+        results["add_one"] = {"n": done, **add_one(work, store, done, args.repeat, combos)}
+        save()
+    if args.served and done and "served" not in results and (work / f"export-{done}.nq").exists():
+        results["served"] = served(work / f"export-{done}.nq", work, done, args.repeat, combos)
         save()
     if args.bulk and done:
         dump = work / f"export-{done}.nq"
