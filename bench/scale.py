@@ -324,11 +324,8 @@ def main() -> None:
     if args.add_one and done and "add_one" not in results:
         results["add_one"] = {"n": done, **add_one(work, store, done, args.repeat, combos)}
         save()
-    if args.served and done and "served" not in results and (work / f"export-{done}.nq").exists():
-        results["served"] = served(work / f"export-{done}.nq", work, done, args.repeat, combos)
-        save()
-    if args.bulk and done:
-        dump = work / f"export-{done}.nq"
+    dump = work / f"export-{done}.nq"
+    if (args.bulk or args.served) and done:
         if results.get("export", {}).get("n") != done or not dump.exists():
             with open(dump, "wb") as out:
                 seconds = timed_run([*KG, "export", "--store", str(store), "--format", "nquads"], stdout=out)
@@ -338,7 +335,10 @@ def main() -> None:
         e = results["export"]
         print(f"kg export --format nquads at {done} docs: {e['seconds']:,.0f} s, {e['quads']:,} quads, "
               f"{e['bytes'] / 1e9:.2f} GB", flush=True)
-
+    if args.served and done and "served" not in results:
+        results["served"] = served(dump, work, done, args.repeat, combos)
+        save()
+    if args.bulk and done:
         def keep(partial):
             results["bulk"] = partial
             save()
