@@ -1,45 +1,79 @@
-"""Benchmark: load and query rates on a corpus made by varying the bundled sample.
+"""Benchmark: `kg load` against the raw bulk loader of the same quads, and against rdflib; query latencies.
 
-Prints ratios measured in one run (the machines are shared and noisy):
-  - kg load (parsing, checks and RDF included, worker processes as `kg load` runs them) in documents/s
-    and quads/s, with its peak memory;
-  - the raw pyoxigraph bulk_load rate of the same triples on disk (the store's limit here), in one call,
-    and its rate and peak memory in calls of about eight documents as kg load makes them (the store's own);
-  - an rdflib-based load (what a Python user would otherwise write), on the first eight documents: the same
-    parsing and checks, the quads added one at a time as rdflib terms (Graph.add), the dataset saved to
-    disk as N-Quads; and, in memory only, rdflib's Graph.add and its N-Quads parser alone on those quads;
-  - the median latency of each named query (its default page of 100 rows).
+The corpus is bench/corpus.py's: every real fixture (the sample, the real documents and fragments under
+tests/fixtures) as text, .docx, .xlsx and PDF, copies told apart by department and amounts. For each size,
+alternating the compared runs and repeating them (--repeat, at least 3), each run in a process of its own
+on a fresh store:
+  - kg load: the corpus folder loaded as `kg load` loads it (parsing, checks, RDF, its worker processes);
+  - bulk_load: the N-Quads export of that loaded store (the same quads) bulk-loaded by pyoxigraph's
+    Store.bulk_load into a fresh on-disk store, in one call: the store's own limit, the headline ratio;
+  - rdflib: what a Python user would write to load that N-Quads file: rdflib.Dataset().parse(file,
+    format="nquads") into rdflib's default in-memory store (no persistent rdflib store is installed);
+and prints the min and median of each, their ratios (kg load ÷ bulk_load is the share of the raw store's
+speed kg load keeps), peak memory, and the median latency of each named query (in process, default page).
 
-    python bench/run.py --sizes 10 100
+    python bench/run.py --sizes 68 272 --repeat 3
 """
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # noqa: E402  (bench/corpus.py)
 
-import pyoxigraph as ox
+ROOT = corpus.ROOT
 
-from cnbudget.kg.queries import catalog
+# VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec, so it would report the parent's size
+_PEAK = "next(int(l.split()[1]) / 1024 for l in open('/proc/self/status') if l.startswith('VmHWM:'))"
+
+# `kg load` as a user runs it (worker processes included), in a process of its own
+_LOAD = f"""
+import json, sys, time
+from cnbudget.kg.load import default_jobs, load_paths
 from cnbudget.kg.store import Store
+store = Store(sys.argv[1])
+start = time.perf_counter()
+reports = load_paths(store, [sys.argv[2]], jobs=default_jobs())
+seconds = time.perf_counter() - start
+print(json.dumps({{"seconds": seconds, "jobs": default_jobs(), "failed": sum(r.status != "loaded" for r in reports),
+                  "documents": len(reports), "peak_mb": {_PEAK}}}))
+"""
 
-SAMPLE = ROOT / "data" / "samples" / "jiaozuo-ecology-2020-final-accounts.txt"
+# the raw bulk loader on the export of that store, in one call
+_BULK = f"""
+import json, sys, time, pyoxigraph as ox
+store = ox.Store(sys.argv[1])
+start = time.perf_counter()
+store.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS)
+seconds = time.perf_counter() - start
+print(json.dumps({{"seconds": seconds, "quads": len(store), "peak_mb": {_PEAK}}}))
+"""
+
+# rdflib as a Python user loads an N-Quads file
+_RDFLIB = f"""
+import json, sys, time, rdflib
+start = time.perf_counter()
+ds = rdflib.Dataset()
+ds.parse(sys.argv[1], format="nquads")
+seconds = time.perf_counter() - start
+print(json.dumps({{"seconds": seconds, "quads": len(ds), "peak_mb": {_PEAK}}}))
+"""
 
 
 def make_corpus(folder: Path, n: int) -> None:
-    """n disclosures: the sample under other department names and years, every amount multiplied by a whole
-    factor (1–7), so that literals differ between documents while totals, rates and shares still add up."""
-    text = SAMPLE.read_text(encoding="utf-8")
+    """The former corpus, kept for bench/exports.py: the sample alone, n copies under other department names and
+    years, amounts multiplied by 1–7 (tab-layout text only)."""
+    import re
+    from decimal import Decimal
+    text = (ROOT / "data" / "samples" / "jiaozuo-ecology-2020-final-accounts.txt").read_text(encoding="utf-8")
     folder.mkdir(parents=True, exist_ok=True)
     cell = re.compile(r"(?m)^\t(\d[\d,]*\.\d\d)$")  # a table cell
     money = re.compile(r"(\d[\d,]*\.\d\d)(?=\s*万?元)")  # a narrative amount
@@ -55,156 +89,110 @@ def make_corpus(folder: Path, n: int) -> None:
         (folder / f"doc-{i:05d}.txt").write_text(variant, encoding="utf-8")
 
 
-def timed(fn):
-    start = time.perf_counter()
-    value = fn()
-    return value, time.perf_counter() - start
-
-
-# `kg load` as a user runs it (worker processes included), in a process of its own so that its peak
-# memory is its own: the writing process's and the largest worker's.
-_LOAD = """
-import json, resource, sys, time
-from cnbudget.kg.load import default_jobs, load_paths
-from cnbudget.kg.store import Store
-store = Store(sys.argv[1])
-jobs = int(sys.argv[3]) or default_jobs()
-start = time.perf_counter()
-reports = load_paths(store, [sys.argv[2]], jobs=jobs)
-seconds = time.perf_counter() - start
-# VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec, so it would report the bench's own size
-peak = next(int(l.split()[1]) / 1024 for l in open("/proc/self/status") if l.startswith("VmHWM:"))
-worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "jobs": jobs, "quads": len(store),  # counted after: a scan fills the cache
-                  "failed": sum(r.status != "loaded" for r in reports), "peak_mb": peak, "worker_peak_mb": worker_peak}))
-"""
-
-
-# the raw bulk loader on the same quads, in a process of its own for the same reason: in one call (the
-# rate) or in calls of `chunk` lines (the memory the store itself takes when written as kg load writes it)
-_RAW = """
-import json, sys, time, pyoxigraph as ox
-store, dump, chunk = ox.Store(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-start = time.perf_counter()
-if chunk:
-    with open(dump, "rb") as f:
-        while lines := [l for _, l in zip(range(chunk), f)]:
-            store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_QUADS)
-else:
-    store.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
-seconds = time.perf_counter() - start
-peak = next(int(l.split()[1]) / 1024 for l in open("/proc/self/status") if l.startswith("VmHWM:"))
-print(json.dumps({"seconds": seconds, "quads": len(store), "peak_mb": peak}))
-"""
-
-
 def _child(script: str, *args) -> dict:
     out = subprocess.run([sys.executable, "-c", script, *map(str, args)], cwd=ROOT,
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
-def _rdflib_add(quads):
-    import rdflib
-    ds = rdflib.Dataset()
-    graphs: dict[str, rdflib.Graph] = {}
-    for s, p, o, g in quads:
-        if isinstance(o, ox.Literal):
-            obj = rdflib.Literal(o.value, lang=o.language) if o.language else \
-                rdflib.Literal(o.value, datatype=rdflib.URIRef(o.datatype.value))
-        else:
-            obj = rdflib.URIRef(o.value)
-        graph = graphs.get(g) or graphs.setdefault(g, ds.graph(rdflib.URIRef(g)))
-        graph.add((rdflib.URIRef(s), rdflib.URIRef(p), obj))
-    return ds
+def export_nquads(store_dir: Path, dump: Path) -> int:
+    """The loaded store's N-Quads export (kg export's writer); its number of quads."""
+    from cnbudget.kg.export import export
+    from cnbudget.kg.store import Store
+    with open(dump, "wb") as out:
+        export(Store(str(store_dir)), "nquads", out)
+    return sum(1 for _ in open(dump, "rb"))
 
 
-def rdflib_rates(files: list[Path], work: Path) -> dict:
-    """The first documents loaded with rdflib doing the RDF: parsed and checked as kg load does (prepare),
-    their quads added as rdflib terms one at a time, the dataset saved to disk. The quads are turned into
-    plain strings untimed, as a builder would hold them; only rdflib's work and the parsing are timed."""
-    import rdflib
-    from cnbudget.kg.load import prepare
-    docs, t_prepare = timed(lambda: [prepare(f) for f in files])
-    data = b"".join(d.quads + d.reference for d in docs)
-    quads = [(q.subject.value, q.predicate.value, q.object, q.graph_name.value)
-             for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)]
-    ds, t_add = timed(lambda: _rdflib_add(quads))
-    _, t_save = timed(lambda: ds.serialize(destination=str(work / "rdflib.nq"), format="nquads"))
-    count = len(ds)  # distinct quads, as the store counts them
-    del ds, quads
-    (work / "rdflib.nq").unlink()
-    parsed = rdflib.Dataset()
-    _, t_parse = timed(lambda: parsed.parse(data=data.decode("utf-8"), format="nquads"))
-    return {"rdflib_count": count, "t_rdflib_load": t_prepare + t_add + t_save, "t_rdflib_add": t_add,
-            "t_rdflib_parse": t_parse, "rdflib_parse_count": len(parsed)}
+def query_latencies(store_dir: Path, repeat: int) -> dict[str, float]:
+    """Median seconds of each named query (its default page), the queries alternated."""
+    from cnbudget.kg.queries import catalog
+    from cnbudget.kg.store import Store
+    store, queries = Store(str(store_dir)), catalog()
+    times: dict[str, list[float]] = {name: [] for name in queries}
+    for _ in range(repeat):
+        for name, q in queries.items():
+            sparql = q.bind()
+            start = time.perf_counter()
+            store.select(sparql)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
-def bench(n: int, work: Path) -> dict:
-    corpus = work / f"corpus-{n}"
-    make_corpus(corpus, n)
-    store_dir = work / f"store-{n}"
-    load = _child(_LOAD, store_dir, corpus, 0)
+def bench(sizes: list[int], repeat: int, work: Path) -> dict:
+    combos = corpus.survey(verbose=False)
+    files = corpus.make(work / "corpus", max(sizes), combos)
+    runs: dict[int, dict[str, list[dict]]] = {n: {"kg load": [], "bulk_load": [], "rdflib": []} for n in sizes}
+    info: dict[int, dict] = {}
+    for n in sizes:
+        folder = work / f"corpus-{n}"
+        folder.mkdir(exist_ok=True)
+        for f in files[:n]:
+            target = folder / f.name
+            if not target.exists():
+                target.hardlink_to(f)
+        info[n] = {"folder": folder, "formats": sorted({f.suffix for f in files[:n]}),
+                   "sources": len({f.stem.split("-", 2)[2] for f in files[:n]}), "dump": work / f"dump-{n}.nq"}
+    for r in range(repeat):
+        for n in sizes:  # alternated: the sizes, and within a size the three loaders, so a busy spell hits all
+            store = work / f"store-{n}-{r}"
+            runs[n]["kg load"].append(_child(_LOAD, store, info[n]["folder"]))
+            if r == 0:
+                info[n]["quads"] = export_nquads(store, info[n]["dump"])
+                info[n]["latencies"] = query_latencies(store, 7)
+            shutil.rmtree(store)
+            bulk = work / f"bulk-{n}-{r}"
+            runs[n]["bulk_load"].append(_child(_BULK, bulk, info[n]["dump"]))
+            shutil.rmtree(bulk)
+            runs[n]["rdflib"].append(_child(_RDFLIB, info[n]["dump"]))
+            print(f"  run {r + 1}/{repeat}, {n} documents: " + ", ".join(
+                f"{k} {v[-1]['seconds']:.1f} s" for k, v in runs[n].items()), file=sys.stderr, flush=True)
+    return {"runs": runs, "info": info}
 
-    store = Store(str(store_dir))
-    dump = work / f"dump-{n}.nq"
-    store._store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
-    raw = {}
-    for name, chunk in (("whole", 0), ("groups", 8 * load["quads"] // n)):
-        raw[name] = _child(_RAW, work / f"raw-{n}-{name}", dump, chunk)
-        shutil.rmtree(work / f"raw-{n}-{name}", ignore_errors=True)
-    dump.unlink()
-    rdflib = rdflib_rates(sorted(corpus.iterdir())[:8], work)
 
-    latencies = {}
-    for name, q in catalog().items():
-        sparql = q.bind()
-        times = []
-        for _ in range(7):
-            _, t = timed(lambda: store.select(sparql))
-            times.append(t)
-        latencies[name] = statistics.median(times) * 1000
-    return {"n": n, "failed": load["failed"], "quads": load["quads"], "t_load": load["seconds"], "jobs": load["jobs"],
-            "peak_mb": load["peak_mb"], "worker_peak_mb": load["worker_peak_mb"], "t_raw": raw["whole"]["seconds"],
-            "raw_count": raw["whole"]["quads"], "raw_peak_mb": raw["groups"]["peak_mb"],
-            "t_raw_groups": raw["groups"]["seconds"], **rdflib, "latencies": latencies}
+def report(result: dict, repeat: int) -> None:
+    runs, info = result["runs"], result["info"]
+    print(f"\n{'docs':>6} {'quads':>10} {'':<10} {'min s':>8} {'median s':>9} {'quads/s':>10} {'peak MB':>8}"
+          f"   kg load ÷ this (quads/s, min | median)")
+    for n, by in runs.items():
+        quads = info[n]["quads"]
+        load = [x["seconds"] for x in by["kg load"]]
+        for name, xs in by.items():
+            s = [x["seconds"] for x in xs]
+            ratio = "" if name == "kg load" else \
+                f"   {min(s) / min(load):.2f} | {statistics.median(s) / statistics.median(load):.2f}"
+            print(f"{n:>6,} {quads:>10,} {name:<10} {min(s):>8.1f} {statistics.median(s):>9.1f} "
+                  f"{quads / statistics.median(s):>10,.0f} {max(x['peak_mb'] for x in xs):>8,.0f}{ratio}")
+        counts = {name: xs[-1].get("quads") for name, xs in by.items() if name != "kg load"}
+        failed = by["kg load"][-1]["failed"]
+        print(f"{'':>6} {info[n]['sources']} sources as {' '.join(info[n]['formats'])}; {failed} failed; "
+              f"quads read back: bulk_load {counts['bulk_load']:,}, rdflib {counts['rdflib']:,}")
+    print(f"\n{'median query latency (ms)':<28}" + "".join(f"{'N=' + str(n):>10}" for n in runs))
+    for name in sorted(next(iter(info.values()))["latencies"]):
+        print(f"{name:<28}" + "".join(f"{info[n]['latencies'][name] * 1000:>10.1f}" for n in runs))
+    print(f"\nEach figure: min and median of {repeat} runs, the sizes and loaders alternated, each run a process of "
+          f"its own on a fresh store. kg load: the corpus folder with {runs and next(iter(runs.values()))['kg load'][0]['jobs']} "
+          "worker processes, parsing and checks included. bulk_load: pyoxigraph Store.bulk_load of the N-Quads "
+          "export of the store kg load made, one call, on disk. rdflib: rdflib.Dataset().parse(<that file>, "
+          "format='nquads') into rdflib's in-memory store. A ratio above 1 means that loader is slower than kg load. "
+          "peak MB: the largest of the runs (kg load's writing process; its workers not counted).")
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[10, 100])
-    ap.add_argument("--keep", help="folder to keep the corpora and stores in")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[68, 272])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--keep", type=Path, help="folder to keep the corpus in (and build it once)")
     args = ap.parse_args()
-    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="kg-bench-"))
-    columns = [("N", 6), ("quads", 11), ("docs/s", 7), ("kg load q/s", 11), ("bulk q/s", 9), ("bulk×8 q/s", 10),
-               ("rdflib load", 11), ("r.add mem", 9), ("r.parse mem", 11), ("÷bulk", 6), ("÷r.load", 7), ("÷r.add", 6), ("÷r.parse", 8),
-               ("peak MB", 7), ("bulk MB", 7), ("worker MB", 9), ("failed", 6)]
-    print(" ".join(f"{name:>{width}}" for name, width in columns), flush=True)
-    results = []
-    for n in args.sizes:
-        r = bench(n, work)
-        results.append(r)
-        load = r["quads"] / r["t_load"]
-        rates = [r["raw_count"] / r["t_raw"], r["rdflib_count"] / r["t_rdflib_load"],
-                 r["rdflib_count"] / r["t_rdflib_add"], r["rdflib_parse_count"] / r["t_rdflib_parse"]]
-        cells = [f"{r['n']:,}", f"{r['quads']:,}", f"{r['n'] / r['t_load']:.1f}", f"{load:,.0f}", f"{rates[0]:,.0f}",
-                 f"{r['raw_count'] / r['t_raw_groups']:,.0f}", *(f"{x:,.0f}" for x in rates[1:]),
-                 *(f"{load / x:.2f}" for x in rates),
-                 f"{r['peak_mb']:,.0f}", f"{r['raw_peak_mb']:,.0f}", f"{r['worker_peak_mb']:,.0f}", f"{r['failed']}"]
-        print(" ".join(f"{c:>{w}}" for c, (_, w) in zip(cells, columns)), flush=True)
-    print()
-    names = sorted(results[0]["latencies"])
-    print(f"{'median query latency (ms)':<28}" + "".join(f"{'N=' + str(r['n']):>10}" for r in results))
-    for name in names:
-        print(f"{name:<28}" + "".join(f"{r['latencies'][name]:>10.1f}" for r in results))
-    print(f"\nkg load ran {results[-1]['jobs']} worker processes. rdflib load: the first 8 documents parsed and "
-          "checked as kg load does, their quads added with Graph.add and saved as N-Quads, in one process; "
-          "r.add mem and r.parse mem: Graph.add alone and rdflib's N-Quads parser alone, in memory. bulk q/s: the raw "
-          "bulk loader in one call; bulk×8 q/s and bulk MB: in calls of 8 documents' quads. peak MB is "
-          "kg load's writing process, worker MB the "
-          "largest worker. Queries ask for their default page (limit=100).")
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
+    if args.repeat < 3:
+        ap.error("--repeat: at least 3 (a min and a median of fewer runs say little on a shared machine)")
+    work = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        report(bench(args.sizes, args.repeat, work), args.repeat)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
