@@ -5,8 +5,9 @@ import socket
 from pathlib import Path
 
 from cnbudget.api.settings import DEFAULT_BASE, Settings
+from cnbudget.api.snapshot import Snapshots
 from cnbudget.kg import guard
-from cnbudget.kg.store import open_store, store_path as default_store_path
+from cnbudget.kg.store import RemoteStore, Store, open_store, store_path as default_store_path
 from cnbudget.kg.store.embedded import is_store_folder
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"  # the package's data/samples/
@@ -35,6 +36,22 @@ def load_sample(path: str, base_iri: str | None, echo=print) -> None:
         del store
 
 
+class CurrentStore:
+    """The embedded store, read-only, as the pages and the catalog read it: opened again when `kg load` has
+    written to it since (api/snapshot.py), so that they show what the store holds now."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._snapshots = Snapshots(path, lambda p: Store(p, read_only=True))
+        self._snapshots.current()  # a folder that is no store fails here, at the start
+
+    def __getattr__(self, name):
+        return getattr(self._snapshots.current(), name)
+
+    def __len__(self) -> int:
+        return len(self._snapshots.current())
+
+
 def settings_for(store_path: str | None = None, endpoint: str | None = None, base_iri: str | None = None,
                  public_url: str | None = None, timeout: float | None = 30.0, max_rows: int | None = 100_000,
                  concurrency: int = 4, sample: bool = False, host: str = "127.0.0.1", port: int = 8000,
@@ -44,6 +61,8 @@ def settings_for(store_path: str | None = None, endpoint: str | None = None, bas
         if not Path(path).exists() or is_store_folder(path):
             load_sample(path, base_iri, echo)
     store = open_store(store_path, endpoint, read_only=True)
+    if not isinstance(store, RemoteStore):
+        store = CurrentStore(store.path)
     shown = "localhost" if host in ("127.0.0.1", "::1", "localhost") else host
     if host in ("0.0.0.0", "::"):
         shown = socket.gethostname()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -213,3 +214,20 @@ def test_errors_show_no_trace_or_path(server, sample_store, path):
     text = body.decode("utf-8", "replace")
     assert status >= 400
     assert "Traceback" not in text and "File \"" not in text and sample_store not in text and "/work/" not in text
+
+
+def test_catalog_and_endpoint_follow_a_load_while_serving(tmp_path):
+    path = str(tmp_path / "kg-store")
+    run("load", "--store", path, str(SAMPLE))
+    titles = "SELECT ?t WHERE { ?d a dcat:Dataset ; dct:title ?t FILTER(LANG(?t) = 'zh') } ORDER BY ?t"
+    with kg_serve("--store", path, "--no-sample") as url:
+        _, _, body = fetch(url + "/catalog", "text/turtle")
+        assert [r["t"].value for r in q(graph(body, ox.RdfFormat.TURTLE), titles)] == ["焦作市生态环境局2020年度部门决算"]
+        run("load", "--store", path, str(Path(__file__).parent / "fixtures" / "fragments" / "nanzhang_zsfwzx_2019_js.txt"))
+        time.sleep(1)  # a snapshot is kept half a second at least (api/snapshot.py)
+        _, _, body = fetch(url + "/catalog", "text/turtle")
+        assert [r["t"].value for r in q(graph(body, ox.RdfFormat.TURTLE), titles)] == [
+            "南漳县招商服务中心2019年度部门决算", "焦作市生态环境局2020年度部门决算"]
+        _, _, body = fetch(url + "/sparql?" + urllib.parse.urlencode(
+            {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?d a bud:Disclosure }"}), "text/csv")
+        assert body.split() == [b"n", b"2"]
