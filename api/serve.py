@@ -1,6 +1,8 @@
 """`kg serve`: open the store (loading the bundled sample into an empty one), build the app, run uvicorn."""
 from __future__ import annotations
 
+import json
+import os
 import socket
 from pathlib import Path
 
@@ -71,7 +73,19 @@ def settings_for(store_path: str | None = None, endpoint: str | None = None, bas
                     limits=guard.Limits(timeout=timeout, max_rows=max_rows), concurrency=concurrency)
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, echo=print, **options) -> None:
+_OPTIONS = "KG_SERVE_OPTIONS"  # the options, for each server process when there are several
+
+
+def app_from_environment():
+    """The application of one of several server processes (uvicorn's workers), from the options `serve` left
+    in the environment."""
+    from cnbudget.api.app import create_app
+    return create_app(settings_for(**json.loads(os.environ[_OPTIONS])))
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, echo=print, workers: int = 1, **options) -> None:
+    """Run the service; `workers` processes share the port (Python runs one thread at a time per process:
+    more processes, more pages at once; each has its own `concurrency` query workers)."""
     import uvicorn
 
     from cnbudget.api.app import create_app
@@ -80,7 +94,11 @@ def serve(host: str = "127.0.0.1", port: int = 8000, echo=print, **options) -> N
             s.bind((host, 0))
             port = s.getsockname()[1]
     settings = settings_for(host=host, port=port, echo=echo, **options)
-    app = create_app(settings)
     echo(f"serving the graph at {settings.public_url} (SPARQL endpoint {settings.url('sparql')}); Ctrl-C stops")
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False,
-                timeout_graceful_shutdown=5)
+    common = {"host": host, "port": port, "log_level": "warning", "server_header": False,
+              "timeout_graceful_shutdown": 5}
+    if workers > 1:
+        os.environ[_OPTIONS] = json.dumps({**options, "sample": False, "host": host, "port": port})
+        uvicorn.run("cnbudget.api.serve:app_from_environment", factory=True, workers=workers, **common)
+    else:
+        uvicorn.run(create_app(settings), **common)

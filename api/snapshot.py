@@ -16,7 +16,7 @@ import threading
 import time
 from typing import Callable, Generic, TypeVar
 
-MIN_AGE = 0.5  # seconds a snapshot is kept at least, while a writer changes the folder
+MIN_AGE = 2.0  # seconds a snapshot is kept at least, while a writer changes the folder
 
 _S = TypeVar("_S")
 

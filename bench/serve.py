@@ -21,7 +21,6 @@ In one run, on a store of N documents (the sample varied, as bench/run.py makes 
 from __future__ import annotations
 
 import argparse
-import concurrent.futures as cf
 import os
 import random
 import shutil
@@ -47,7 +46,8 @@ KG = [sys.executable, "-m", "cnbudget.kg.cli"]
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
 JSON = {"Accept": "application/sparql-results+json"}
 FIGURES = """SELECT ?g (COUNT(?o) AS ?n) (SUM(?a) AS ?sum) WHERE { GRAPH ?g {
-  ?d a bud:Disclosure ; dct:title %s . ?o a qb:Observation ; bud:amount ?a } } GROUP BY ?g"""
+  ?d a bud:Disclosure ; dct:title %s@zh . ?o a qb:Observation ; bud:amount ?a } } GROUP BY ?g"""
+AFTER = 5.0  # seconds the readers go on after the load has ended (a load's last writes become visible then)
 
 
 def free_port() -> int:
@@ -71,10 +71,13 @@ def wait_for(url: str, proc: subprocess.Popen, what: str) -> None:
         time.sleep(0.2)
 
 
+WORKERS = ["--workers", "1"]  # kg serve's processes (--workers of this script)
+
+
 def kg_serve(store: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     proc = subprocess.Popen([*KG, "serve", "--store", store, "--no-sample", "--host", "127.0.0.1", "--port",
-                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             str(port), *WORKERS], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     wait_for(url + "/sparql?query=ASK%7B%7D", proc, "kg serve")
     return proc, url
@@ -115,6 +118,7 @@ def drive(requests: list, clients: int, check=None) -> dict:
     """Send `requests` ((method, url, params, headers)) from `clients` threads; requests/s, median, p99 (ms),
     errors (a status >= 400, a failed connection, or `check(request, response)` false)."""
     times: list[float] = []
+    starts: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
 
@@ -132,16 +136,31 @@ def drive(requests: list, clients: int, check=None) -> dict:
         took = time.perf_counter() - start
         with lock:
             times.append(took)
+            starts.append(start)
             if not ok:
                 errors.append(f"{url} {params}: {why}")
 
+    source = iter(requests)
+    take = threading.Lock()
+
+    def client_loop() -> None:  # each client sends its next request when its last is answered
+        while True:
+            with take:
+                req = next(source, None)
+            if req is None:
+                return
+            one(req)
+
     start = time.perf_counter()
-    with cf.ThreadPoolExecutor(clients) as pool:
-        list(pool.map(one, requests))
+    threads = [threading.Thread(target=client_loop) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     elapsed = time.perf_counter() - start
     times.sort()
     return {"rps": len(times) / elapsed, "median": 1000 * statistics.median(times),
-            "p99": 1000 * times[min(len(times) - 1, int(0.99 * len(times)))], "errors": errors}
+            "p99": 1000 * times[min(len(times) - 1, int(0.99 * len(times)))], "errors": errors, "starts": starts}
 
 
 def sparql(url: str, endpoint: str, text: str) -> tuple:
@@ -254,7 +273,7 @@ def reading_while_loading(store: str, corpus: Path, docs: int, replaced: int, ad
         def figures(title: str) -> set:
             return {(r["n"], Decimal(r["sum"])) for r in select(ours, FIGURES % _lit(title))}
         before = {t: figures(t) for t in titles}
-        org = select(ours, "SELECT ?o WHERE { ?o a bud:Department } LIMIT 1")[0]["o"]
+        pages = [r["o"] for r in select(ours, "SELECT ?o WHERE { ?o a qb:Observation } LIMIT 500")]
         base = "https://w3id.org/cnbudget/"
         seen: dict[str, set] = {t: set() for t in titles}
         lock = threading.Lock()
@@ -268,22 +287,35 @@ def reading_while_loading(store: str, corpus: Path, docs: int, replaced: int, ad
                 seen[title].add(frozenset(rows))
             return None
         rng = random.Random(11)
-        reqs = []
-        for i in range(reads):
-            if i % 4 == 3:
-                reqs.append(("GET", ours + "/" + org[len(base):], {}, {"Accept": "text/html"}, None))
-            else:
-                t = rng.choice(titles)
-                reqs.append(("GET", ours + "/sparql", {"query": FIGURES % _lit(t)}, JSON, t))
+
+        def request(i: int) -> tuple:
+            if i % 4 == 3:  # a resource page
+                return ("GET", ours + "/" + rng.choice(pages)[len(base):], {}, {"Accept": "text/html"}, None)
+            t = rng.choice(titles)
+            return ("GET", ours + "/sparql", {"query": FIGURES % _lit(t)}, JSON, t)
+
+        def reqs():  # at least `reads`, and on until the load has ended and AFTER seconds more
+            i = 0
+            while i < reads or loader.poll() is None or not ended or time.perf_counter() < ended[0] + AFTER:
+                yield request(i)
+                i += 1
+        log = open(work / "load.log", "wb")
         loader = subprocess.Popen([*KG, "load", "--store", store, "--no-progress", str(work / "batch")],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                  stdout=subprocess.DEVNULL, stderr=log)
+        ended: list[float] = []
+        waiter = threading.Thread(target=lambda: (loader.wait(), ended.append(time.perf_counter())))
         start = time.perf_counter()
-        res = drive(reqs, readers, check)
+        waiter.start()
+        res = drive(reqs(), readers, check)
         read_time = time.perf_counter() - start
-        load_running_at_end = loader.poll() is None
-        _, err = loader.communicate()
-        load_time = time.perf_counter() - start
+        loader.wait()
+        log.close()
+        waiter.join()
+        load_time = ended[0] - start
+        during = sum(t < ended[0] for t in res["starts"])
         after = {t: figures(t) for t in titles}
+        assert sum(bool(before[t]) for t in titles) == replaced and all(after[t] for t in titles) and \
+            all(before[t] != after[t] for t in titles), "the figures query does not find the documents"
         bad = []
         changed = 0
         for t in titles:
@@ -293,9 +325,8 @@ def reading_while_loading(store: str, corpus: Path, docs: int, replaced: int, ad
                     bad.append(f"{t}: {sorted(s)} is neither {sorted(before[t])} nor {sorted(after[t])}")
             changed += len(seen[t] & allowed) == 2
         print(f"\nreading while `kg load` writes {replaced} new versions and {added} new documents "
-              f"(load {'exit ' + str(loader.returncode)}, {load_time:.0f} s; still running when the reads ended: "
-              f"{load_running_at_end})")
-        print(f"  {reads} requests from {readers} clients in {read_time:.1f} s: {res['rps']:.1f} req/s, median "
+              f"(kg load exit {loader.returncode}, {load_time:.0f} s; {during} of the requests sent while it ran)")
+        print(f"  {len(res['starts'])} requests from {readers} clients in {read_time:.1f} s: {res['rps']:.1f} req/s, median "
               f"{res['median']:.0f} ms, p99 {res['p99']:.0f} ms; errors: {len(res['errors'])}")
         for e in res["errors"][:5]:
             print("   ", e)
@@ -304,7 +335,7 @@ def reading_while_loading(store: str, corpus: Path, docs: int, replaced: int, ad
         for b in bad[:5]:
             print("   ", b)
         if loader.returncode:
-            print("  kg load:", err.decode("utf-8", "replace")[-2000:])
+            print("  kg load:", (work / "load.log").read_text(encoding="utf-8", errors="replace")[-2000:])
     finally:
         stop(proc)
         shutil.rmtree(work, ignore_errors=True)
@@ -325,7 +356,10 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=16)
     parser.add_argument("--replaced", type=int, default=10)
     parser.add_argument("--added", type=int, default=10)
+    parser.add_argument("--only", choices=["rates", "loading"], help="one part only")
+    parser.add_argument("--workers", type=int, default=1, help="kg serve --workers")
     args = parser.parse_args()
+    WORKERS[1] = str(args.workers)
     work = Path(tempfile.mkdtemp(prefix="kg-bench-serve-"))
     corpus = work / "corpus"
     make_corpus(corpus, args.docs)
@@ -337,16 +371,18 @@ def main() -> None:
                        stdout=subprocess.DEVNULL)
         print(f"loaded {args.docs} documents in {time.perf_counter() - started:.0f} s into {store}")
     try:
-        ours_proc, ours = kg_serve(store)
-        ox_proc, oxigraph = oxigraph_serve(store)
-        try:
-            n = select(ours, "SELECT (COUNT(*) AS ?n) WHERE { ?d a bud:Disclosure }")[0]["n"]
-            print(f"store {store}: {n} documents; kg serve {ours}, oxigraph {oxigraph}")
-            rates(ours, oxigraph, args.rounds, args.requests, args.clients)
-        finally:
-            stop(ox_proc)  # read-only beside a writer is undefined for it: stopped before the load
-            stop(ours_proc)
-        reading_while_loading(store, corpus, args.docs, args.replaced, args.added, args.reads, args.readers)
+        if args.only != "loading":
+            ours_proc, ours = kg_serve(store)
+            ox_proc, oxigraph = oxigraph_serve(store)
+            try:
+                n = select(ours, "SELECT (COUNT(*) AS ?n) WHERE { ?d a bud:Disclosure }")[0]["n"]
+                print(f"store {store}: {n} documents; kg serve {ours} ({args.workers} processes), oxigraph {oxigraph}")
+                rates(ours, oxigraph, args.rounds, args.requests, args.clients)
+            finally:
+                stop(ox_proc)  # read-only beside a writer is undefined for it: stopped before the load
+                stop(ours_proc)
+        if args.only != "rates":
+            reading_while_loading(store, corpus, args.docs, args.replaced, args.added, args.reads, args.readers)
     finally:
         if args.store is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -224,7 +224,7 @@ def test_catalog_and_endpoint_follow_a_load_while_serving(tmp_path):
         _, _, body = fetch(url + "/catalog", "text/turtle")
         assert [r["t"].value for r in q(graph(body, ox.RdfFormat.TURTLE), titles)] == ["焦作市生态环境局2020年度部门决算"]
         run("load", "--store", path, str(Path(__file__).parent / "fixtures" / "fragments" / "nanzhang_zsfwzx_2019_js.txt"))
-        time.sleep(1)  # a snapshot is kept half a second at least (api/snapshot.py)
+        time.sleep(2.5)  # a snapshot is kept two seconds at least (api/snapshot.py)
         _, _, body = fetch(url + "/catalog", "text/turtle")
         assert [r["t"].value for r in q(graph(body, ox.RdfFormat.TURTLE), titles)] == [
             "南漳县招商服务中心2019年度部门决算", "焦作市生态环境局2020年度部门决算"]
