@@ -20,7 +20,7 @@ import time
 
 import pyoxigraph as ox
 
-from cnbudget.api.snapshot import Snapshots
+from cnbudget.api.snapshot import OPEN_SHARE, Snapshots
 from cnbudget.kg import worker as _base
 
 _SNAPSHOTS: dict[str, Snapshots] = {}  # in serve(): the store of each path, kept open
@@ -97,7 +97,7 @@ def serve() -> None:
             request = json.loads(line)
             path = request["path"]
             if path not in _SNAPSHOTS:
-                _SNAPSHOTS[path] = Snapshots(path, ox.Store.read_only)
+                _SNAPSHOTS[path] = Snapshots(path, ox.Store.read_only, open_share=OPEN_SHARE)
             try:
                 with open(request["out"], "wb") as out:
                     status = answer(request, out)

@@ -71,6 +71,7 @@ def wait_for(url: str, proc: subprocess.Popen, what: str) -> None:
         time.sleep(0.2)
 
 
+PAGES = True  # resource pages among the readers' requests (--no-pages: SPARQL only)
 WORKERS = ["--workers", "1"]  # kg serve's processes (--workers of this script)
 
 
@@ -289,7 +290,7 @@ def reading_while_loading(store: str, corpus: Path, docs: int, replaced: int, ad
         rng = random.Random(11)
 
         def request(i: int) -> tuple:
-            if i % 4 == 3:  # a resource page
+            if i % 4 == 3 and PAGES:  # a resource page
                 return ("GET", ours + "/" + rng.choice(pages)[len(base):], {}, {"Accept": "text/html"}, None)
             t = rng.choice(titles)
             return ("GET", ours + "/sparql", {"query": FIGURES % _lit(t)}, JSON, t)
@@ -358,7 +359,10 @@ def main() -> None:
     parser.add_argument("--added", type=int, default=10)
     parser.add_argument("--only", choices=["rates", "loading"], help="one part only")
     parser.add_argument("--workers", type=int, default=1, help="kg serve --workers")
+    parser.add_argument("--no-pages", action="store_true", help="only SPARQL among the reads while loading")
     args = parser.parse_args()
+    global PAGES
+    PAGES = not args.no_pages
     WORKERS[1] = str(args.workers)
     work = Path(tempfile.mkdtemp(prefix="kg-bench-serve-"))
     corpus = work / "corpus"

@@ -174,3 +174,11 @@ def test_runaway_query_is_stopped_at_the_limit_while_others_are_answered(server)
     assert status == 200 and quick < TIMEOUT
     assert result["status"] == 503 and b"time limit" in result["body"]
     assert result["took"] < TIMEOUT + 5
+    # the stopped query's worker was replaced: every slot answers again
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(get(server, ORGS, "text/csv")[0])) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert answers == [200] * 6
