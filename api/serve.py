@@ -39,12 +39,12 @@ def load_sample(path: str, base_iri: str | None, echo=print) -> None:
 
 
 class CurrentStore:
-    """The embedded store, read-only, as the pages and the catalog read it: opened again when `kg load` has
-    written to it since (api/snapshot.py), so that they show what the store holds now."""
+    """The embedded store, read-only, as the pages and the catalog read it: opened again when a `kg load` has
+    written to it and finished (api/snapshot.py), so that they show what the store holds now."""
 
     def __init__(self, path: str):
         self.path = path
-        self._snapshots = Snapshots(path, lambda p: Store(p, read_only=True))
+        self._snapshots = Snapshots(path, lambda p: Store(p, read_only=True), settled=True)
         self._snapshots.current()  # a folder that is no store fails here, at the start
 
     def __getattr__(self, name):
