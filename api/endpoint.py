@@ -7,8 +7,8 @@ XML, CSV or TSV, CONSTRUCT and DESCRIBE in Turtle, N-Triples, JSON-LD or RDF/XML
 all written by pyoxigraph. An update (`update=`, application/sparql-update, or update text as a query) gets
 4xx and nothing is written: the store is opened read-only and the engine only parses queries.
 
-Each query runs in a child process killed at the time limit (api/runner.py), off the event loop, at most
-`Settings.concurrency` at a time. Statuses: 400 a refused or malformed query (the message says which limit or
+Each query runs in a child process killed at the time limit (api/runner.py; the processes kept between
+queries, api/pool.py), off the event loop, at most `Settings.concurrency` at a time. Statuses: 400 a refused or malformed query (the message says which limit or
 where the syntax error is), 403 an update, 406 no acceptable format, 503 the time limit passed.
 """
 from __future__ import annotations
@@ -92,7 +92,8 @@ async def answer(request: Request, settings: Settings, sparql: str, defaults: li
                  named: list[str]) -> Response:
     try:
         async with settings.slots:
-            result = await run_in_threadpool(runner.run, sparql, settings.store, settings.limits, defaults, named)
+            result = await run_in_threadpool(runner.run, sparql, settings.store, settings.limits, defaults, named,
+                                              settings.pool)
     except guard.QueryRefused as e:
         if e.limit == "timeout":
             return error(503, f"{e}. The time limit is {settings.limits.timeout:g} s per query: "

@@ -106,6 +106,9 @@ def describe(store, iri: str) -> dict:
     outgoing = store.select(f"SELECT DISTINCT ?p ?o WHERE {{ {node} ?p ?o }} ORDER BY ?p ?o").rows
     incoming = store.select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?p ?s "
                             f"LIMIT {INCOMING_LIMIT + 1}").rows
+    types = {o.value for p, o in outgoing if p.value == PREFIXES["rdf"] + "type"}
+    if PREFIXES["org"] + "Organization" not in types:  # only an organization's page lists figures
+        return {"outgoing": outgoing, "incoming": incoming, "figures": []}
     figures = store.select(f"""SELECT ?table ?number ?tableTitle ?row ?measure ?amount ?unit ?line ?obs WHERE {{
         ?obs bud:department {node} ; qb:dataSet ?table ; bud:amount ?amount .
         OPTIONAL {{ ?table bud:tableNumber ?number }} OPTIONAL {{ ?table dct:title ?tableTitle }}

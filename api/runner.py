@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from cnbudget.kg import guard
 from cnbudget.kg.store import GraphStore, RemoteError, RemoteStore
 from cnbudget.kg.store.base import with_prefixes
+from cnbudget.kg.store.embedded import check_store_folder
 from cnbudget.ontology import PREFIXES
 
 _OWN_DATASET = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[A-Za-z_][\w.-]*:|:)", re.I)
@@ -38,19 +39,24 @@ class Answer:
 
 
 def run(sparql: str, store: GraphStore, limits: guard.Limits, default_graph: list[str] | None = None,
-        named_graphs: list[str] | None = None) -> Answer:
-    """`guard.check`, then the query's answer; raises the guard's QueryRefused, QuerySyntaxError, QueryFailed."""
+        named_graphs: list[str] | None = None, pool=None) -> Answer:
+    """`guard.check`, then the query's answer (in a worker of `pool`, an api.pool.Pool, else in a child
+    process of its own); raises the guard's QueryRefused, QuerySyntaxError, QueryFailed."""
     guard.check(sparql, limits)
     if isinstance(store, RemoteStore):
         return _run_remote(sparql, store, limits, default_graph, named_graphs)
     request = {"sparql": sparql, "prefixes": PREFIXES, "max_rows": limits.max_rows,
                "default_graph": default_graph or None, "named_graphs": named_graphs or None,
                "own_dataset": bool(_OWN_DATASET.search(sparql))}
-    return _run_in_child(request, os.fspath(store.path), limits)
+    return _run_in_child(request, os.fspath(store.path), limits, pool)
 
 
-def _run_in_child(request: dict, path: str, limits: guard.Limits) -> Answer:
-    status, spool = guard.run_worker("cnbudget.api.worker", request, path, limits)
+def _run_in_child(request: dict, path: str, limits: guard.Limits, pool=None) -> Answer:
+    if pool is not None:
+        check_store_folder(path, read_only=True)
+        status, spool = pool.run(request, path, limits)
+    else:
+        status, spool = guard.run_worker("cnbudget.api.worker", request, path, limits)
     if status["kind"] == "ask":
         spool.close()
         return Answer("ask", boolean=bool(status["boolean"]))

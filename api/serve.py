@@ -1,12 +1,15 @@
 """`kg serve`: open the store (loading the bundled sample into an empty one), build the app, run uvicorn."""
 from __future__ import annotations
 
+import json
+import os
 import socket
 from pathlib import Path
 
 from cnbudget.api.settings import DEFAULT_BASE, Settings
+from cnbudget.api.snapshot import Snapshots
 from cnbudget.kg import guard
-from cnbudget.kg.store import open_store, store_path as default_store_path
+from cnbudget.kg.store import RemoteStore, Store, open_store, store_path as default_store_path
 from cnbudget.kg.store.embedded import is_store_folder
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"  # the package's data/samples/
@@ -35,6 +38,22 @@ def load_sample(path: str, base_iri: str | None, echo=print) -> None:
         del store
 
 
+class CurrentStore:
+    """The embedded store, read-only, as the pages and the catalog read it: opened again when a `kg load` has
+    written to it and finished (api/snapshot.py), so that they show what the store holds now."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._snapshots = Snapshots(path, lambda p: Store(p, read_only=True), settled=True)
+        self._snapshots.current()  # a folder that is no store fails here, at the start
+
+    def __getattr__(self, name):
+        return getattr(self._snapshots.current(), name)
+
+    def __len__(self) -> int:
+        return len(self._snapshots.current())
+
+
 def settings_for(store_path: str | None = None, endpoint: str | None = None, base_iri: str | None = None,
                  public_url: str | None = None, timeout: float | None = 30.0, max_rows: int | None = 100_000,
                  concurrency: int = 4, sample: bool = False, host: str = "127.0.0.1", port: int = 8000,
@@ -44,6 +63,8 @@ def settings_for(store_path: str | None = None, endpoint: str | None = None, bas
         if not Path(path).exists() or is_store_folder(path):
             load_sample(path, base_iri, echo)
     store = open_store(store_path, endpoint, read_only=True)
+    if not isinstance(store, RemoteStore):
+        store = CurrentStore(store.path)
     shown = "localhost" if host in ("127.0.0.1", "::1", "localhost") else host
     if host in ("0.0.0.0", "::"):
         shown = socket.gethostname()
@@ -52,7 +73,19 @@ def settings_for(store_path: str | None = None, endpoint: str | None = None, bas
                     limits=guard.Limits(timeout=timeout, max_rows=max_rows), concurrency=concurrency)
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, echo=print, **options) -> None:
+_OPTIONS = "KG_SERVE_OPTIONS"  # the options, for each server process when there are several
+
+
+def app_from_environment():
+    """The application of one of several server processes (uvicorn's workers), from the options `serve` left
+    in the environment."""
+    from cnbudget.api.app import create_app
+    return create_app(settings_for(**json.loads(os.environ[_OPTIONS])))
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, echo=print, workers: int = 1, **options) -> None:
+    """Run the service; `workers` processes share the port (Python runs one thread at a time per process:
+    more processes, more pages at once; each has its own `concurrency` query workers)."""
     import uvicorn
 
     from cnbudget.api.app import create_app
@@ -61,7 +94,11 @@ def serve(host: str = "127.0.0.1", port: int = 8000, echo=print, **options) -> N
             s.bind((host, 0))
             port = s.getsockname()[1]
     settings = settings_for(host=host, port=port, echo=echo, **options)
-    app = create_app(settings)
     echo(f"serving the graph at {settings.public_url} (SPARQL endpoint {settings.url('sparql')}); Ctrl-C stops")
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False,
-                timeout_graceful_shutdown=5)
+    common = {"host": host, "port": port, "log_level": "warning", "server_header": False,
+              "timeout_graceful_shutdown": 5}
+    if workers > 1:
+        os.environ[_OPTIONS] = json.dumps({**options, "sample": False, "host": host, "port": port})
+        uvicorn.run("cnbudget.api.serve:app_from_environment", factory=True, workers=workers, **common)
+    else:
+        uvicorn.run(create_app(settings), **common)

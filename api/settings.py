@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
+from cnbudget.api.pool import Pool
 from cnbudget.kg import guard
 from cnbudget.kg.store import GraphStore
 
@@ -20,6 +21,7 @@ class Settings:
     concurrency: int = 4                            # queries running at once; the others wait their turn
     max_body: int = 1 << 20                         # bytes of a request body
     _slots: asyncio.Semaphore | None = field(default=None, repr=False)
+    _pool: Pool | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.public_url.endswith("/"):
@@ -39,6 +41,13 @@ class Settings:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.concurrency)
         return self._slots
+
+    @property
+    def pool(self) -> Pool:
+        """The query workers (as many as `concurrency`), started as queries come."""
+        if self._pool is None:
+            self._pool = Pool(self.concurrency)
+        return self._pool
 
     def local(self, iri: str) -> str | None:
         """The server path of an IRI under the root (a hash IRI's term gets a page of its own:

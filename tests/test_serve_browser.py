@@ -87,3 +87,12 @@ def test_query_page_runs_an_example_and_shows_the_table(server, browser, shots):
     errors = [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"] \
         if "browser" in getattr(browser, "log_types", []) else []
     assert not [e for e in errors if "Content Security Policy" in e.get("message", "")]
+
+
+def test_catalog_page_lists_the_disclosure_and_its_dumps(server, browser, shots):
+    browser.get(server + "/catalog")
+    dataset = browser.find_element(By.CSS_SELECTOR, "section.dataset")
+    assert "焦作市生态环境局2020年度部门决算" in dataset.find_element(By.CSS_SELECTOR, "h3").text
+    assert [a.text for a in dataset.find_elements(By.CSS_SELECTOR, "p a")][-6:] == [
+        "turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"]
+    browser.save_screenshot(str(shots / "catalog.png"))

@@ -2,18 +2,25 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
+import time
 import urllib.parse
+from pathlib import Path
 
 import pyoxigraph as ox
+import pyshacl
 import pytest
+import rdflib
 
-from conftest import select
+from conftest import SAMPLE, run, select
 from serving import kg_serve
 from test_serve_pages import fetch
 
 DCAT, DCT = "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/"
 PUBLIC = "https://budget.example.org/kg/"
+SHAPES = Path(__file__).parent / "fixtures" / "dcat-ap"  # DCAT-AP 3.0.1, vendored unchanged (README there)
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +60,86 @@ def test_catalog_has_a_dataset_per_disclosure_with_distributions_and_the_endpoin
     assert status == 200 and body
 
 
+def validate(data: rdflib.Graph, *files: str) -> tuple[bool, rdflib.Graph, str]:
+    shapes = rdflib.Graph()
+    for name in files:
+        shapes.parse(SHAPES / name, format="turtle")
+    return pyshacl.validate(data, shacl_graph=shapes)
+
+
+def results(report: rdflib.Graph) -> set[tuple[str, str]]:
+    """(focus node, path) of each result the report links with sh:result."""
+    return {(str(report.value(r, SH.focusNode)), re.split("[/#]", str(report.value(r, SH.resultPath)))[-1])
+            for r in report.objects(None, SH.result)}
+
+
+def test_catalog_conforms_to_the_dcat_ap_shapes(server):
+    status, _, body = fetch(server + "/catalog", "text/turtle")
+    data = rdflib.Graph().parse(data=body, format="turtle")
+    conforms, _, text = validate(data, "shapes.ttl", "range.ttl")
+    assert conforms, text
+    # the shapes do check ranges: the same catalog with its licence and publishers untyped fails them
+    broken = rdflib.Graph()
+    for s, p, o in data:
+        if not (p == rdflib.RDF.type and str(o) in (DCT + "LicenseDocument", "http://xmlns.com/foaf/0.1/Agent")):
+            broken.add((s, p, o))
+    conforms, report, _ = validate(broken, "shapes.ttl", "range.ttl")
+    assert not conforms and {p for _, p in results(report)} == {"license", "publisher"}
+
+
+def test_catalog_gives_what_dcat_ap_recommends_where_it_is_known(server):
+    status, _, body = fetch(server + "/catalog", "text/turtle")
+    data = rdflib.Graph().parse(data=body, format="turtle")
+    _, report, _ = validate(data, "shapes.ttl", "range.ttl", "shapes_recommended.ttl")
+    # what the store does not know: a contact point, the publishers' kind, a planned availability of the
+    # dumps, when the catalog was made or changed, the outline of China, the sample's publication or load time
+    unknown = {"contactPoint", "type", "availability", "modified", "issued", "bbox",
+               "centroid", "temporal"}
+    assert {p for _, p in results(report)} <= unknown, sorted(results(report))
+    g = graph(body, ox.RdfFormat.TURTLE)
+    rows = q(g, """SELECT ?d ?name ?where ?terms (COUNT(DISTINCT ?k) AS ?keys) (COUNT(DISTINCT ?dist) AS ?n) WHERE {
+        ?d a dcat:Dataset ; bud:fiscalYear ?y ; dct:license ?terms ; dct:spatial ?where ; dcat:keyword ?k ;
+           dct:publisher [ a <http://xmlns.com/foaf/0.1/Agent> ; <http://xmlns.com/foaf/0.1/name> ?name ] ;
+           dcat:distribution ?dist .
+        ?terms a dct:LicenseDocument . ?where a dct:Location .
+        ?dist dcat:accessURL ?a ; dcat:mediaType [ a dct:MediaType ] ; dct:format [ a dct:MediaTypeOrExtent ] .
+    } GROUP BY ?d ?name ?where ?terms""")
+    assert [(r["name"].value, r["where"].value) for r in rows] == [
+        ("焦作市生态环境局", "http://publications.europa.eu/resource/authority/country/CHN")]
+    assert int(rows[0]["n"].value) == 7 and int(rows[0]["keys"].value) >= 4  # the source file and 6 dumps
+    downloads = q(g, f"""SELECT ?m WHERE {{ <{rows[0]["d"].value}> dcat:distribution ?x .
+        ?x dcat:downloadURL ?x ; dcat:mediaType ?m }} ORDER BY ?m""")
+    assert [r["m"].value.rsplit("/", 2)[-2] + "/" + r["m"].value.rsplit("/", 1)[-1] for r in downloads] == [
+        "application/ld+json", "application/n-quads", "application/n-triples", "application/rdf+xml",
+        "application/trig", "text/turtle"]
+    terms = q(g, f"SELECT ?t WHERE {{ <{rows[0]['terms'].value}> dct:description ?t }}")
+    assert "政府信息公开条例" in terms[0]["t"].value
+
+
+def test_issued_is_the_publication_date_else_the_load_time(tmp_path):
+    from cnbudget.api import dcat
+    from cnbudget.api.settings import Settings
+    from cnbudget.kg.store import open_store
+    path = str(tmp_path / "kg-store")
+    run("load", "--store", path, str(SAMPLE))
+
+    def issued(*quads) -> list[str]:
+        raw = ox.Store(path)
+        raw.extend(quads)
+        del raw
+        store = open_store(path, read_only=True)
+        return sorted(o.value for s, p, o in dcat.catalog_triples(Settings(store=store))
+                      if p.value == DCT + "issued")
+    d = select(open_store(path, read_only=True), "SELECT ?d ?g WHERE { GRAPH ?g { ?d a bud:Disclosure } }")[0]
+    doc, g = ox.NamedNode(d["d"]), ox.NamedNode(d["g"])
+    assert issued() == []  # neither is recorded: no date is claimed
+    loaded = ox.Literal("2026-11-30T04:00:00Z", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))
+    assert issued(ox.Quad(doc, ox.NamedNode("http://www.w3.org/ns/prov#generatedAtTime"), loaded, g)) == [
+        "2026-11-30T04:00:00Z"]
+    published = ox.Literal("2021-09-10", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+    assert issued(ox.Quad(doc, ox.NamedNode(DCT + "issued"), published, g)) == ["2021-09-10"]
+
+
 def test_catalog_as_jsonld_and_html(server):
     status, headers, body = fetch(server + "/catalog", "application/ld+json")
     assert status == 200 and headers.get_content_type() == "application/ld+json" and json.loads(body)
@@ -67,14 +154,6 @@ def test_void_counts_what_the_store_holds(server, store):
     total = select(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]
     rows = q(g, "SELECT ?n ?e WHERE { ?d void:triples ?n ; void:sparqlEndpoint ?e ; void:subset ?s }")
     assert rows and rows[0]["n"].value == total and rows[0]["e"].value == PUBLIC + "sparql"
-
-
-@pytest.mark.parametrize("fmt, rdf", [("nquads", ox.RdfFormat.N_QUADS), ("turtle", ox.RdfFormat.TURTLE)])
-def test_dumps_are_the_store(server, store, fmt, rdf):
-    status, headers, body = fetch(server + f"/export/{fmt}", "*/*")
-    assert status == 200 and "attachment" in headers["Content-Disposition"]
-    expected = len(store) if fmt == "nquads" else len({(q.subject, q.predicate, q.object) for q in store.quads()})
-    assert len(list(ox.parse(body, format=rdf))) == expected
 
 
 def test_csv_dump_is_the_tidy_table(server):
@@ -135,3 +214,24 @@ def test_errors_show_no_trace_or_path(server, sample_store, path):
     text = body.decode("utf-8", "replace")
     assert status >= 400
     assert "Traceback" not in text and "File \"" not in text and sample_store not in text and "/work/" not in text
+
+
+def test_catalog_and_endpoint_follow_a_load_while_serving(tmp_path):
+    path = str(tmp_path / "kg-store")
+    run("load", "--store", path, str(SAMPLE))
+    titles = "SELECT ?t WHERE { ?d a dcat:Dataset ; dct:title ?t FILTER(LANG(?t) = 'zh') } ORDER BY ?t"
+    with kg_serve("--store", path, "--no-sample") as url:
+        _, _, body = fetch(url + "/catalog", "text/turtle")
+        assert [r["t"].value for r in q(graph(body, ox.RdfFormat.TURTLE), titles)] == ["焦作市生态环境局2020年度部门决算"]
+        run("load", "--store", path, str(Path(__file__).parent / "fixtures" / "fragments" / "nanzhang_zsfwzx_2019_js.txt"))
+        deadline = time.monotonic() + 20  # the pages open the store again once the load has finished
+        while True:
+            _, _, body = fetch(url + "/catalog", "text/turtle")
+            found = [r["t"].value for r in q(graph(body, ox.RdfFormat.TURTLE), titles)]
+            if len(found) == 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert found == ["南漳县招商服务中心2019年度部门决算", "焦作市生态环境局2020年度部门决算"]
+        _, _, body = fetch(url + "/sparql?" + urllib.parse.urlencode(
+            {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?d a bud:Disclosure }"}), "text/csv")
+        assert body.split() == [b"n", b"2"]

@@ -18,8 +18,16 @@
     window.kgYasgui = yasgui;
     var tab = yasgui.getTab();
     if (initial) { tab.setQuery(initial.sparql); }
-    // a named query's prefixes are predeclared on the server; YASQE is told them so it does not flag them
-    try { tab.getYasqe().addPrefixes(prefixes); } catch (e) { /* older YASQE: the server knows them anyway */ }
+    // a named query's prefixes are predeclared on the server; the ones it uses are written into it, so that
+    // YASQE does not flag them and the text runs on any endpoint
+    function declare(t, text) {
+      var used = {};
+      Object.keys(prefixes).forEach(function (p) {
+        if (new RegExp("(^|[^\\w:])" + p + ":").test(text)) { used[p] = prefixes[p]; }
+      });
+      try { t.getYasqe().addPrefixes(used); } catch (e) { /* older YASQE: the server knows them anyway */ }
+    }
+    if (initial) { declare(tab, initial.sparql); }
     document.querySelectorAll("[data-example]").forEach(function (a) {
       a.addEventListener("click", function (ev) {
         ev.preventDefault();
@@ -28,6 +36,7 @@
         history.replaceState(null, "", "#" + q.name);
         var t = yasgui.getTab();
         t.setQuery(q.sparql);
+        declare(t, q.sparql);
         t.query();
       });
     });
