@@ -159,7 +159,7 @@ def test_void_counts_what_the_store_holds(server, store):
 def test_csv_dump_is_the_tidy_table(server):
     status, headers, body = fetch(server + "/export/csv", "*/*")
     lines = body.decode("utf-8").splitlines()
-    assert lines[0] == "document,year,organization,table,row_code,row_name,measure,amount,unit,source_line"
+    assert lines[0] == "document,year,organization,table,row_code,row_name,measure,amount,unit,source_line,amount_yuan"
     assert len(lines) > 1000
 
 
