@@ -1,0 +1,124 @@
+"""Benchmark: the search box's latency with 1 and 100 documents loaded, next to the bare SPARQL of the same answer.
+
+Builds a store of 1 and one of 100 documents (the sample under other department names and years, bench/run.py's
+corpus), then, alternating between the stores and repeating, times `kg.ask.answer` for each keyword query and,
+right after it, the SPARQL that answer ran (`store.select`, nothing else). The difference is what the keyword
+handling adds (segmenting, recognising, choosing and filling a query, shaping the rows): its median is to stay
+under 10 ms. Also times the dictionary's rebuild after a load (`kg.ask.dictionary.rebuild`) on each store.
+
+    python bench/search.py --sizes 1 100 --repeat 5
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import make_corpus  # noqa: E402  (the corpus bench/run.py measures loads on)
+
+from cnbudget.kg import ask  # noqa: E402
+from cnbudget.kg.ask import dictionary  # noqa: E402
+from cnbudget.kg.store import Store  # noqa: E402
+
+KG = [sys.executable, "-m", "cnbudget.kg.cli"]
+QUERIES = ["三公经费", "执行率低于90%的单位", "公务接待费 预算 决算", "大气污染防治支出", "固废中心 任务",
+           "三公经费 公务接待费 2020", "公务用车运行维护费 比上年", "会议费 培训费", "量子色动力学"]
+
+
+def load(store: Path, corpus: Path) -> None:
+    subprocess.run([*KG, "load", "--store", str(store), "--no-progress", str(corpus)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f}"
+
+
+def measure(stores: dict[int, Store], repeat: int) -> tuple[dict, dict]:
+    """{size: {query: [(ask s, bare SPARQL s)]}} and {size: [rebuild s]}, the sizes alternated."""
+    timings = {n: {q: [] for q in QUERIES} for n in stores}
+    rebuilds = {n: [] for n in stores}
+    for n, store in stores.items():  # the dictionary read and jieba loaded once, as a server does
+        for q in QUERIES:
+            ask.answer(store, q)
+    for _ in range(repeat):
+        for n, store in stores.items():
+            for q in QUERIES:
+                start = time.perf_counter()
+                sparql = ask.answer(store, q).to_json()["sparql"]
+                asked = time.perf_counter() - start
+                bare = 0.0
+                if sparql:
+                    start = time.perf_counter()
+                    store.select(sparql)
+                    bare = time.perf_counter() - start
+                timings[n][q].append((asked, bare))
+            start = time.perf_counter()
+            dictionary.rebuild(store)
+            rebuilds[n].append(time.perf_counter() - start)
+            ask.answer(store, QUERIES[0])  # the rebuilt dictionary read again before the next round
+    return timings, rebuilds
+
+
+def report(timings: dict, rebuilds: dict, figures: dict[int, int]) -> None:
+    print("\nper query, median ms          docs      ask     bare SPARQL   added   intent")
+    for q in QUERIES:
+        for n, by_query in timings.items():
+            runs = by_query[q]
+            print(f"  {q[:14]:<16}{n:>14} {ms(statistics.median(a for a, _ in runs))} "
+                  f"{ms(statistics.median(b for _, b in runs))}     {ms(statistics.median(a - b for a, b in runs))}")
+    print("\nall queries                    docs   figures   median ms   p95 ms   bare SPARQL median   added median "
+          "  added p95")
+    for n, by_query in timings.items():
+        runs = [r for rs in by_query.values() for r in rs]
+        asked, bare, added = [a for a, _ in runs], [b for _, b in runs], [a - b for a, b in runs]
+        print(f"  {'':<28}{n:>6} {figures[n]:>9,} {ms(statistics.median(asked))}   {ms(p95(asked))} "
+              f"{ms(statistics.median(bare))}            {ms(statistics.median(added))}  {ms(p95(added))}")
+    print("\ndictionary rebuild after a load   docs    min ms   median ms")
+    for n, times in rebuilds.items():
+        print(f"  {'':<32}{n:>5} {ms(min(times))}   {ms(statistics.median(times))}")
+    worst = max(statistics.median(a - b for rs in by_query.values() for a, b in rs) for by_query in timings.values())
+    print(f"\nkeyword handling adds {worst * 1000:.1f} ms at the median (target: under 10 ms): "
+          + ("met" if worst < 0.010 else "NOT met"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 100])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="kg-bench-search-"))
+    try:
+        corpus = work / "corpus"
+        make_corpus(corpus, max(args.sizes))
+        files = sorted(corpus.iterdir())
+        stores, figures = {}, {}
+        for n in sorted(set(args.sizes)):
+            part = work / f"corpus-{n}"
+            part.mkdir()
+            for f in files[:n]:
+                shutil.copy(f, part / f.name)
+            path = work / f"store-{n}"
+            load(path, part)
+            stores[n] = Store(str(path), read_only=True)
+            figures[n] = int(stores[n].select("SELECT (COUNT(?o) AS ?n) WHERE { ?o a qb:Observation }")
+                             .rows[0][0].value)
+            print(f"loaded {n} documents: {figures[n]:,} figures", flush=True)
+        report(*measure(stores, args.repeat), figures)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
