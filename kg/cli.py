@@ -1,4 +1,4 @@
-"""The `kg` command line: load, query, export, check.
+"""The `kg` command line: load, query, ask, export, check.
 
 The commands, their options and the tidy CSV columns are a public contract
 (users' scripts depend on them): extend, never change.
@@ -20,7 +20,7 @@ from cnbudget.kg.export import EXPORT_FORMATS, export
 from cnbudget.kg.load import default_jobs, load_paths
 from cnbudget.loaders import Limits, iter_files
 from cnbudget.loaders.limits import ENVIRONMENT, format_size, parse_size
-from cnbudget.kg import guard
+from cnbudget.kg import ask, guard
 from cnbudget.kg import queries as named_queries
 from cnbudget.kg.results import RESULT_FORMATS
 from cnbudget.kg.store.remote import RemoteError
@@ -175,6 +175,8 @@ def load(paths, store_path, endpoint, base_iri, fmt, jobs, progress, replace_inc
         bar.render_finish()
     loaded = [r for r in reports if r.status == "loaded"]
     failed = [r for r in reports if r.status == "failed"]
+    if loaded and not endpoint:
+        ask.rebuild(store)  # the search box's dictionary, from the graph as it now is (kg ask, kg serve)
     if fmt == "json":
         click.echo(json.dumps([asdict(r) for r in reports], ensure_ascii=False, indent=2))
     else:
@@ -240,6 +242,40 @@ def query(query, params, store_path, endpoint, fmt, timeout, max_rows, allow_ser
     if page and len(rows.rows) >= page:
         click.echo(f"note: the first {page} rows (the query's page); --param limit=0 for all, or a larger limit",
                    err=True)
+
+
+@main.command(name="ask")
+@click.argument("text")
+@store_option
+@endpoint_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
+              help="Stop the query after SECONDS, an error (0: no limit).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=200, show_default=True, metavar="N",
+              help="Rows of the answer at most.")
+def ask_command(text, store_path, endpoint, fmt, timeout, max_rows):
+    """Ask in keywords, as in the search box: 「执行率低于90%的单位」, 「三公经费 2020」, 「固废中心 任务」.
+    Prints what was understood, the answer and the SPARQL run (through the same guard as kg query)."""
+    limits = guard.Limits(timeout=timeout or None, max_rows=None)
+    try:
+        store_path, endpoint = _choose(store_path, endpoint)
+        store = _open(store_path, read_only=True, endpoint=endpoint, timeout=timeout or None)
+        where = store if chosen_endpoint(store_path, endpoint) else default_store_path(store_path)
+        answer = ask.answer(store, text, max_rows=max_rows, run=lambda sparql: guard.run_query(sparql, where, limits))
+    except guard.QueryRefused as e:
+        raise click.ClickException(f"{e}" + (f" ({_LIMIT_HINTS[e.limit]})" if e.limit in _LIMIT_HINTS else "")) from None
+    except (guard.QueryFailed, FileNotFoundError, ValueError) as e:
+        raise click.ClickException(str(e)) from None
+    if fmt == "json":
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        return
+    click.echo(answer.explanation)
+    if answer.table is not None and answer.rows:
+        click.echo(RESULT_FORMATS["table"](answer.table).rstrip("\n"))
+    for alt in answer.alternatives:
+        click.echo(f"or: {alt['label']} — kg ask {json.dumps(alt['q'], ensure_ascii=False)}")
+    if answer.sparql:
+        click.echo("\nSPARQL:\n" + answer.sparql)
 
 
 def _describe(q: named_queries.NamedQuery) -> dict:

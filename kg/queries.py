@@ -23,6 +23,13 @@ A parameter may declare the kind of value it takes, in parentheses after its nam
 Kinds: number, integer, string, iri, or the values allowed, separated by `|`. Without one, the
 default's form gives it (0.9 a number, "211" a string, tbl:… an IRI). A value of another kind
 is an error, not an empty answer.
+
+For the search box (kg/ask), `keywords` are the words that call for the query, and a `slot` says which
+parameter takes what a typed query names: a threshold (低于90%), an org (a unit's name as the graph
+keeps it), a year.
+
+    # keywords: 执行率, 预算执行率, 单位
+    # slot: threshold = threshold ; 低于90%, 不到九成
 """
 from __future__ import annotations
 
@@ -35,7 +42,7 @@ from cnbudget.ontology import PREFIXES
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"  # the package's queries/
 
-_HEADER = re.compile(r"^#\s*(title|description|param|keywords)\s*:\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|description|param|keywords|slot)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s*(?:\(\s*([^)]*?)\s*\))?\s*(?:=\s*([^;]*?))?\s*(?:;\s*(.*))?$")
 KINDS = ("number", "integer", "string", "iri")  # and choices: a|b|c
 
@@ -56,6 +63,7 @@ class NamedQuery:
     description: str = ""
     params: list[Param] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    slots: dict[str, str] = field(default_factory=dict)  # parameter → what a typed query fills it with (kg/ask)
     path: Path | None = None
 
     def page_size(self, values: dict[str, str] | None = None) -> int | None:
@@ -166,6 +174,10 @@ def parse(text: str, name: str, path: Path | None = None) -> NamedQuery:
             q.description = f"{q.description} {value}".strip()
         elif key == "keywords":
             q.keywords = [k.strip() for k in re.split(r"[,，、]", value) if k.strip()]
+        elif key == "slot":
+            m = re.match(r"(\w+)\s*=\s*([\w-]+)", value)
+            if m:
+                q.slots[m.group(1)] = m.group(2)
         elif key == "param":
             pm = _PARAM.match(value)
             if pm:

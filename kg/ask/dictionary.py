@@ -1,0 +1,227 @@
+"""The search box's dictionary: the graph's own words (organizations and their short forms, regions, subjects by
+name and code, items, years, the named queries' keywords) and the texts the full-text search ranks, read from the
+store once after a load (`kg load` calls `rebuild`) and kept as JSON in the store's folder; not per query."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cnbudget.kg import queries as named_queries
+from cnbudget.kg.ask.normalize import fold
+from cnbudget.kg.ask.words import words
+from cnbudget.kg.interpret.places import PlacePrefix, divisions
+from cnbudget.kg.store import GraphStore
+
+FILE_NAME = "ask-dictionary.json"
+VERSION = 1
+
+_ORGS = """SELECT DISTINCT ?o ?name ?department ?pref WHERE {
+  { ?o a bud:Department } UNION { ?o a bud:AffiliatedUnit } UNION { ?e bud:evaluatedUnit ?o }
+  UNION { ?d a bud:Disclosure ; dct:publisher ?o }
+  ?o skos:prefLabel ?pref .
+  { ?o skos:prefLabel ?name } UNION { ?o skos:altLabel ?name } UNION { ?e2 bud:evaluatedUnit ?o ; bud:printedName ?name }
+  OPTIONAL { ?o org:subOrganizationOf ?department }
+}"""
+_SUBJECTS = """SELECT DISTINCT ?code ?name ?parent WHERE {
+  { ?c a bud:FunctionalSubject } UNION { ?c a bud:EconomicSubject }
+  ?c skos:notation ?code . { ?c skos:prefLabel ?name } UNION { ?c skos:altLabel ?name }
+  OPTIONAL { ?c skos:broader/skos:prefLabel ?parent }
+}"""
+_ITEMS = """SELECT DISTINCT ?i ?name WHERE {
+  ?i a bud:AccountItem . { ?i skos:prefLabel ?name } UNION { ?i skos:altLabel ?name } FILTER (LANG(?name) = "zh")
+}"""
+_YEARS = "SELECT DISTINCT ?year WHERE { ?d a bud:Disclosure ; bud:fiscalYear ?year }"
+# the texts the full-text search ranks: duties, reasons, tasks, indicators, section titles
+_TEXTS = """SELECT ?r ?kind ?text ?document WHERE {
+  { ?r a bud:Duty ; bud:text ?text BIND("duty" AS ?kind) }
+  UNION { ?r a bud:SubjectExecution ; bud:reason ?text BIND("reason" AS ?kind) }
+  UNION { ?r a bud:PerformanceTask ; bud:taskName ?text BIND("task" AS ?kind) }
+  UNION { ?r a bud:PerformanceIndicator ; bud:indicatorContent ?text BIND("indicator" AS ?kind) }
+  UNION { ?r a bud:NarrativeSection ; dct:title ?text BIND("section" AS ?kind) }
+  ?r bud:disclosure/dct:title ?document .
+}"""
+
+
+@dataclass
+class Dictionary:
+    """Terms (folded) → what they name: [kind, key] pairs. Kinds: org (key an IRI), region (a place's full name),
+    kind (a kind of body), subject (a code), item (an IRI), group, phase, compare, query (a named query), year."""
+    terms: dict[str, list[list[str]]] = field(default_factory=dict)
+    orgs: dict[str, dict] = field(default_factory=dict)       # IRI → {name, department, names, places}
+    subjects: dict[str, str] = field(default_factory=dict)    # code → name
+    items: dict[str, str] = field(default_factory=dict)       # IRI → name
+    years: list[int] = field(default_factory=list)
+    texts: list[dict] = field(default_factory=list)           # {iri, kind, text, document}
+    fingerprint: str = ""
+
+    def add(self, term: str, kind: str, key: str) -> None:
+        term = fold(term)
+        if len(term) < 2 and not term.isdigit():
+            return
+        entry = [kind, key]
+        bucket = self.terms.setdefault(term, [])
+        if entry not in bucket:
+            bucket.append(entry)
+
+    def to_json(self) -> dict:
+        return {"version": VERSION, "fingerprint": self.fingerprint, "terms": self.terms, "orgs": self.orgs,
+                "subjects": self.subjects, "items": self.items, "years": self.years, "texts": self.texts}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Dictionary":
+        return cls(terms=data["terms"], orgs=data["orgs"], subjects=data["subjects"], items=data["items"],
+                   years=data["years"], texts=data["texts"], fingerprint=data.get("fingerprint", ""))
+
+
+def _value(term) -> str:
+    return term.value if term is not None else ""
+
+
+def fingerprint(store: GraphStore) -> str:
+    """What the dictionary was built from: the documents' graphs (a load changes them)."""
+    graphs = store.graphs()
+    return f"{len(graphs)}:{hash(tuple(graphs)) & 0xffffffff:x}"
+
+
+def build(store: GraphStore) -> Dictionary:
+    d = Dictionary(fingerprint=fingerprint(store))
+    w = words()
+    for o, name, department, pref in store.select(_ORGS).rows:
+        if o is None or not isinstance(o, ox.NamedNode):
+            continue
+        info = d.orgs.setdefault(o.value, {"name": _value(pref), "department": _value(department) or o.value,
+                                           "names": [], "places": []})
+        name = fold(_value(name))
+        if name and name not in info["names"]:
+            info["names"].append(name)
+    for iri, info in d.orgs.items():
+        department = d.orgs.get(info["department"], info)
+        prefix = PlacePrefix(department["name"] or info["name"])
+        for name in list(info["names"]):
+            d.add(name, "org", iri)
+            short = fold(prefix.strip(name)[0])
+            if short and short != name and len(short) >= 3:
+                info["names"].append(short)
+                d.add(short, "org", iri)
+            for kind_word, kind in w.kinds.items():
+                if name.endswith(kind_word):
+                    info.setdefault("kinds", [])
+                    if kind not in info["kinds"]:
+                        info["kinds"].append(kind)
+        places, _ = divisions().department_places(department["name"] or info["name"])
+        for place in places:
+            for p in place.chain():
+                info["places"].append(p.name)
+                for form, _strong in p.forms():
+                    d.add(form, "region", p.name)
+    for code, name, parent in store.select(_SUBJECTS).rows:
+        code, name, parent = _value(code), fold(_value(name)), fold(_value(parent))
+        d.subjects.setdefault(code, name)
+        d.add(code, "subject", code)
+        for form in _subject_forms(name, parent):
+            d.add(form, "subject", code)
+    for iri, name in store.select(_ITEMS).rows:
+        d.items.setdefault(iri.value, _value(name))
+        d.add(_value(name), "item", iri.value)
+    d.years = sorted({int(_value(y)) for (y,) in store.select(_YEARS).rows if _value(y).isdigit()})
+    for year in d.years:
+        d.add(str(year), "year", str(year))
+    for name, q in named_queries.catalog().items():
+        for keyword in q.keywords:
+            d.add(keyword, "query", name)
+    _add_words(d)
+    for r, kind, text, document in store.select(_TEXTS).rows:
+        d.texts.append({"iri": r.value, "kind": _value(kind), "text": _value(text), "document": _value(document)})
+    return d
+
+
+def _subject_forms(name: str, parent: str) -> list[str]:
+    """How people name a subject: as printed (大气), with its 款 (大气污染防治, 污染防治大气) and with 支出 after."""
+    if not name:
+        return []
+    forms = [name]
+    if parent and len(name) <= 4 and not name.startswith("其他"):
+        forms += [name + parent, parent + name]
+    return forms + [f + "支出" for f in forms if not f.endswith("支出")]
+
+
+def _add_words(d: Dictionary) -> None:
+    """The maintained words: a synonym names what its word names; phases, groups, kinds, comparisons."""
+    w = words()
+    for word, phases in w.phases.items():
+        d.add(word, "phase", "|".join(phases))
+    for word in w.groups:
+        d.add(word, "group", word)
+    for word, kind in w.kinds.items():
+        d.add(word, "kind", kind)
+    for word, meaning in w.compare.items():
+        d.add(word, "compare", meaning)
+    for variant, word in w.synonyms.items():
+        for kind, key in list(d.terms.get(word, [])):
+            d.add(variant, kind, key)
+        if word not in d.terms:  # a word the engine itself understands (任务, 单位 …)
+            d.add(word, "word", word)
+        d.add(variant, "word", word)
+
+
+# --- kept beside the store -------------------------------------------------------------------------------------
+
+_cache: dict[str, tuple[float, Dictionary]] = {}
+
+
+def path_of(store: GraphStore) -> Path | None:
+    p = getattr(store, "path", None)
+    return Path(p) / FILE_NAME if p and Path(p).is_dir() else None
+
+
+def rebuild(store: GraphStore) -> Dictionary:
+    """Build the dictionary from the store and keep it in the store's folder (written whole, then renamed)."""
+    d = build(store)
+    target = path_of(store)
+    if target is not None:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".ask-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(d.to_json(), f, ensure_ascii=False)
+        os.replace(tmp, target)
+        _cache.pop(str(target), None)
+    else:
+        _cache[f"store:{id(store)}"] = (0.0, d)
+    return d
+
+
+def dictionary_for(store: GraphStore) -> Dictionary:
+    """The store's dictionary: read from its folder (once per change of the file), else built (a remote store,
+    or a store loaded without `kg load`) and kept."""
+    target = path_of(store)
+    if target is None:
+        key = f"store:{id(store)}"
+        if key not in _cache:
+            _cache[key] = (0.0, build(store))
+        return _cache[key][1]
+    cached = _cache.get(str(target))
+    try:
+        mtime = target.stat().st_mtime
+    except FileNotFoundError:  # a store loaded without `kg load`: built here, once per process
+        return cached[1] if cached and cached[0] < 0 else _built(store, str(target))
+    if cached and cached[0] == mtime:
+        return cached[1]
+    try:
+        data = json.loads(target.read_text(encoding="utf-8"))
+        if data.get("version") != VERSION:
+            return _built(store, str(target))
+        d = Dictionary.from_json(data)
+    except (OSError, ValueError, KeyError):
+        return _built(store, str(target))
+    _cache[str(target)] = (mtime, d)
+    return d
+
+
+def _built(store: GraphStore, key: str) -> Dictionary:
+    d = build(store)
+    _cache[key] = (-1.0, d)
+    return d
