@@ -1,11 +1,11 @@
 """The search box: `GET /api/ask?q=…` (keywords in, the answer of `cnbudget.kg.ask` as JSON out),
-`GET /api/suggest?q=…` (words of the graph's dictionary that begin with what was typed) and the search page at
+`GET /api/suggest?q=…` (words of the graph’s dictionary that begin with or hold what was typed) and the search page at
 `/`, rendered on the server so `/?q=…` answers without JavaScript; static/search.js adds suggestions as one
 types and the chart (ECharts, static/echarts/).
 
-The engine writes its SPARQL from bound values; every query it runs here still goes through the same guard as
+The engine writes its SPARQL from bound values; the query it runs here still goes through the same guard as
 /sparql (`guard.run_query`: the text checked, a child process killed at the time limit, the row limit), off the
-event loop and within the server's query slots.
+event loop and within the server's query slots. The dictionary is the one `kg load` keeps in the store's folder.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from cnbudget.api import pages
 from cnbudget.api.settings import Settings
 from cnbudget.kg import guard
-from cnbudget.kg.store import GraphStore, Rows
+from cnbudget.kg.store import Rows
 
 router = APIRouter()
 
@@ -29,39 +29,19 @@ MAX_PREFIX = 100        # characters of a prefix worth completing
 EXAMPLES = ["三公经费", "执行率低于90%的单位", "公务接待费 预算 决算", "大气污染防治支出", "固废中心 任务"]
 
 
-class GuardedStore:
-    """The served store as the engine sees it: `select` runs under the endpoint's limits; the rest is the store's."""
-
-    def __init__(self, store: GraphStore, limits: guard.Limits):
-        self._store, self._limits = store, limits
-
-    def select(self, sparql: str) -> Rows:
-        return guard.run_query(sparql, self._store, self._limits)
-
-    def __getattr__(self, name):
-        return getattr(self._store, name)
-
-
-def engine_store(settings: Settings) -> GuardedStore:
-    """One per server, so what the engine keeps of a store (its dictionary) is built once."""
-    held = getattr(settings, "_guarded", None)
-    if held is None:
-        held = GuardedStore(settings.store, settings.limits)
-        settings._guarded = held
-    return held
-
-
 def ask(settings: Settings, text: str) -> dict:
     from cnbudget.kg import ask as engine  # jieba and the dictionary load on first use, not at start
-    return engine.answer(engine_store(settings), text, max_rows=MAX_ROWS).to_json()
+
+    def run(sparql: str) -> Rows:
+        return guard.run_query(sparql, settings.store, settings.limits)
+    return engine.answer(settings.store, text, max_rows=MAX_ROWS, run=run).to_json()
 
 
 def suggest(settings: Settings, prefix: str) -> list[str]:
     from cnbudget.kg import ask as engine
-    prefix = prefix.strip()
-    if not prefix or len(prefix) > MAX_PREFIX:
+    if not prefix.strip() or len(prefix) > MAX_PREFIX:
         return []
-    return engine.suggest(engine_store(settings), prefix, n=MAX_SUGGESTIONS)
+    return engine.suggest(settings.store, prefix, n=MAX_SUGGESTIONS)
 
 
 class Unanswered(Exception):
@@ -126,12 +106,18 @@ def query_link(sparql: str) -> str:
     return "/sparql#" + urllib.parse.urlencode({"query": sparql}, quote_via=urllib.parse.quote)
 
 
+def script_json(value) -> str:
+    """JSON to sit inside <script type="application/json">: no <, > or & that HTML could read as markup."""
+    return (json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026"))
+
+
 def page_context(settings: Settings, q: str, answer: dict | None, error: str | None) -> dict:
     context = {"title": (q[:60] + " · 搜索") if q else "cnbudget-kg", "q": q, "examples": EXAMPLES,
                "answer": answer, "error": error}
     if answer is not None:
         context.update(table=table_of(settings, answer), query_link=query_link(answer.get("sparql") or ""),
-                       answer_json=json.dumps(answer, ensure_ascii=False).replace("</", "<\\/"))
+                       answer_json=script_json(answer))
     return context
 
 

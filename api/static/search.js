@@ -69,19 +69,39 @@
 
   function isRate(column) { return /rate|率|%|％/i.test(column); }
 
+  // A category's name, with as many of the row's other columns as it takes to tell the rows apart
+  // (a figure search's rows may share a name and differ in table, phase or body).
+  function labelsOf(answer, spec) {
+    var rows = answer.rows || [], used = [spec.label];
+    function text(r, c) { return r[c] === null || r[c] === undefined ? "" : String(r[c]); }
+    function distinct() { return new Set(rows.map(function (r) { return used.map(function (c) { return text(r, c); }).join(" · "); })).size; }
+    (answer.columns || []).forEach(function (c) {
+      if (used.indexOf(c) >= 0 || spec.values.indexOf(c) >= 0 || distinct() === rows.length) { return; }
+      var before = distinct();
+      used.push(c);
+      if (distinct() === before) { used.pop(); }
+    });
+    return rows.map(function (r) { return used.map(function (c) { return text(r, c); }).filter(Boolean).join(" · "); });
+  }
+
   // Bars for the amounts, a line on a second axis for rates, and the threshold as a marked line on the axis
-  // of what it bounds (a rate when the answer has one, else the amounts).
+  // of what it bounds: a rate (the answer's rate column when the chart names none), else the amounts.
   function chartOption(answer) {
     var spec = answer.chart, rows = answer.rows || [];
-    var labels = rows.map(function (r) { return String(r[spec.label] === null || r[spec.label] === undefined ? "" : r[spec.label]); });
+    var labels = labelsOf(answer, spec);
     var rates = spec.values.filter(isRate), amounts = spec.values.filter(function (c) { return !isRate(c); });
+    var hasThreshold = spec.threshold !== null && spec.threshold !== undefined;
+    if (hasThreshold && !rates.length) {
+      var rate = (answer.columns || []).filter(function (c) { return /^rate$|执行率/i.test(c); })[0];
+      if (rate) { rates = [rate]; }
+    }
     if (!amounts.length) { amounts = rates; rates = []; }
     var series = amounts.map(function (c) {
       return { name: c, type: "bar", data: rows.map(function (r) { return number(r[c]); }) };
     }).concat(rates.map(function (c) {
       return { name: c, type: "line", yAxisIndex: 1, data: rows.map(function (r) { return number(r[c]); }) };
     }));
-    if (spec.threshold !== null && spec.threshold !== undefined && series.length) {
+    if (hasThreshold && series.length) {
       var target = rates.length ? series[amounts.length] : series[0];
       target.markLine = { symbol: "none", lineStyle: { color: "#c01c28", type: "dashed" },
         label: { formatter: "阈值 " + spec.threshold }, data: [{ yAxis: spec.threshold }] };
@@ -92,7 +112,10 @@
           data: rows.map(function (r, i) { return { name: labels[i], value: number(r[amounts[0]]) }; }) }] };
     }
     var yAxis = [{ type: "value", name: amounts.join(" / ") }];
-    if (rates.length) { yAxis.push({ type: "value", name: rates.join(" / "), splitLine: { show: false } }); }
+    if (rates.length) { yAxis.push({ type: "value", name: rates.join(" / "), min: 0, splitLine: { show: false } }); }
+    if (hasThreshold) {  // the threshold stays in view when every value is below it
+      yAxis[rates.length ? 1 : 0].max = function (v) { return Math.max(v.max, spec.threshold * 1.1); };
+    }
     return {
       animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
       grid: { left: 60, right: rates.length ? 60 : 20, bottom: 90, top: 40 },
