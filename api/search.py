@@ -95,7 +95,8 @@ def table_of(settings: Settings, answer: dict) -> dict:
             value = row.get(c)
             iri = row.get(links[c]) if c in links else None
             href = (settings.local(iri) or iri) if isinstance(iri, str) and iri else None
-            cells.append({"text": "" if value is None else str(value), "href": href,
+            text = "" if value is None else str(value)
+            cells.append({"text": text, "href": href, "short": len(text) <= 12,
                           "num": isinstance(value, (int, float)) and not isinstance(value, bool)})
         rows.append(cells)
     return {"columns": columns, "rows": rows}

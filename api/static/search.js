@@ -81,6 +81,9 @@
       used.push(c);
       if (distinct() === before) { used.pop(); }
     });
+    // a part every row shares says nothing on the axis
+    var telling = used.filter(function (c) { return new Set(rows.map(function (r) { return text(r, c); })).size > 1; });
+    if (telling.length) { used = telling; }
     return rows.map(function (r) { return used.map(function (c) { return text(r, c); }).filter(Boolean).join(" · "); });
   }
 
@@ -114,13 +117,14 @@
     var yAxis = [{ type: "value", name: amounts.join(" / ") }];
     if (rates.length) { yAxis.push({ type: "value", name: rates.join(" / "), min: 0, splitLine: { show: false } }); }
     if (hasThreshold) {  // the threshold stays in view when every value is below it
-      yAxis[rates.length ? 1 : 0].max = function (v) { return Math.max(v.max, spec.threshold * 1.1); };
+      yAxis[rates.length ? 1 : 0].max = function (v) { return Math.ceil(Math.max(v.max, spec.threshold * 1.05) * 10) / 10; };
     }
     return {
       animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
       grid: { left: 60, right: rates.length ? 60 : 20, bottom: 90, top: 40 },
-      xAxis: { type: "category", data: labels, axisLabel: { interval: 0, rotate: labels.length > 4 ? 30 : 0,
-        width: 120, overflow: "truncate" } },
+      xAxis: { type: "category", data: labels, axisLabel: { interval: 0, rotate: labels.length > 6 ? 30 : 0,
+        width: labels.length > 6 ? 120 : Math.floor(860 / labels.length) - 10,
+        overflow: labels.length > 6 ? "truncate" : "break" } },
       yAxis: yAxis, series: series
     };
   }
