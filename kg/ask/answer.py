@@ -138,7 +138,8 @@ def _figures(out: Answer, plan: Plan, max_rows: int, run: Runner) -> None:
 
 def _search(out: Answer, reading, d: Dictionary, rec: Recogniser, max_rows: int, run: Runner) -> None:
     words = reading.leftovers + [e.text for e in reading.entities if e.kind not in ("threshold", "year")]
-    hits = text_index(d, rec).rank(words, min(max_rows, 20))
+    whole = [t for w in words for t in rec.tokens(w)]
+    hits = text_index(d, rec).rank(words, min(max_rows, 20), whole)
     if not hits:
         out.intent = "none"
         out.explanation = f"没有找到与「{out.query}」相关的单位、科目、项目或文字。"

@@ -195,33 +195,32 @@ def rebuild(store: GraphStore) -> Dictionary:
 
 
 def dictionary_for(store: GraphStore) -> Dictionary:
-    """The store's dictionary: read from its folder (once per change of the file), else built (a remote store,
-    or a store loaded without `kg load`) and kept."""
+    """The store's dictionary: read from its folder (again when the file changes), else built (a remote store, or
+    a store loaded without `kg load`) and kept; one built from other documents than the store now holds (a load
+    that did not rebuild it) is built again."""
     target = path_of(store)
+    key = str(target) if target is not None else f"store:{id(store)}"
+    cached = _cache.get(key)
     if target is None:
-        key = f"store:{id(store)}"
-        if key not in _cache:
-            _cache[key] = (0.0, build(store))
-        return _cache[key][1]
-    cached = _cache.get(str(target))
-    try:
-        mtime = target.stat().st_mtime
-    except FileNotFoundError:  # a store loaded without `kg load`: built here, once per process
-        return cached[1] if cached and cached[0] < 0 else _built(store, str(target))
-    if cached and cached[0] == mtime:
+        if cached is None:
+            cached = _cache[key] = (0.0, build(store))
         return cached[1]
     try:
+        mtime = target.stat().st_mtime
+    except FileNotFoundError:
+        mtime = None
+    if cached and cached[0] == mtime and cached[1].fingerprint == fingerprint(store):
+        return cached[1]  # the store's graphs are listed in well under a millisecond: checked every time
+    d = _read(target) if mtime is not None else None
+    if d is None or d.fingerprint != fingerprint(store):
+        d = build(store)
+    _cache[key] = (mtime, d)
+    return d
+
+
+def _read(target: Path) -> Dictionary | None:
+    try:
         data = json.loads(target.read_text(encoding="utf-8"))
-        if data.get("version") != VERSION:
-            return _built(store, str(target))
-        d = Dictionary.from_json(data)
+        return Dictionary.from_json(data) if data.get("version") == VERSION else None
     except (OSError, ValueError, KeyError):
-        return _built(store, str(target))
-    _cache[str(target)] = (mtime, d)
-    return d
-
-
-def _built(store: GraphStore, key: str) -> Dictionary:
-    d = build(store)
-    _cache[key] = (-1.0, d)
-    return d
+        return None

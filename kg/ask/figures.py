@@ -67,10 +67,12 @@ WHERE {{
   }}
   ?document_iri dct:title ?document .
   OPTIONAL {{ ?document_iri bud:fiscalYear ?year }}
-  OPTIONAL {{ ?document_iri dct:publisher ?body_iri . ?body_iri skos:prefLabel ?body }}
+  OPTIONAL {{ ?document_iri dct:publisher ?body_iri . OPTIONAL {{ ?body_iri skos:prefLabel ?body_name }}
+             OPTIONAL {{ ?body_iri rdfs:label ?body_label }} }}
+  BIND (COALESCE(?body_name, ?body_label) AS ?body)
   OPTIONAL {{ ?dataset bud:tableNumber ?table_number }}
   OPTIONAL {{ ?dataset dct:title ?section }}
-  BIND (COALESCE(?table_number, ?section) AS ?table)
+  BIND (IF(STRLEN(COALESCE(?table_number, "")) > 0, ?table_number, ?section) AS ?table)
   OPTIONAL {{ ?figure bud:rowCode ?code }}
   OPTIONAL {{ ?figure bud:rowLabel ?row }}
   OPTIONAL {{ ?figure bud:measureLabel ?column }}

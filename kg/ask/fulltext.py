@@ -21,14 +21,17 @@ class TextIndex:
         if corpus:
             self.retriever.index(corpus, show_progress=False)
 
-    def rank(self, words: list[str], k: int) -> list[tuple[dict, float]]:
+    def rank(self, words: list[str], k: int, whole: list[str] = ()) -> list[tuple[dict, float]]:
         """The texts that share a word of two characters or more with the query, best first; none for words the
-        texts do not hold (no unrelated text is returned for the sake of an answer)."""
+        texts do not hold (no unrelated text is returned for the sake of an answer). `whole`: the query's words as
+        segmented, one of which a text must hold whole (计算机 does not find 云计算 through its part 计算)."""
         tokens = [t for w in words for t in self.tokenize(w) if t in self.vocabulary]
         if not tokens or not self.texts:
             return []
         scores = self.retriever.get_scores(tokens)
-        ranked = sorted(((float(s), i) for i, s in enumerate(scores) if s > 0), reverse=True)[:k]
+        whole = [w for w in whole if len(w) >= 2]
+        ranked = sorted(((float(s), i) for i, s in enumerate(scores)
+                         if s > 0 and (not whole or any(w in self.texts[i]["text"] for w in whole))), reverse=True)[:k]
         return [(self.texts[i], s) for s, i in ranked]
 
 

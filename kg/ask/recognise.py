@@ -15,6 +15,7 @@ jieba.setLogLevel(logging.WARNING)  # not its 'Building prefix dict' lines on ev
 
 from cnbudget.kg.ask.dictionary import Dictionary
 from cnbudget.kg.ask.words import words
+from cnbudget.kg.interpret.places import divisions
 
 # columns of every table, too general to search figures by alone
 GENERIC_ITEMS = {"Total", "Subtotal", "Amount", "BudgetAmount", "ActualAmount", "GrandTotal"}
@@ -23,6 +24,7 @@ _CN_NUMBER = r"[零〇一二两三四五六七八九十百]+"
 _NUMBER = r"\d+(?:\.\d+)?"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?:年度?|年)?")
 _SEGMENTS = re.compile(r"[\s,，、;；:：。.!！?？\"'“”‘’()（）\[\]{}<>《》|/\\+*=&^$#@~`-]+")
+_QUOTES = re.compile(r"[\"'“”‘’「」『』〝〞]")  # 「“三公”经费」 is 三公经费
 _RELATIVE_YEARS = {"今年": 0, "本年": 0, "去年": -1, "上年度": -1, "前年": -2}
 
 
@@ -110,13 +112,25 @@ def _fraction(m: re.Match) -> float | None:
     return None
 
 
+_shared: list[jieba.Tokenizer] = []
+
+
+def _tokenizer() -> jieba.Tokenizer:
+    """One jieba per process: its own dictionary takes a second or two to load; each new dictionary of the graph
+    only adds its words (a word a reload dropped stays a word, harmless: it names nothing)."""
+    if not _shared:
+        t = jieba.Tokenizer()
+        t.initialize()
+        _shared.append(t)
+    return _shared[0]
+
+
 class Recogniser:
     """Built once per dictionary: jieba with the dictionary's terms, the terms by length for fuzzy matching."""
 
     def __init__(self, dictionary: Dictionary):
         self.d = dictionary
-        self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.initialize()
+        self.tokenizer = _tokenizer()
         for term in dictionary.terms:
             if len(term) >= 2 and not term.isascii():
                 self.tokenizer.add_word(term, freq=200_000)
@@ -137,8 +151,9 @@ class Recogniser:
 
     def read(self, text: str, today: datetime.date | None = None) -> Reading:
         r = Reading(text)
-        rest = self._thresholds(text, r)
-        rest = self._years(rest, r, today or datetime.date.today())
+        self.today = today or datetime.date.today()
+        rest = self._thresholds(_QUOTES.sub("", text), r)
+        rest = self._years(rest, r, self.today)
         for segment in _SEGMENTS.split(rest):
             if segment:
                 self._segment(segment, r)
@@ -152,6 +167,8 @@ class Recogniser:
         tokens = [t for t in self.tokens(segment) if t not in stop]
         known = [self._known(t) for t in tokens]
         if not all(known) and len(segment) >= 3 and not segment.isascii() and segment not in self.d.terms:
+            if self._leftover(segment, r, quiet=True):  # the whole of a longer name (核与辐射安全 of …监督)
+                return
             close = self._fuzzy(segment)
             if close and not any(segment in t or t in segment for t in close[:1]):
                 self._add(segment, self.d.terms[close[0]], r)
@@ -168,7 +185,7 @@ class Recogniser:
                 self._token(token, r)
 
     def _known(self, token: str) -> bool:
-        return token in self.d.terms or (token.isdigit() and token in self.d.subjects)
+        return token in _RELATIVE_YEARS or token in self.d.terms or (token.isdigit() and token in self.d.subjects)
 
     def _run(self, run: list[str], r: Reading) -> None:
         if not run:
@@ -194,14 +211,12 @@ class Recogniser:
     def _years(self, text: str, r: Reading, today: datetime.date) -> str:
         for m in _YEAR.finditer(text):
             r.entities.append(Entity(m.group().strip(), "year", m.group(1)))
-        text = _YEAR.sub(" ", text)
-        for word, delta in _RELATIVE_YEARS.items():
-            if word in text:
-                r.entities.append(Entity(word, "year", str(today.year + delta)))
-                text = text.replace(word, " ")
-        return text
+        return _YEAR.sub(" ", text)
 
     def _token(self, token: str, r: Reading) -> bool:
+        if token in _RELATIVE_YEARS:  # 去年 alone; 本年 inside 本年支出合计 is part of an item's name
+            r.entities.append(Entity(token, "year", str(self.today.year + _RELATIVE_YEARS[token])))
+            return True
         entries = self.d.terms.get(token)
         if not entries:
             if token.isdigit() and token in self.d.subjects:
@@ -239,7 +254,11 @@ class Recogniser:
         if not chunk:
             return False
         if len(chunk) >= 2 and not chunk.isascii():
-            found = self._partial(chunk)
+            place = _place(chunk) if not quiet or chunk not in self.d.terms else ""
+            if place:  # a place no loaded department is in: named, so that the answer is empty, not everything
+                r.entities.append(Entity(chunk, "region", place))
+                return True
+            found = self._partial(chunk) if len(chunk) >= 3 else []
             if not found and len(chunk) >= 3:
                 found = self._fuzzy(chunk)
             if found:
@@ -255,18 +274,27 @@ class Recogniser:
         return False
 
     def _partial(self, chunk: str) -> list[str]:
-        """Names the chunk is part of, shortest first: a substring (大气污染 of 大气污染防治支出), or for a body
-        its characters in order with the same last two (固废中心 of 固废辐射环境技术中心)."""
-        hits = [t for t, entries in self.d.terms.items()
-                if chunk in t and t != chunk and any(k in ("org", "subject", "item") for k, _ in entries)]
+        """Names the chunk is part of, shortest first: a substring (大气污染 of 大气污染防治支出; a body's name
+        only at its end, 监察支队 of 焦作市环境监察支队), or for a body its characters in order with the same
+        last two (固废中心 of 固废辐射环境技术中心)."""
+        hits = [t for t, entries in self.d.terms.items() if chunk in t and t != chunk
+                and any(k in ("subject", "item") or (k == "org" and t.endswith(chunk)) for k, _ in entries)]
         if not hits and len(chunk) >= 3:
             hits = [t for t, entries in self.d.terms.items()
                     if t.endswith(chunk[-2:]) and _in_order(chunk, t) and any(k == "org" for k, _ in entries)]
         return sorted(set(hits), key=lambda t: (len(t), t))
 
-    def _fuzzy(self, chunk: str, cutoff: float = 0.75) -> list[str]:
-        candidates = [t for n in range(len(chunk) - 1, len(chunk) + 2) for t in self.by_length.get(n, [])]
-        return difflib.get_close_matches(chunk, candidates, n=3, cutoff=cutoff)
+    def _fuzzy(self, chunk: str) -> list[str]:
+        """Terms one character off (执行律 → 执行率, 大汽污染 → 大气污染): of about the same length, starting alike."""
+        candidates = [t for n in range(len(chunk) - 1, len(chunk) + 2) for t in self.by_length.get(n, [])
+                      if t[0] == chunk[0]]
+        return difflib.get_close_matches(chunk, candidates, n=3, cutoff=0.66 if len(chunk) == 3 else 0.75)
+
+
+def _place(chunk: str) -> str:
+    """The full name of the administrative division `chunk` names (北京市, 沅陵县, 沅陵), "" if none."""
+    places = [p for p, strong in divisions().by_form.get(chunk, ()) if strong or len(chunk) >= 2]
+    return places[0].name if places else ""
 
 
 def _in_order(chunk: str, name: str) -> bool:
