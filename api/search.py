@@ -34,7 +34,8 @@ def ask(settings: Settings, text: str) -> dict:
 
     def run(sparql: str) -> Rows:
         return guard.run_query(sparql, settings.store, settings.limits)
-    return engine.answer(settings.store, text, max_rows=MAX_ROWS, run=run).to_json()
+    rows = min(MAX_ROWS, settings.limits.max_rows or MAX_ROWS)  # the engine's LIMIT within the guard's
+    return engine.answer(settings.store, text, max_rows=rows, run=run).to_json()
 
 
 def suggest(settings: Settings, prefix: str) -> list[str]:

@@ -143,3 +143,15 @@ def test_hostile_input_on_the_page_is_shown_escaped(server):
     status, ctype, body = get(server + "/?" + urllib.parse.urlencode({"q": "<script>alert(1)</script> 三公"}))
     assert status == 200 and ctype.startswith("text/html")
     assert b"<script>alert(1)" not in body
+
+
+def test_a_search_past_the_time_limit_says_so(sample_store):
+    """The answer's query runs under kg serve's --timeout, as /sparql's do: past it, 503 and the reason (JSON
+    for the API, the page with the message for a browser), never a stack trace."""
+    with kg_serve("--store", sample_store, "--no-sample", "--timeout", "0.001", ready_path="/static/site.css") as url:
+        status, ctype, body = get(url + "/api/ask?" + urllib.parse.urlencode({"q": "三公经费"}))
+        assert status == 503 and ctype.startswith("application/json")
+        assert "time limit" in json.loads(body)["error"]
+        status, ctype, body = get(url + "/?" + urllib.parse.urlencode({"q": "三公经费"}))
+        assert status == 503 and ctype.startswith("text/html")
+        assert b'id="error"' in body and b"time limit" in body and b"Traceback" not in body
