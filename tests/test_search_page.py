@@ -101,5 +101,6 @@ def test_the_shown_sparql_opens_and_runs_in_the_query_page(server, browser, shot
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".yasr table.dataTable tbody tr td")))
     text = browser.find_element(By.CSS_SELECTOR, ".yasr").text
     assert "80.92" in text and "54.96" in text
+    browser.execute_script("document.querySelector('.yasr').scrollIntoView()")
     browser.save_screenshot(str(shots / "search-sparql-in-query-page.png"))
     assert not csp_errors(browser)
