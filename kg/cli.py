@@ -175,8 +175,12 @@ def load(paths, store_path, endpoint, base_iri, fmt, jobs, progress, replace_inc
         bar.render_finish()
     loaded = [r for r in reports if r.status == "loaded"]
     failed = [r for r in reports if r.status == "failed"]
-    if loaded and not endpoint:
-        ask.rebuild(store)  # the search box's dictionary, from the graph as it now is (kg ask, kg serve)
+    if loaded and not chosen_endpoint(*_choose(store_path, endpoint)):
+        try:
+            ask.rebuild(store)  # the search box's words, from the graph as it now is (kg ask, kg serve)
+        except Exception as e:  # noqa: BLE001 — the documents are loaded; kg ask builds the words itself then
+            click.echo(f"warning: the search box's words were not rebuilt ({e}); kg ask builds them when asked",
+                       err=True)
     if fmt == "json":
         click.echo(json.dumps([asdict(r) for r in reports], ensure_ascii=False, indent=2))
     else:

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from cnbudget.kg import guard
-from cnbudget.kg import queries as named_queries
 from cnbudget.kg.ask import figures as figure_search
 from cnbudget.kg.ask import fulltext
 from cnbudget.kg.ask.dictionary import Dictionary, dictionary_for
 from cnbudget.kg.ask.normalize import query_text
-from cnbudget.kg.ask.plan import CHARTS, Plan, choose
+from cnbudget.kg.ask.plan import CHARTS, Plan, catalog, choose
 from cnbudget.kg.ask.recognise import Recogniser
 from cnbudget.kg.results import json_value
 from cnbudget.kg.store import GraphStore, Rows
@@ -86,7 +85,10 @@ def answer(store: GraphStore, text: str, *, max_rows: int = 200, run: Runner | N
     out.intent, out.alternatives = plan.intent, plan.alternatives
     run = run or _in_process(store)
     max_rows = max(1, int(max_rows))
-    if plan.intent == "figures":
+    if plan.weak and _search(out, reading, d, rec, max_rows, run, quiet=True):
+        out.alternatives.insert(0, {"intent": plan.intent, "label": catalog()[plan.intent].title,
+                                    "q": next(e.text for e in reading.entities if e.kind == "query")})
+    elif plan.intent == "figures":
         _figures(out, plan, max_rows, run)
     elif plan.intent == "search":
         _search(out, reading, d, rec, max_rows, run)
@@ -106,7 +108,7 @@ def _fill(out: Answer, rows: Rows, columns: list[str], links: dict[str, str], ma
 
 
 def _named(out: Answer, plan: Plan, max_rows: int, run: Runner) -> None:
-    q = named_queries.catalog()[plan.intent]
+    q = catalog()[plan.intent]
     values = dict(plan.values)
     if any(p.name == "limit" for p in q.params):
         values["limit"] = str(max_rows)
@@ -136,15 +138,20 @@ def _figures(out: Answer, plan: Plan, max_rows: int, run: Runner) -> None:
                        else f"查找数字（{understood}）：图中没有这样的数字。")
 
 
-def _search(out: Answer, reading, d: Dictionary, rec: Recogniser, max_rows: int, run: Runner) -> None:
+def _search(out: Answer, reading, d: Dictionary, rec: Recogniser, max_rows: int, run: Runner,
+            quiet: bool = False) -> bool:
+    """The full-text search; False, and `out` untouched when `quiet`, if no text holds the words."""
     words = reading.leftovers + [e.text for e in reading.entities if e.kind not in ("threshold", "year")]
     whole = [t for w in words for t in rec.tokens(w)]
     hits = text_index(d, rec).rank(words, min(max_rows, 20), whole)
     if not hits:
-        out.intent = "none"
-        out.explanation = f"没有找到与「{out.query}」相关的单位、科目、项目或文字。"
-        return
+        if not quiet:
+            out.intent = "none"
+            out.explanation = f"没有找到与「{out.query}」相关的单位、科目、项目或文字。"
+        return False
+    out.intent = "search"
     out.sparql = fulltext.sparql(hits)
     rows = run(out.sparql)
     _fill(out, rows, fulltext.COLUMNS, fulltext.LINKS, max_rows)
     out.explanation = f"没有识别出数字类查询，按全文检索（{'、'.join(words)}）：{len(out.rows)} 条相关文字。"
+    return True

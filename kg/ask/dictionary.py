@@ -3,6 +3,7 @@ name and code, items, years, the named queries' keywords) and the texts the full
 store once after a load (`kg load` calls `rebuild`) and kept as JSON in the store's folder; not per query."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -38,19 +39,20 @@ _ITEMS = """SELECT DISTINCT ?i ?name WHERE {
 _YEARS = "SELECT DISTINCT ?year WHERE { ?d a bud:Disclosure ; bud:fiscalYear ?year }"
 # the texts the full-text search ranks: duties, reasons, tasks, indicators, section titles
 _TEXTS = """SELECT ?r ?kind ?text ?document WHERE {
-  { ?r a bud:Duty ; bud:text ?text BIND("duty" AS ?kind) }
-  UNION { ?r a bud:SubjectExecution ; bud:reason ?text BIND("reason" AS ?kind) }
-  UNION { ?r a bud:PerformanceTask ; bud:taskName ?text BIND("task" AS ?kind) }
-  UNION { ?r a bud:PerformanceIndicator ; bud:indicatorContent ?text BIND("indicator" AS ?kind) }
-  UNION { ?r a bud:NarrativeSection ; dct:title ?text BIND("section" AS ?kind) }
-  ?r bud:disclosure/dct:title ?document .
+  { ?r a bud:Duty ; bud:text ?text ; bud:disclosure ?d BIND("duty" AS ?kind) }
+  UNION { ?r a bud:SubjectExecution ; bud:reason ?text ; bud:disclosure ?d BIND("reason" AS ?kind) }
+  UNION { ?e bud:task ?r ; bud:disclosure ?d . ?r bud:taskName ?text BIND("task" AS ?kind) }
+  UNION { ?e bud:indicator ?r ; bud:disclosure ?d . ?r bud:indicatorContent ?text BIND("indicator" AS ?kind) }
+  UNION { ?r a bud:NarrativeSection ; dct:title ?text ; bud:disclosure ?d BIND("section" AS ?kind) }
+  ?d dct:title ?document .
 }"""
 
 
 @dataclass
 class Dictionary:
     """Terms (folded) → what they name: [kind, key] pairs. Kinds: org (key an IRI), region (a place's full name),
-    kind (a kind of body), subject (a code), item (an IRI), group, phase, compare, query (a named query), year."""
+    kind (a kind of body), subject (a code), item (an IRI), group, phase, compare, query (a named query), year,
+    indicator (an indicator's name: found by the full-text search), figures and word (the maintained words)."""
     terms: dict[str, list[list[str]]] = field(default_factory=dict)
     orgs: dict[str, dict] = field(default_factory=dict)       # IRI → {name, department, names, places}
     subjects: dict[str, str] = field(default_factory=dict)    # code → name
@@ -85,7 +87,7 @@ def _value(term) -> str:
 def fingerprint(store: GraphStore) -> str:
     """What the dictionary was built from: the documents' graphs (a load changes them)."""
     graphs = store.graphs()
-    return f"{len(graphs)}:{hash(tuple(graphs)) & 0xffffffff:x}"
+    return f"{len(graphs)}:" + hashlib.sha1("\n".join(graphs).encode()).hexdigest()[:16]
 
 
 def build(store: GraphStore) -> Dictionary:
@@ -137,6 +139,8 @@ def build(store: GraphStore) -> Dictionary:
     _add_words(d)
     for r, kind, text, document in store.select(_TEXTS).rows:
         d.texts.append({"iri": r.value, "kind": _value(kind), "text": _value(text), "document": _value(document)})
+        if _value(kind) == "indicator" and 3 <= len(_value(text)) <= 16:  # an indicator's name, a word to segment
+            d.add(_value(text), "indicator", _value(text))
     return d
 
 
@@ -161,6 +165,8 @@ def _add_words(d: Dictionary) -> None:
         d.add(word, "kind", kind)
     for word, meaning in w.compare.items():
         d.add(word, "compare", meaning)
+    for word in w.figures:
+        d.add(word, "figures", "figures")
     for variant, word in w.synonyms.items():
         for kind, key in list(d.terms.get(word, [])):
             d.add(variant, kind, key)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from cnbudget.ontology import ITEM, PHASE
+from cnbudget.ontology import PHASE
 
 COLUMNS = ["document", "body", "year", "table", "code", "name", "column", "phase", "amount", "unit", "source_line"]
 LINKS = {"document": "document_iri", "body": "body_iri", "name": "figure", "amount": "figure"}
@@ -16,7 +16,7 @@ LINKS = {"document": "document_iri", "body": "body_iri", "name": "figure", "amou
 @dataclass
 class FigureFilter:
     items: list[str] = field(default_factory=list)      # item IRIs (a figure's row item or column measure)
-    codes: list[str] = field(default_factory=list)      # subject codes, either of the two above
+    codes: list[str] = field(default_factory=list)      # subject codes (either the items or these: one at a time)
     subjects: list[str] = field(default_factory=list)   # subject codes that must also hold
     three_public: bool = False                         # the 三公 tables' figures too
     bodies: list[str] = field(default_factory=list)     # publishing departments' IRIs
@@ -36,13 +36,13 @@ def sparql(f: FigureFilter, limit: int) -> str:
                       "      { ?figure bud:item ?key } UNION { ?figure bud:measure ?key } }")
     if f.codes:
         either.append(f"{{ {_values('code', [ox.Literal(c) for c in f.codes])}\n"
-                      "      ?figure bud:functionalSubject|bud:economicSubject ?concept . ?concept skos:notation ?code }")
+                      "      ?concept skos:notation ?code . ?figure bud:functionalSubject|bud:economicSubject ?concept }")
     if f.three_public:
         either.append("{ ?three bud:tableType tbl:ThreePublicExpenses . ?figure qb:dataSet ?three }")
     lines = ["    " + "\n    UNION\n    ".join(either)] if either else []
     if f.subjects:
         lines.append(f"    {_values('subject_code', [ox.Literal(c) for c in f.subjects])}\n"
-                     "    ?figure bud:functionalSubject|bud:economicSubject ?subject . ?subject skos:notation ?subject_code .")
+                     "    ?subject skos:notation ?subject_code . ?figure bud:functionalSubject|bud:economicSubject ?subject .")
     lines.append("    ?figure bud:amount ?amount ; bud:disclosure ?document_iri ; bud:budgetPhase ?phase_iri ;\n"
                  "            bud:sourceLine ?source_line ; qb:dataSet ?dataset .\n"
                  "    FILTER NOT EXISTS { ?figure bud:restates ?restated }")

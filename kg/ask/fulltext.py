@@ -6,7 +6,7 @@ from __future__ import annotations
 import bm25s
 import pyoxigraph as ox
 
-COLUMNS = ["kind", "text", "document", "budget", "actual", "expected", "achieved", "score"]
+COLUMNS = ["kind", "text", "unit", "document", "budget", "actual", "expected", "achieved", "score"]
 LINKS = {"text": "resource", "document": "document_iri"}
 KIND_NAMES = {"duty": "职责", "reason": "差异原因", "task": "年度任务", "indicator": "绩效指标", "section": "章节"}
 
@@ -38,11 +38,15 @@ class TextIndex:
 def sparql(hits: list[tuple[dict, float]]) -> str:
     rows = " ".join(f"({ox.NamedNode(t['iri'])} {ox.Literal(KIND_NAMES.get(t['kind'], t['kind']))} {ox.Literal(f'{s:.3f}', datatype=ox.NamedNode('http://www.w3.org/2001/XMLSchema#decimal'))})"
                     for t, s in hits)
-    return f"""SELECT ?kind ?text ?document ?budget ?actual ?expected ?achieved ?score ?resource ?document_iri
+    # one pattern per OPTIONAL, from the ranked resources outwards: evaluated for these rows only
+    return f"""SELECT ?kind ?text ?unit ?document ?budget ?actual ?expected ?achieved ?score ?resource ?document_iri
 WHERE {{
   VALUES (?resource ?kind ?score) {{ {rows} }}
-  ?resource bud:disclosure ?document_iri .
-  ?document_iri dct:title ?document .
+  OPTIONAL {{ ?resource bud:disclosure ?own_document }}
+  OPTIONAL {{ ?resource (^bud:indicator|^bud:task)/bud:disclosure ?form_document }}
+  OPTIONAL {{ ?resource (^bud:indicator|^bud:task)/bud:evaluatedUnit/skos:prefLabel ?unit }}
+  BIND (COALESCE(?own_document, ?form_document) AS ?document_iri)
+  OPTIONAL {{ ?document_iri dct:title ?document }}
   OPTIONAL {{ ?resource bud:text|bud:reason|bud:taskName|bud:indicatorContent|dct:title ?text }}
   OPTIONAL {{ ?resource bud:budgetAmount ?budget }}
   OPTIONAL {{ ?resource bud:actualAmount ?actual }}

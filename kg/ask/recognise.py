@@ -135,6 +135,15 @@ class Recogniser:
             if len(term) >= 2 and not term.isascii():
                 self.tokenizer.add_word(term, freq=200_000)
         self.thresholds = _threshold_patterns()
+        self.by_char: dict[str, set[str]] = {}   # a character → the names of bodies, subjects, items holding it
+        self.by_tail: dict[str, list[str]] = {}  # a body's name's last two characters → the names
+        for term, entries in dictionary.terms.items():
+            kinds = {k for k, _ in entries}
+            if kinds & {"org", "subject", "item"} and len(term) >= 3:
+                for ch in set(term):
+                    self.by_char.setdefault(ch, set()).add(term)
+            if "org" in kinds:
+                self.by_tail.setdefault(term[-2:], []).append(term)
         self.by_length: dict[int, list[str]] = {}
         for term, entries in dictionary.terms.items():
             if len(term) >= 3 and any(k in ("org", "subject", "item", "group", "query", "word") for k, _ in entries):
@@ -277,11 +286,11 @@ class Recogniser:
         """Names the chunk is part of, shortest first: a substring (大气污染 of 大气污染防治支出; a body's name
         only at its end, 监察支队 of 焦作市环境监察支队), or for a body its characters in order with the same
         last two (固废中心 of 固废辐射环境技术中心)."""
-        hits = [t for t, entries in self.d.terms.items() if chunk in t and t != chunk
-                and any(k in ("subject", "item") or (k == "org" and t.endswith(chunk)) for k, _ in entries)]
+        candidates = set.intersection(*(self.by_char.get(ch, set()) for ch in set(chunk)))
+        hits = [t for t in candidates if chunk in t and t != chunk
+                and any(k in ("subject", "item") or (k == "org" and t.endswith(chunk)) for k, _ in self.d.terms[t])]
         if not hits and len(chunk) >= 3:
-            hits = [t for t, entries in self.d.terms.items()
-                    if t.endswith(chunk[-2:]) and _in_order(chunk, t) and any(k == "org" for k, _ in entries)]
+            hits = [t for t in self.by_tail.get(chunk[-2:], []) if _in_order(chunk, t)]
         return sorted(set(hits), key=lambda t: (len(t), t))
 
     def _fuzzy(self, chunk: str) -> list[str]:

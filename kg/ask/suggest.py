@@ -5,7 +5,7 @@ from cnbudget.kg.ask.dictionary import Dictionary, dictionary_for
 from cnbudget.kg.ask.normalize import query_text
 from cnbudget.kg.store import GraphStore
 
-_RANK = {"org": 0, "subject": 1, "item": 1, "group": 1, "query": 2, "region": 2, "kind": 3, "year": 3}
+_RANK = {"org": 0, "subject": 1, "item": 1, "group": 1, "query": 2, "region": 2, "indicator": 3, "kind": 3, "year": 3}
 
 
 def suggest(store_or_dictionary: GraphStore | Dictionary, prefix: str, n: int = 10) -> list[str]:

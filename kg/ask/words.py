@@ -19,10 +19,11 @@ class Words:
     kinds: dict[str, str] = field(default_factory=dict)          # word → the kind's word as names end
     compare: dict[str, str] = field(default_factory=dict)        # word → below | above
     stop: set[str] = field(default_factory=set)
+    figures: set[str] = field(default_factory=set)               # words asking for the figure search
 
     def all_words(self) -> set[str]:
         return (set(self.synonyms) | set(self.synonyms.values()) | set(self.phases) | set(self.groups)
-                | set(self.kinds) | set(self.compare))
+                | set(self.kinds) | set(self.compare) | self.figures)
 
 
 _PHASES = {"budget": ("approved", "revised"), "approved": ("approved",), "revised": ("revised",),
@@ -55,6 +56,8 @@ def words() -> Words:
             elif role == "compare":
                 for v in forms[1:]:
                     w.compare[v] = word
+            elif role == "figures":
+                w.figures.update(forms)
             elif role == "stop":
                 w.stop.update(forms[1:])
     return w
