@@ -8,7 +8,7 @@ under 10 ms. The SPARQL is timed inside the same call (the engine's `run` hook, 
 so noise between two runs does not enter the difference. Also times the dictionary's rebuild after a load
 (`kg.ask.dictionary.rebuild`) on each store.
 
-    python bench/search.py --sizes 1 100 --repeat 5
+    python bench/search.py --sizes 1 100 --repeat 3 [--work DIR]
 """
 from __future__ import annotations
 
@@ -59,27 +59,29 @@ def timed_runner(store: Store, spent: list[float]):
     return run
 
 
-def measure(stores: dict[int, Store], repeat: int) -> tuple[dict, dict, dict]:
-    """{size: {query: [(ask s, bare SPARQL s)]}}, {query: intent} and {size: [rebuild s]}. The stores take
-    turns, round by round; a store's turn starts with each query answered once untimed, as a server's first (the
-    engine keeps one store's dictionary and word index at a time), then times every query, then the dictionary's
-    rebuild."""
+def measure(stores: dict[int, Store], repeat: int, rebuilds: int) -> tuple[dict, dict, dict]:
+    """{size: {query: [(ask s, bare SPARQL s)]}}, {query: intent} and {size: [rebuild s]}. First the dictionary's
+    rebuild, the stores taking turns (what `kg load` does after writing); then the queries, the stores taking
+    turns round by round, a store's turn starting with one answer untimed, as a server's first (the engine keeps
+    one store's dictionary and word index at a time)."""
+    rebuilt = {n: [] for n in stores}
+    for _ in range(max(1, rebuilds)):
+        for n, store in stores.items():
+            start = time.perf_counter()
+            dictionary.rebuild(store)
+            rebuilt[n].append(time.perf_counter() - start)
+            print(f"dictionary rebuilt on {n} documents: {rebuilt[n][-1]:.2f} s", flush=True)
     timings = {n: {q: [] for q in QUERIES} for n in stores}
     intents: dict[str, str] = {}
-    rebuilds = {n: [] for n in stores}
     for _ in range(repeat):
         for n, store in stores.items():
-            for q in QUERIES:
-                intents[q] = ask.answer(store, q).intent
+            ask.answer(store, QUERIES[0])
             for q in QUERIES:
                 spent: list[float] = []
                 start = time.perf_counter()
-                ask.answer(store, q, run=timed_runner(store, spent))
+                intents[q] = ask.answer(store, q, run=timed_runner(store, spent)).intent
                 timings[n][q].append((time.perf_counter() - start, sum(spent)))
-            start = time.perf_counter()
-            dictionary.rebuild(store)
-            rebuilds[n].append(time.perf_counter() - start)
-    return timings, intents, rebuilds
+    return timings, intents, rebuilt
 
 
 def report(timings: dict, intents: dict, rebuilds: dict, figures: dict[int, int]) -> None:
@@ -107,28 +109,34 @@ def report(timings: dict, intents: dict, rebuilds: dict, figures: dict[int, int]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 100])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rebuilds", type=int, default=1, help="times the dictionary is rebuilt per store")
+    parser.add_argument("--work", type=Path, help="a folder to keep the corpus and stores in, and to reuse them "
+                                                  "from on the next run (default: a temporary one, removed)")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="kg-bench-search-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="kg-bench-search-"))
     try:
         corpus = work / "corpus"
-        make_corpus(corpus, max(args.sizes))
+        if not corpus.is_dir() or len(list(corpus.iterdir())) < max(args.sizes):
+            make_corpus(corpus, max(args.sizes))
         files = sorted(corpus.iterdir())
         stores, figures = {}, {}
         for n in sorted(set(args.sizes)):
-            part = work / f"corpus-{n}"
-            part.mkdir()
-            for f in files[:n]:
-                shutil.copy(f, part / f.name)
             path = work / f"store-{n}"
-            load(path, part)
+            if not path.is_dir():
+                part = work / f"corpus-{n}"
+                part.mkdir(exist_ok=True)
+                for f in files[:n]:
+                    shutil.copy(f, part / f.name)
+                load(path, part)
             stores[n] = Store(str(path), read_only=True)
             figures[n] = int(stores[n].select("SELECT (COUNT(?o) AS ?n) WHERE { ?o a qb:Observation }")
                              .rows[0][0].value)
             print(f"loaded {n} documents: {figures[n]:,} figures", flush=True)
-        report(*measure(stores, args.repeat), figures)
+        report(*measure(stores, args.repeat, args.rebuilds), figures)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
