@@ -1,14 +1,15 @@
 """The web front: `create_app(settings)` assembles the FastAPI application `kg serve` runs.
 
 A module per job: endpoint.py (the SPARQL protocol), pages.py (dereferenceable IRIs, the ontology, the query
-page), catalog.py (DCAT catalog, VoID, dumps). Here: what every response shares (hardening.py).
+page), catalog.py (DCAT catalog, VoID, dumps), search.py (the search box at /, /api/ask). Here: what every
+response shares (hardening.py).
 """
 from __future__ import annotations
 
 from fastapi import FastAPI
 
 from cnbudget import __version__
-from cnbudget.api import catalog, endpoint, hardening, pages
+from cnbudget.api import catalog, endpoint, hardening, pages, search
 from cnbudget.api.settings import Settings
 
 
@@ -17,6 +18,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.include_router(endpoint.router)
     app.include_router(catalog.router)
+    app.include_router(search.router)
     pages.install(app)
     hardening.install(app, settings)
     return app

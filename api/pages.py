@@ -232,26 +232,24 @@ async def query_page(request: Request) -> Response:
                 prefixes_json=json.dumps(PREFIXES))
 
 
-async def home(request: Request) -> Response:
-    settings: Settings = request.app.state.settings
+def documents(settings: Settings) -> list[dict]:
+    """The disclosures loaded, for the front page."""
+    docs = settings.store.select("""SELECT ?d ?title ?year ?pub ?name WHERE { ?d a bud:Disclosure ; dct:title ?title .
+        OPTIONAL { ?d bud:fiscalYear ?year } OPTIONAL { ?d dct:publisher ?pub . ?pub skos:prefLabel ?name } }
+        ORDER BY ?year ?title LIMIT 1000""").rows
+    return [{"href": settings.local(d.value) or d.value, "title": t.value, "year": y.value if y else "",
+             "publisher": n.value if n else "", "publisher_href": settings.local(p.value) if p else None}
+            for d, t, y, p, n in docs]
 
-    def page():
-        docs = settings.store.select("""SELECT ?d ?title ?year ?pub ?name WHERE { ?d a bud:Disclosure ; dct:title ?title .
-            OPTIONAL { ?d bud:fiscalYear ?year } OPTIONAL { ?d dct:publisher ?pub . ?pub skos:prefLabel ?name } }
-            ORDER BY ?year ?title LIMIT 1000""").rows
-        items = [{"href": settings.local(d.value) or d.value, "title": t.value, "year": y.value if y else "",
-                  "publisher": n.value if n else "", "publisher_href": settings.local(p.value) if p else None}
-                 for d, t, y, p, n in docs]
-        return html("home.html", title="cnbudget-kg", documents=items,
-                    queries=[{"name": q.name, "title": q.title} for q in named_queries().values()])
-    return await run_in_threadpool(page)
+
+def query_list() -> list[dict]:
+    return [{"name": q.name, "title": q.title} for q in named_queries().values()]
 
 
 def install(app: FastAPI) -> None:
     settings: Settings = app.state.settings
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.query_page = query_page
-    app.add_api_route("/", home, methods=["GET"])
     app.add_api_route("/def", ontology, methods=["GET"])
     app.add_api_route("/def/{path:path}", resource, methods=["GET"])
     top = settings.local(settings.base_iri).strip("/")

@@ -6,7 +6,9 @@
     var prefixes = JSON.parse(document.getElementById("prefix-data").textContent);
     var endpoint = new URL("/sparql", window.location.href).href;
     var first = window.location.hash.slice(1);
-    var initial = examples.find(function (q) { return q.name === first; }) || examples[0];
+    // #query=… (the search page's link, YASGUI's own form) opens that query; #name a named query
+    var given = new URLSearchParams(first).get("query");
+    var initial = given ? { sparql: given } : examples.find(function (q) { return q.name === first; }) || examples[0];
     Yasgui.Yasqe.defaults.value = initial ? initial.sparql : "SELECT * WHERE { ?s ?p ?o } LIMIT 10";
     var yasgui = new Yasgui(document.getElementById("yasgui"), {
       requestConfig: { endpoint: endpoint, method: "POST", acceptHeaderSelect: "application/sparql-results+json" },
@@ -28,6 +30,7 @@
       try { t.getYasqe().addPrefixes(used); } catch (e) { /* older YASQE: the server knows them anyway */ }
     }
     if (initial) { declare(tab, initial.sparql); }
+    if (given) { tab.query(); }
     document.querySelectorAll("[data-example]").forEach(function (a) {
       a.addEventListener("click", function (ev) {
         ev.preventDefault();
