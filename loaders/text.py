@@ -12,6 +12,9 @@ from typing import Iterator
 _BLANKS = {"", "-", "--", "—", "——", "－", "/", "…", "\\"}
 _AMOUNT = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _NUMERIC = re.compile(r"[-+(]?[\d.,]+[)]?%?")
+# a space between digits that is no thousands gap (1 234.56): inside the decimals (9,261.57 1) or before a run that
+# is not a group of three, it joins two numbers into one that is printed nowhere
+_JOINED = re.compile(r"\.\d*\s+\d|\d\s+(?!\d{3}(?:[,.\s]|$))\d")
 _SPACES = re.compile(r"\s+")
 _BOOKMARK = re.compile(r"^\[bookmark:[^\]]*\]")
 _INDENTED = re.compile(r"^[ \u3000\u00a0]+\S")
@@ -62,7 +65,11 @@ def parse_amount(text: str) -> Decimal | None:
 
 
 def _parse_amount(text: str) -> Decimal | None:
-    t = nfkc(text).strip().replace(" ", "")
+    t = nfkc(text).strip()
+    if " " in t:
+        if _JOINED.search(t):
+            return None
+        t = t.replace(" ", "")
     neg = t.startswith("(") and t.endswith(")")
     if neg:
         t = t[1:-1]

@@ -43,8 +43,9 @@ class _Paragraph:
     size: float  # font size of its first line
 
     def continued_by(self, other: "_Paragraph", size: float) -> bool:
-        """`other` is the rest of this paragraph: it starts unindented with a word that did not fit."""
-        return other.opens and other.first_word >= self.room - size / 2
+        """`other` is the rest of this paragraph: it starts unindented with a word that did not fit, in the same
+        type size (a centred title as wide as the page's text is not continued by the 单位 line under it)."""
+        return other.opens and other.first_word >= self.room - size / 2 and abs(other.size - self.size) < 0.5
 
 
 @file_format("pdf", (".pdf",), "application/pdf")
@@ -58,7 +59,8 @@ def read(path: str, data: bytes = b"", limits: Limits | None = None) -> Renderin
     try:
         pages = pdf.pages  # parses the page tree: a broken file may fail only here
     except Exception as e:
-        pdf.close()
+        if not pdf.stream_is_external:  # not pdf.close(): it walks the broken page tree again and raises anew
+            pdf.stream.close()
         raise unreadable(path, "PDF", e, data) from None
     chars = 0
     found: list[tuple[int, list]] = []
