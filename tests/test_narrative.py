@@ -502,3 +502,13 @@ def test_tables_of_other_layouts_are_not_running_text(name):
     # pipe- and space-separated table rows: their bare numbers are not narrative figures
     duties, units, subjects, figures, warnings = read_path(FRAGMENTS / name)
     assert (duties, units, subjects, figures, warnings) == ([], [], [], [], [])
+
+
+def test_funds_applied_for_are_a_budget_and_funds_completed_an_actual():
+    """棠溪镇's project form (tests/fixtures/hand-read/guichi_tangxi_2022_jxzp.txt): 本项目共申请预算资金90万元 is
+    what was budgeted, 本项目共完成预算资金89.97万元 what was spent."""
+    text = ("年度总体目标\n本项目共申请预算资金90万元。其中:30万元用于基建工程项目预算编制。\n"
+            "本项目共完成预算资金89.97万元。其中:29.99万元用于基建工程项目设计、规划、测绘。\n")
+    figures = read_text(text)[3]
+    assert [(f.amount, f.measure, f.phase) for f in figures if f.amount in (D("90"), D("89.97"))] == [
+        (D("90"), "预算", "approved"), (D("89.97"), "决算", "executed")]
