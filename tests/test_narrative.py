@@ -512,3 +512,15 @@ def test_funds_applied_for_are_a_budget_and_funds_completed_an_actual():
     figures = read_text(text)[3]
     assert [(f.amount, f.measure, f.phase) for f in figures if f.amount in (D("90"), D("89.97"))] == [
         (D("90"), "预算", "approved"), (D("89.97"), "决算", "executed")]
+
+
+def test_a_subject_stated_unchanged_is_what_the_next_clause_is_about():
+    """梧州's 三公 paragraph (tests/fixtures/hand-read/wuzhou_ncpzj_2020_js.txt, lines 5–12, joined): the 1.05 万元
+    increase is 公务用车运行维护费's, named in the clause before it with no figure (比预算无增减变化), not the
+    total's stated first."""
+    text = ("“三公”经费支出决算总额为 5.48 万元,比去年增加 1.55 万元。其中,因公出国支出决算比预算无增减变化,"
+            "比去年无增减变化;公务用车运行维护费支出决算比预算无增减变化,比去年增加 1.05 万元,增长 35.8%。\n")
+    figures = read_text(text)[3]
+    assert [(f.label, f.measure, f.amount) for f in figures if f.amount in (D("1.55"), D("1.05"), D("35.8"))] == [
+        ("“三公”经费支出决算总额", "增加", D("1.55")), ("公务用车运行维护费", "增加", D("1.05")),
+        ("公务用车运行维护费", "增长率", D("35.8"))]

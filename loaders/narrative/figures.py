@@ -120,6 +120,8 @@ def _clause_figures(c: PrintedText, ln: Line, last: dict[str, _Subject | None], 
     out: list[Figure] = []
     prev_end = 0
     groups = number_groups(c)
+    if not groups:
+        _unchanged_subject(c, last, default_measure)
     for k, g in enumerate(groups):
         text = c[prev_end:g.start].strip()
         after = c[g.end:(groups[k + 1].start if k + 1 < len(groups) else len(c.n))]
@@ -149,6 +151,20 @@ def _clause_figures(c: PrintedText, ln: Line, last: dict[str, _Subject | None], 
             subject = _Subject(labels, phase, unit)
             last["money" if unit in _MONEY else "count"] = last["any"] = subject
     return out
+
+
+# 公务用车运行维护费支出决算比预算无增减变化: a subject stated unchanged, no figure, that the next clause continues
+_UNCHANGED = re.compile(r"(?:与|较|比)\s*(?:上年度?|上一年度?|去年|上年同期|\d{4}\s*年度?|年初)?(?:同期)?(?:预算|决算)?(?:数)?"
+                        r"(?:相比|比较)?\s*(?:无增减变化|无增减|无变化|未发生变化|持平|相同|一致)$")
+
+
+def _unchanged_subject(c: PrintedText, last: dict[str, _Subject | None], default_measure: str) -> None:
+    m = _UNCHANGED.search(c.n)
+    if not m:
+        return
+    label_t, _, _, phase = _amount_measure(c[:m.start()], True, default_measure)
+    if label_t.label not in _GENERIC:
+        last["money"] = last["any"] = _Subject([label_t.label], phase, "万元")
 
 
 def _read_group(text: PrintedText, after: PrintedText, g: NumberGroup, last: dict, default_measure: str,
