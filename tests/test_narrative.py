@@ -524,3 +524,13 @@ def test_a_subject_stated_unchanged_is_what_the_next_clause_is_about():
     assert [(f.label, f.measure, f.amount) for f in figures if f.amount in (D("1.55"), D("1.05"), D("35.8"))] == [
         ("“三公”经费支出决算总额", "增加", D("1.55")), ("公务用车运行维护费", "增加", D("1.05")),
         ("公务用车运行维护费", "增长率", D("35.8"))]
+
+
+def test_the_figure_a_change_is_measured_from_has_the_subjects_measure():
+    """沅陵县's 三公 note (tests/fixtures/hand-read/yuanling_xian_2021_sangong.txt, line 13): 较2020年4729 万元 is
+    2020's 预算数, as the 预算数 it is compared with, even where the document's measure is 决算."""
+    text = "“三公”经费决算数为4196万元,较2020年4729 万元减少533万元,同比下降11.2%。\n"
+    text_budget = "“三公”经费预算数为4196万元,较2020年4729 万元减少533万元,同比下降11.2%。\n"
+    for words, measure in ((text, "决算"), (text_budget, "预算")):
+        figures = read_text(words)[3]
+        assert [(f.label, f.measure) for f in figures if f.amount == D("4729")] == [("“三公”经费", measure)]

@@ -53,6 +53,7 @@ class _Subject:
     labels: list[str]
     phase: str | None
     unit: str
+    measure: str | None = None
 
 
 def _bare_label(t: PrintedText) -> PrintedText:
@@ -148,7 +149,7 @@ def _clause_figures(c: PrintedText, ln: Line, last: dict[str, _Subject | None], 
                               unit=printed_unit, line=ln.line_at(c.at + g.start), item=_vocab_item(lab),
                               phase=phase))
         if unit not in ("%", "个百分点"):
-            subject = _Subject(labels, phase, unit)
+            subject = _Subject(labels, phase, unit, measure)
             last["money" if unit in _MONEY else "count"] = last["any"] = subject
     return out
 
@@ -206,6 +207,8 @@ def _read_group(text: PrintedText, after: PrintedText, g: NumberGroup, last: dic
         labels = [re.sub(r"(团组数|团组|批次|人数|数量|个数|数)$", "", x) + _COUNT_NOUN.get(unit, unit) for x in labels]
     if not own_phase and measure not in ("完成率", "数量") and inherit_from.phase:
         phase = inherit_from.phase
+    if unit in _MONEY and not own_phase and inherit_from.measure in ("预算", "决算") and _COMPARE.fullmatch(text.strip().n):
+        measure = inherit_from.measure  # 预算数为4196万元,较2020年4729万元减少533万元: the other year's 预算数
     return labels, measure, unit, sign, phase
 
 
