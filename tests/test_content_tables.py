@@ -81,3 +81,16 @@ def test_a_wrapped_pdf_paragraph_reads_its_figures_on_their_lines():
     figures = {(f.label, f.measure, f.amount, f.unit, f.line) for f in doc.narrative.figures}
     assert ("公务接待费", "决算", D("1.5"), "万元", 3) in figures
     assert any(f[2] == D("1.55") and f[3] == "万元" and f[4] == 7 and f[1] == "增加" for f in figures), figures
+
+
+def test_a_table_printed_cell_by_cell_found_by_its_header():
+    """江北区's 三公 table (tests/fixtures/collected/chongqing_jiangbei_2021_sangong_ys.txt) is printed one cell per
+    line, nothing ending a row, under a title no template names: its header 项目 | 预算数 starts it."""
+    doc = load_file(ROOT / "tests" / "fixtures" / "collected" / "chongqing_jiangbei_2021_sangong_ys.txt")
+    assert len(doc.tables) == 1
+    t = doc.tables[0]
+    assert (t.title, t.unit) == ("2021年区本级“三公”经费预算支出表", "万元")
+    assert [(o.row_label, o.column.label, o.amount, o.line) for o in t.observations] == [
+        ("合计", "预算数", D(4432), 7), ("1.因公出国(境)费用", "预算数", D(39), 9), ("2.公务接待费", "预算数", D(323), 11),
+        ("3.公务用车购置及运行维护费", "预算数", D(4070), 13), ("其中:公务用车运行维护费", "预算数", D(2648), 15),
+        ("公务用车购置", "预算数", D(1422), 17)]

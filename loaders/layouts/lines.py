@@ -13,7 +13,7 @@ running text, note, part heading or table. The rows are recovered from the cells
 """
 from __future__ import annotations
 
-from cnbudget.loaders.labels import is_marker, is_meta, table_title_type
+from cnbudget.loaders.labels import is_column_label, is_marker, is_meta, stub_role, table_title_type
 from cnbudget.loaders.layouts.common import ends_stream, is_anchor, is_prose, paragraph, single
 from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
 from cnbudget.loaders.layouts.stream import group, header_only
@@ -56,6 +56,24 @@ def line_items(text: str) -> list[Cell]:
     return [Cell(c.text if c.text.strip() else "", c.line) for c in items[first:last + 1]]
 
 
+def is_content_head(items: list[Cell], i: int) -> bool:
+    """Whether a table's header begins at cell i though no marker or known title is above it: a stub label
+    (项目, 科目名称) or a column label, then short labels up to the first figure, a column label among them (the
+    table readers then find it by what it holds, loaders/tables/content.py)."""
+    if stub_role(items[i].text) != "name" and not is_column_label(items[i].text):
+        return False
+    labels = []
+    for c in items[i:i + 9]:
+        if not c.text.strip():
+            continue
+        if parse_amount(c.text) is not None:
+            return len(labels) >= 2 and any(is_column_label(t) for t in labels[1:])
+        if is_prose(c.text) or len(c.text) > 40:
+            return False
+        labels.append(c.text)
+    return False
+
+
 def stream_rows(items: list[Cell], marks_empty: bool, path: str, warnings: list[str]) -> list[Row]:
     """Paragraphs and table rows from a sequence of cells (see the module docstring)."""
     rows: list[Row] = []
@@ -65,7 +83,7 @@ def stream_rows(items: list[Cell], marks_empty: bool, path: str, warnings: list[
         if not c.text.strip():  # an empty cell outside any table
             i += 1
             continue
-        if not is_anchor(c.text) or is_prose(c.text):
+        if is_prose(c.text) or not (is_anchor(c.text) or is_content_head(items, i)):
             rows.append(paragraph(c))
             i += 1
             continue
