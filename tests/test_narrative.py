@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FRAGMENTS, SAMPLE
+from conftest import FRAGMENTS, ROOT, SAMPLE
+from cnbudget.loaders.layouts import rows_of
 from cnbudget.loaders.layouts.tabs import tab_cell_rows
 from cnbudget.loaders.narrative import read_narrative
 
@@ -534,3 +535,14 @@ def test_the_figure_a_change_is_measured_from_has_the_subjects_measure():
     for words, measure in ((text, "决算"), (text_budget, "预算")):
         figures = read_text(words)[3]
         assert [(f.label, f.measure) for f in figures if f.amount == D("4729")] == [("“三公”经费", measure)]
+
+
+def test_the_text_after_a_table_of_contents_is_not_under_its_last_entry():
+    """河西务镇 (tests/fixtures/collected/wuqing_hexiwu_2023_ys.txt): the page prints the 目录 (its last part 第四部分
+    2023年部门预算表) and then the explanations without their headings; they are running text, not part of the
+    tables' part, and their figures are read (收入包括:一般公共预算拨款收入 6526.3万元 …, line 34)."""
+    path = ROOT / "tests" / "fixtures" / "collected" / "wuqing_hexiwu_2023_ys.txt"
+    warnings: list[str] = []
+    figures = read_narrative(rows_of(path.read_text(encoding="utf-8"), str(path), warnings)[1], str(path), warnings)[3]
+    assert (D("6526.3"), "万元", 34) in {(f.amount, f.unit, f.line) for f in figures
+                                        if f.label.endswith("一般公共预算拨款收入")}

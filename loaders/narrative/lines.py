@@ -28,6 +28,7 @@ class Line:
     sub: str = ""
     zone: str = "other"  # org / narrative / other
     breaks: tuple[int, ...] = ()  # where in `t` the next printed lines of a wrapped paragraph start
+    contents: bool = False  # 目录 or one of its entries: places nothing under it
 
     def line_at(self, offset: int) -> int:
         """The printed line of a position in `t` (`PrintedText.at` of a slice of it)."""
@@ -90,9 +91,9 @@ def paragraph_lines(rows: list[Row]) -> list[Line]:
     """The lines of running text in `rows`, placed under their headings and in their zones."""
     lines = _text_lines(rows)
     _place_under_headings(lines)
-    has_parts = any(ln.level == 0 for ln in lines)
+    has_parts = any(ln.level == 0 and not ln.contents for ln in lines)
     for ln in lines:
-        ln.zone = _zone(ln, has_parts)
+        ln.zone = "other" if ln.contents else _zone(ln, has_parts)
     return lines
 
 
@@ -118,13 +119,27 @@ def _text_lines(rows: list[Row]) -> list[Line]:
     return out
 
 
+_CONTENTS = re.compile(r"目\s*录")
+
+
 def _place_under_headings(lines: list[Line]) -> None:
-    """Each line's heading level (when it is a heading) and the part, section and subsection it is under."""
+    """Each line's heading level (when it is a heading) and the part, section and subsection it is under. The
+    entries of a table of contents (目录, then headings only) place nothing under them: the text after them is
+    under the headings it repeats, or under none when the page left them out."""
     part = section = sub = ""
+    first_entry = None  # while in a table of contents: its first entry (the body repeats it where it starts)
     for ln in lines:
         ln.level = _heading_level(ln.t.n)
         if ln.level is not None:
             ln.title = ln.t.label
+        if _CONTENTS.fullmatch(ln.t.n.strip()):
+            ln.contents, first_entry = True, ""
+            continue
+        if first_entry is not None:
+            if ln.level is not None and ln.title != first_entry:
+                ln.contents, first_entry = True, first_entry or ln.title
+                continue
+            first_entry, part, section, sub = None, "", "", ""
         if ln.level == 0:
             part, section, sub = ln.title, "", ""
         elif ln.level == 1:
