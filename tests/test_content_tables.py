@@ -94,3 +94,21 @@ def test_a_table_printed_cell_by_cell_found_by_its_header():
         ("合计", "预算数", D(4432), 7), ("1.因公出国(境)费用", "预算数", D(39), 9), ("2.公务接待费", "预算数", D(323), 11),
         ("3.公务用车购置及运行维护费", "预算数", D(4070), 13), ("其中:公务用车运行维护费", "预算数", D(2648), 15),
         ("公务用车购置", "预算数", D(1422), 17)]
+
+
+def test_a_header_naming_its_unit_and_year_and_a_decrease_column():
+    """永川区's 三公 table (tests/fixtures/collected/chongqing_yongchuan_2020_sangong_js.txt): 经费项目 | 2020年度支出
+    (万元) | 支出减少情况(万元) | 支出减少率, cell by cell, under a heading that is no table title; dashes stand
+    for no figure. The counts table after it (数量或人次, units not printed) is not read as amounts."""
+    doc = load_file(ROOT / "tests" / "fixtures" / "collected" / "chongqing_yongchuan_2020_sangong_js.txt")
+    assert len(doc.tables) == 1
+    t = doc.tables[0]
+    assert [(o.row_label, o.column.label, o.amount, o.line) for o in t.observations
+            if o.column.label.startswith("2020")] == [
+        ("因公出国(境)费", "2020年度支出 (万元)", D(0), 7), ("公务接待费", "2020年度支出 (万元)", D("71.53"), 11),
+        ("公务用车购置及运行维护费", "2020年度支出 (万元)", D("1857.23"), 15),
+        ("公务用车购置费", "2020年度支出 (万元)", D("423.81"), 19),
+        ("公务用车运行维护费", "2020年度支出 (万元)", D("1433.42"), 23),
+        ("总“三公”经费支出", "2020年度支出 (万元)", D("1928.76"), 27)]
+    assert {o.column.item for o in t.observations} == {"ActualAmount", "Decrease"}
+    assert not [o for o in t.observations if o.line > 29]
