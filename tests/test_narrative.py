@@ -546,3 +546,16 @@ def test_the_text_after_a_table_of_contents_is_not_under_its_last_entry():
     figures = read_narrative(rows_of(path.read_text(encoding="utf-8"), str(path), warnings)[1], str(path), warnings)[3]
     assert (D("6526.3"), "万元", 34) in {(f.amount, f.unit, f.line) for f in figures
                                         if f.label.endswith("一般公共预算拨款收入")}
+
+
+def test_after_the_parts_an_inclusion_lists_the_whole_again_and_a_cut_unit():
+    """宁夏机管局 (tests/fixtures/collected/ningxia_jgswglj_2013_ys.txt, line 9): 收支总预算4,471.22万元,含A 250万元,B
+    537.31万元;比2012年预算增加755.18万元 — the increase is the whole's, not B's; the page ends inside 万元
+    (增加480.32万), an amount, not a growth of 480.32%."""
+    text = ("机管局2013年收支总预算4,471.22万元,含区泾河源山庄管理处经费250万元,政府机关幼儿园经费537.31万元;"
+            "比2012年预算增加755.18万元,增长20.32%。主要原因:一是2013年一般公共服务支出增加480.32万\n")
+    figures = read_text(text)[3]
+    got = {(f.label, f.measure, f.amount, f.unit) for f in figures}
+    assert ("收支总", "增加", D("755.18"), "万元") in got and ("收支总", "增长率", D("20.32"), "%") in got
+    assert ("一般公共服务支出", "增加", D("480.32"), "万元") in got
+    assert not [g for g in got if g[0].endswith("幼儿园经费") and g[1] in ("增加", "增长率")]

@@ -107,9 +107,18 @@ def figures_in_line(ln: Line, kind: str, path: str, warnings: list[str], about: 
     if about:
         last["money"] = last["any"] = _Subject([about], None, "万元")
     for clauses in sentence_clauses(ln.t.cut_prefix(_ORDINAL_LEAD)):
+        whole = None  # the subject an inclusion (含 A …, B …) lists parts of
         for c in clauses:
+            if whole is not None and ln.t.n[:c.at].rstrip().endswith(";"):
+                last["money"] = last["any"] = whole  # 含A 250万元,B 537.31万元;比2012年预算增加…: the whole again
+                whole = None
+            if whole is None and _INCLUDES.match(c.n):
+                whole = last["money"]
             out += _clause_figures(c, ln, last, defaults, path, warnings)
     return out
+
+
+_INCLUDES = re.compile(r"\s*(?:含|包括|包含)(?!义)")
 
 
 def _clause_figures(c: PrintedText, ln: Line, last: dict[str, _Subject | None], defaults: tuple[str, str],

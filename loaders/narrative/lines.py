@@ -174,6 +174,6 @@ def disclosure_kind(lines: list[Line]) -> str:
     titles = " ".join(ln.title for ln in lines if ln.level is not None)
     if "决算" in titles:
         return "final"
-    if re.search(r"预算(情况说明|表|公开)", titles):
+    if re.search(r"预算(?:安排)?(情况说明|表|公开)", titles):
         return "budget"
     return "final"
