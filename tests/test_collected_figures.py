@@ -25,7 +25,7 @@ DOCUMENTS = json.loads((COLLECTED / "figures.json").read_text(encoding="utf-8"))
 # figures found per document on 2026-11-30, by the matching below: 127 of 211
 FOUND_SO_FAR = {
     "guilin_sfj_2015_sangong_ys.txt": 9, "chongqing_jiangbei_2021_sangong_ys.txt": 10,
-    "xuanzhou_sjj_2018_sangong_ys.txt": 6, "xuanzhou_zgw_2020_sangong_ys.txt": 6,
+    "xuanzhou_sjj_2018_sangong_ys.txt": 6, "xuanzhou_zgw_2020_sangong_ys.txt": 8,
     "quzhou_qujiang_2016_sangong_js.txt": 7, "chongqing_yongchuan_2020_sangong_js.txt": 7,
     "qingshen_fgj_2023_xmzp.txt": 9, "wulumuqi_zwfwzx_2023_js.txt": 6, "honghe_sjfzzx_2024_xmzp.txt": 0,
     "heshan_swj_2018_sangong_ys.txt": 8, "tianshui_yey_2017_js.txt": 12, "jingyan_xian_2020_sangong_js.txt": 7,

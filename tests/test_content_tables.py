@@ -112,3 +112,13 @@ def test_a_header_naming_its_unit_and_year_and_a_decrease_column():
         ("总“三公”经费支出", "2020年度支出 (万元)", D("1928.76"), 27)]
     assert {o.column.item for o in t.observations} == {"ActualAmount", "Decrease"}
     assert not [o for o in t.observations if o.line > 29]
+
+
+def test_cells_between_bar_lines_two_bars_an_empty_cell():
+    """宣州区直工委's 三公 table (tests/fixtures/collected/xuanzhou_zgw_2020_sangong_ys.txt): one cell per line with a
+    line holding only '|' between cells, two such lines around an empty one (因公出国(境)费 | | 公务接待费)."""
+    doc = load_file(ROOT / "tests" / "fixtures" / "collected" / "xuanzhou_zgw_2020_sangong_ys.txt")
+    assert len(doc.tables) == 1
+    t = doc.tables[0]
+    assert [(o.row_label, o.column.label, o.amount, o.line) for o in t.observations] == [
+        ("合计", "预算数", D("0.36"), 9), ("公务接待费", "预算数", D("0.36"), 16)]

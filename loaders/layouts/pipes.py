@@ -31,6 +31,8 @@ def _split(line: str) -> list[str]:
 
 def pipe_cell_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
     lines = [raw.rstrip("\r").rstrip() for raw in text.split("\n")]
+    if _separated_by_bars(lines):  # cell | cell | | cell, one per line: a bar between cells, two around an empty one
+        return stream_rows(_bar_items(lines), True, path, warnings)
     last = max((n for n, l in enumerate(lines, 1) if l.strip()), default=0)
     rows: list[Row] = []
     current: list[Cell] = []
@@ -73,6 +75,29 @@ def pipe_cell_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
         items = [Cell(_split(l)[0] if "|" in l else l, n) for n, l in enumerate(lines, 1) if l.strip()]
         return stream_rows(items, False, path, warnings)
     return _regroup_stubless(rows, path, warnings)
+
+
+def _separated_by_bars(lines: list[str]) -> bool:
+    """Cells printed one per line with a line holding only '|' between them (a web table saved as text): most
+    lines with a '|' hold nothing else, and hardly any cell line ends in one."""
+    bars = sum(1 for l in lines if l.strip() == "|")
+    ended = sum(1 for l in lines if "|" in l and l.strip() != "|")
+    return bars >= 4 and ended <= 0.1 * bars
+
+
+def _bar_items(lines: list[str]) -> list[Cell]:
+    """Each line with text a cell; n bars between two cells stand for n-1 empty cells."""
+    items: list[Cell] = []
+    bars: list[int] = []
+    for n, line in enumerate(lines, 1):
+        if line.strip() == "|":
+            bars.append(n)
+        elif line.strip():
+            if items:
+                items += [Cell("", b) for b in bars[1:]]
+            bars = []
+            items.append(Cell(line.strip(), n))
+    return items
 
 
 def _header_apart(row: Row) -> list[Row]:
