@@ -559,3 +559,22 @@ def test_after_the_parts_an_inclusion_lists_the_whole_again_and_a_cut_unit():
     assert ("收支总", "增加", D("755.18"), "万元") in got and ("收支总", "增长率", D("20.32"), "%") in got
     assert ("一般公共服务支出", "增加", D("480.32"), "万元") in got
     assert not [g for g in got if g[0].endswith("幼儿园经费") and g[1] in ("增加", "增长率")]
+
+
+def test_a_new_sentence_after_the_parts_is_about_the_whole():
+    """涪陵区 (tests/fixtures/collected/fuling_qxz_2024_sangong_ys.txt, line 1): 其中:… 公务接待费0万元。与2023年预算相比
+    增长16.75% is the growth of the 三公 total, not of 公务接待费."""
+    text = ("2024年一般公共预算“三公”经费支出预算为14.01万元,其中:因公出国(境)费用0万元,公务用车运行维护费14.01万元,"
+            "公务接待费0万元。与2023年预算相比增长16.75%,其中因公出国(境)费增加0万元,公务用车运行维护费增加2.01万元。\n")
+    figures = read_text(text)[3]
+    assert [(f.label, f.measure) for f in figures if f.amount == D("16.75")] == [("一般公共预算“三公”经费", "增长率")]
+
+
+def test_an_actual_over_its_budget_and_an_actual_named_before_its_noun():
+    """天水市幼儿园 (line 16): 决算数大于预算数55.93万元 is the subject's excess over its budget; 井研县 (line 3):
+    因公出国(境)决算支出0万元 is 因公出国(境)'s actual."""
+    figures = read_text("本单位一般公共预算财政拨款支出总计1741.75万元,决算数大于预算数55.93万元,主要原因:职工工资调标。\n"
+                        "2020年因公出国(境)决算支出0万元。\n")[3]
+    got = {(f.label, f.measure, f.amount) for f in figures}
+    assert ("一般公共预算财政拨款支出总计", "增加", D("55.93")) in got
+    assert ("因公出国(境)", "决算", D("0")) in got

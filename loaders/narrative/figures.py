@@ -27,11 +27,13 @@ _COUNT_NOUN = {"人次": "人次", "辆": "车辆数", "台(套)": "台（套）
 _UNIT_PRINT = {"台(套)": "台（套）", "台套": "台（套）"}
 _RATE_WORD = re.compile(r"占(?!用)|比重|完成|执行率|完成率|(?:为|是|达到?)(?:年初|全年|调整后)?预算(?:数)?的"
                         r"|增长|增加|上升|提高|下降|减少|降低")
-_CHANGE = re.compile(r"(增加|增长|上升|提高|减少|下降|降低|节约|节省|压减)了?$")
-_DECREASE = ("减少", "下降", "降低", "节约", "节省", "压减")
+_CHANGE = re.compile(r"(增加|增长|上升|提高|减少|下降|降低|节约|节省|压减"
+                     r"|(?:大于|超过|超出|多于|小于|低于|少于)(?:年初|调整后)?预算数?)了?$")
+_DECREASE = ("减少", "下降", "降低", "节约", "节省", "压减", "小于", "低于", "少于")
+_MEASURE_WORD = re.compile(r"(决算|预算|执行)数?$")  # 决算数大于预算数55.93万元: the subject's, not a label
 # 申请预算资金90万元 is a budget, 完成预算资金89.97万元 an actual
 _MEASURE_BUDGET = re.compile(r"(年初预算|全年预算|调整后预算|调整预算|预算安排|(?<!完成|执行|使用)预算)(数|资金)?$")
-_MEASURE_ACTUAL = re.compile(r"(决算|执行|实际执行|(?:完成|执行|使用)预算)(数|资金)?$")
+_MEASURE_ACTUAL = re.compile(r"(决算支出|决算|执行|实际执行|(?:完成|执行|使用)预算)(数|资金)?$")
 _FUND_BEFORE = re.compile(r"(一般公共|政府性基金|国有资本经营|社会保险基金|部门|单位|财政)$")
 _TRAIL = re.compile(r"(为|是|:|达到|达|约为|约|共计|共有|共|各|均|分别为|分别是|分别|合计为|总计为|有)$")
 _LEAD = re.compile(r"^(其中|另外|此外|同时|以及|及|和|主要用于以下方面|具体情况如下|我部门\(单位\)|我单位\(部门\)|我部门|"
@@ -106,10 +108,10 @@ def figures_in_line(ln: Line, kind: str, path: str, warnings: list[str], about: 
     last: dict[str, _Subject | None] = {"money": None, "count": None, "any": None}
     if about:
         last["money"] = last["any"] = _Subject([about], None, "万元")
+    whole = None  # the subject an inclusion (含 A …, B …; 其中: A …, B …) lists parts of
     for clauses in sentence_clauses(ln.t.cut_prefix(_ORDINAL_LEAD)):
-        whole = None  # the subject an inclusion (含 A …, B …) lists parts of
-        for c in clauses:
-            if whole is not None and ln.t.n[:c.at].rstrip().endswith(";"):
+        for i, c in enumerate(clauses):
+            if whole is not None and (ln.t.n[:c.at].rstrip().endswith(";") or i == 0):
                 last["money"] = last["any"] = whole  # 含A 250万元,B 537.31万元;比2012年预算增加…: the whole again
                 whole = None
             if whole is None and _INCLUDES.match(c.n):
@@ -118,7 +120,7 @@ def figures_in_line(ln: Line, kind: str, path: str, warnings: list[str], about: 
     return out
 
 
-_INCLUDES = re.compile(r"\s*(?:含|包括|包含)(?!义)")
+_INCLUDES = re.compile(r"\s*(?:含|包括|包含|其中)(?!义)")
 
 
 def _clause_figures(c: PrintedText, ln: Line, last: dict[str, _Subject | None], defaults: tuple[str, str],
@@ -253,9 +255,11 @@ def _amount_measure(text: PrintedText, money: bool, default_measure: str
     work = text.strip().cut_suffix(_TRAIL)
     cm = _CHANGE.search(work.n)
     if cm:
-        measure = "减少" if cm.group(1) in _DECREASE else "增加"
+        measure = "减少" if cm.group(1)[:2] in _DECREASE else "增加"
         sign = -1 if measure == "减少" else 1
         work = work[:cm.start()].strip().cut_suffix(_TRAIL).cut_prefix(_COMPARE)
+        if cm.group(1)[:2] not in ("增加", "增长", "上升", "提高", "减少", "下降", "降低", "节约", "节省", "压减"):
+            work = work.cut_suffix(_MEASURE_WORD)
     else:
         work = _bare_label(work)
         for rx, name, ph in ((_MEASURE_BUDGET, "预算", "approved"), (_MEASURE_ACTUAL, "决算", "executed")):
