@@ -578,3 +578,15 @@ def test_an_actual_over_its_budget_and_an_actual_named_before_its_noun():
     got = {(f.label, f.measure, f.amount) for f in figures}
     assert ("一般公共预算财政拨款支出总计", "增加", D("55.93")) in got
     assert ("因公出国(境)", "决算", D("0")) in got
+
+
+def test_a_subject_compared_in_a_clause_of_its_own_and_revenue_words():
+    """乌鲁木齐市政务服务中心 (line 16): 收入支出总体与上年相比,增加58.21万元 is 收入支出总体's change; 汕尾市 (line 9):
+    为调整预算数的100.66% is a rate of the budget, 增收12423万元 an increase."""
+    figures = read_text("收入支出总体与上年相比,增加58.21万元,增长15.46%,主要原因是人员增加。\n"
+                        "2018年市级一般公共预算收入决算数129748万元,为调整预算数的100.66%,比2017年增收12423万元,"
+                        "增长10.59%;一般公共预算支出决算数480691万元,比2017年增支8807万元。\n")[3]
+    got = {(f.label, f.measure, f.amount) for f in figures}
+    assert {("收入支出总体", "增加", D("58.21")), ("收入支出总体", "增长率", D("15.46")),
+            ("市级一般公共预算收入", "完成率", D("100.66")), ("市级一般公共预算收入", "增加", D("12423")),
+            ("一般公共预算支出", "增加", D("8807"))} <= got

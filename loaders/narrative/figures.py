@@ -25,11 +25,11 @@ _COUNT_NOUN = {"人次": "人次", "辆": "车辆数", "台(套)": "台（套）
                "件": "件数"}
 # units as printed in the records (matched on the normal form)
 _UNIT_PRINT = {"台(套)": "台（套）", "台套": "台（套）"}
-_RATE_WORD = re.compile(r"占(?!用)|比重|完成|执行率|完成率|(?:为|是|达到?)(?:年初|全年|调整后)?预算(?:数)?的"
+_RATE_WORD = re.compile(r"占(?!用)|比重|完成|执行率|完成率|(?:为|是|达到?)(?:年初|全年|调整后|调整)?预算(?:数)?的"
                         r"|增长|增加|上升|提高|下降|减少|降低")
-_CHANGE = re.compile(r"(增加|增长|上升|提高|减少|下降|降低|节约|节省|压减"
+_CHANGE = re.compile(r"(增加|增长|上升|提高|减少|下降|降低|节约|节省|压减|增收|增支|减收|减支"
                      r"|(?:大于|超过|超出|多于|小于|低于|少于)(?:年初|调整后)?预算数?)了?$")
-_DECREASE = ("减少", "下降", "降低", "节约", "节省", "压减", "小于", "低于", "少于")
+_DECREASE = ("减少", "下降", "降低", "节约", "节省", "压减", "减收", "减支", "小于", "低于", "少于")
 _MEASURE_WORD = re.compile(r"(决算|预算|执行)数?$")  # 决算数大于预算数55.93万元: the subject's, not a label
 # 申请预算资金90万元 is a budget, 完成预算资金89.97万元 an actual
 _MEASURE_BUDGET = re.compile(r"(年初预算|全年预算|调整后预算|调整预算|预算安排|(?<!完成|执行|使用)预算)(数|资金)?$")
@@ -170,8 +170,13 @@ _UNCHANGED = re.compile(r"(?:与|较|比)\s*(?:上年度?|上一年度?|去年|�
                         r"(?:相比|比较)?\s*(?:无增减变化|无增减|无变化|未发生变化|持平|相同|一致)$")
 
 
+# 收入支出总体与上年相比,增加58.21万元: a subject and what it is compared with, the change in the next clause
+_COMPARED = re.compile(r"(?:与|较|同)\s*(?:上年度?|上一年度?|去年|上年同期|\d{4}\s*年度?)(?:同期)?(?:预算|决算)?(?:数)?"
+                       r"\s*(?:相比|比较|对比)$")
+
+
 def _unchanged_subject(c: PrintedText, last: dict[str, _Subject | None], default_measure: str) -> None:
-    m = _UNCHANGED.search(c.n)
+    m = _UNCHANGED.search(c.n) or _COMPARED.search(c.n)
     if not m:
         return
     label_t, _, _, phase = _amount_measure(c[:m.start()], True, default_measure)
@@ -258,7 +263,7 @@ def _amount_measure(text: PrintedText, money: bool, default_measure: str
         measure = "减少" if cm.group(1)[:2] in _DECREASE else "增加"
         sign = -1 if measure == "减少" else 1
         work = work[:cm.start()].strip().cut_suffix(_TRAIL).cut_prefix(_COMPARE)
-        if cm.group(1)[:2] not in ("增加", "增长", "上升", "提高", "减少", "下降", "降低", "节约", "节省", "压减"):
+        if cm.group(1)[:2] in ("大于", "超过", "超出", "多于", "小于", "低于", "少于"):
             work = work.cut_suffix(_MEASURE_WORD)
     else:
         work = _bare_label(work)
