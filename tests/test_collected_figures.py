@@ -30,8 +30,8 @@ FOUND_SO_FAR = {
     "qingshen_fgj_2023_xmzp.txt": 9, "wulumuqi_zwfwzx_2023_js.txt": 8, "honghe_sjfzzx_2024_xmzp.txt": 0,
     "heshan_swj_2018_sangong_ys.txt": 8, "tianshui_yey_2017_js.txt": 13, "jingyan_xian_2020_sangong_js.txt": 8,
     "mianzhu_shi_2025_sangong_ys.txt": 8, "fuling_qxz_2023_js.txt": 15, "fuling_qxz_2024_sangong_ys.txt": 6,
-    "wuqing_hexiwu_2023_ys.txt": 6, "wuzhou_zhongxue_2023_ys_p5.txt": 8, "wuzhou_keyan_2021_ys_p5.txt": 8,
-    "wuzhou_shiye_2021_ys_p6.txt": 8, "shanwei_shiji_2018_js.txt": 9,
+    "wuqing_hexiwu_2023_ys.txt": 6, "wuzhou_zhongxue_2023_ys_p5.txt": 10, "wuzhou_keyan_2021_ys_p5.txt": 9,
+    "wuzhou_shiye_2021_ys_p6.txt": 9, "shanwei_shiji_2018_js.txt": 9,
     "jinhua_jiuzhuzhan_2021_js.txt": 9, "yinchuan_xixia_2021_yszx.txt": 0,
     "ningxia_jgswglj_2013_ys.txt": 6,
 }

@@ -122,3 +122,13 @@ def test_cells_between_bar_lines_two_bars_an_empty_cell():
     t = doc.tables[0]
     assert [(o.row_label, o.column.label, o.amount, o.line) for o in t.observations] == [
         ("合计", "预算数", D("0.36"), 9), ("公务接待费", "预算数", D("0.36"), 16)]
+
+
+def test_a_wrapped_pdf_page_whose_lines_differ_in_characters_by_their_digits():
+    """梧州市中学's budget page (tests/fixtures/collected/wuzhou_zhongxue_2023_ys_p5.txt): its lines are one printed
+    width but not one length in characters (half-width digits); still joined, 同比增加 3,520,772.45 元 on line 3 is
+    教育支出类科目's, and 上年结转结余 23,067.24 元 (its label on line 12, its figure on line 13) is read."""
+    doc = load_file(ROOT / "tests" / "fixtures" / "collected" / "wuzhou_zhongxue_2023_ys_p5.txt")
+    got = {(f.label, f.measure, f.amount, f.line) for f in doc.narrative.figures}
+    assert ("教育支出类科目", "增加", D("3520772.45"), 3) in got
+    assert ("上年结转结余", "预算", D("23067.24"), 13) in got

@@ -9,6 +9,7 @@ heading. Page numbers (—10—) between two lines of a paragraph are left out o
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from typing import Iterator
 
@@ -22,13 +23,24 @@ _WRAPPED_SHARE = 0.5
 
 
 def _is_wrapped(lines: list[str]) -> bool:
-    """Most lines of running text within two characters of the commonest width, not ending a sentence."""
-    lengths = [len(t.strip()) for t in lines if len(t.strip()) >= 10]
-    if len(lengths) < _MIN_LINES:
+    """Most lines of running text within two characters of the commonest width, not ending a sentence; or,
+    where half-width digits make lines of one printed width unequal in characters, of the commonest display
+    width (a Chinese character two columns, a digit one) within four columns."""
+    return _near_one_width(lines, lambda t: len(t), 2) or _near_one_width(lines, _display_width, 4)
+
+
+def _display_width(t: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in t)
+
+
+def _near_one_width(lines: list[str], measure, tolerance: int) -> bool:
+    texts = [t.strip() for t in lines if len(t.strip()) >= 10]
+    if len(texts) < _MIN_LINES:
         return False
-    width = Counter(lengths).most_common(1)[0][0]
-    near = [t for t in lines if abs(len(t.strip()) - width) <= 2 and not _END.search(t)]
-    return len(near) >= _WRAPPED_SHARE * len(lengths)
+    open_widths = Counter(measure(t) for t in texts if not _END.search(t))  # lines that run on
+    near = max((sum(n for w, n in open_widths.items() if abs(w - width) <= tolerance) for width in open_widths),
+               default=0)
+    return near >= _WRAPPED_SHARE * len(texts)
 
 
 def unwrap(rows: list[Row]) -> Iterator[tuple[Row, tuple[int, ...]]]:
