@@ -132,3 +132,20 @@ def test_a_wrapped_pdf_page_whose_lines_differ_in_characters_by_their_digits():
     got = {(f.label, f.measure, f.amount, f.line) for f in doc.narrative.figures}
     assert ("教育支出类科目", "增加", D("3520772.45"), 3) in got
     assert ("上年结转结余", "预算", D("23067.24"), 13) in got
+
+
+def test_years_as_rows_under_categories_over_two_header_rows():
+    """衢江区's 三公 comparison (tests/fixtures/collected/quzhou_qujiang_2016_sangong_js.txt, cells between bar lines):
+    年度 | 合计 | 因公出国(境)经费 | 公务接待费 | 公车购置及运行维护费, that last over 合计 | 车辆购置 | 车辆运行; a row per
+    year in 万元 and a row of rates (2016年比2015年增减%) whose figures are percentages, not amounts."""
+    doc = load_file(ROOT / "tests" / "fixtures" / "collected" / "quzhou_qujiang_2016_sangong_js.txt")
+    assert len(doc.tables) == 1
+    t = doc.tables[0]
+    got = [(o.row_label, tuple(o.column.group), o.column.label, o.amount, o.line) for o in t.observations]
+    assert got[:6] == [("2015年", (), "合计", D(2840), 25), ("2015年", (), "因公出国(境)经费", D(90), 27),
+                       ("2015年", (), "公务接待费", D(1400), 29), ("2015年", ("公车购置及运行维护费",), "合计", D(1350), 31),
+                       ("2015年", ("公车购置及运行维护费",), "车辆购置", D(73), 33),
+                       ("2015年", ("公车购置及运行维护费",), "车辆运行", D(1277), 35)]
+    assert len(got) == 12 and not [o for o in t.observations if o.line > 50]
+    rates = {(f.label, f.amount, f.unit, f.line) for f in doc.narrative.figures if f.line > 50}
+    assert ("2016年比2015年增减%", D("-16.77"), "%", 53) in rates and ("2016年比2015年增减%", D("-47.95"), "%", 61) in rates

@@ -63,7 +63,7 @@ def is_content_head(items: list[Cell], i: int) -> bool:
     if stub_role(items[i].text) != "name" and not is_column_label(items[i].text):
         return False
     labels = []
-    for c in items[i:i + 9]:
+    for c in items[i:i + 13]:
         if not c.text.strip():
             continue
         if parse_amount(c.text) is not None:

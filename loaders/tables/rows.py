@@ -201,6 +201,7 @@ def _read_side(table: Table, row: Row, index: int, placed: dict, roles: list[str
         row_item = vocab.item_for(label)
         if not row_item:
             row_class = vocab.functional_class_for(label)
+    rate_row = bool(_RATE_ROW.search(nfkc(label))) if label else False
     for p in sorted(placed):
         if sides[p] != s or roles[p] != "value":
             continue
@@ -208,7 +209,7 @@ def _read_side(table: Table, row: Row, index: int, placed: dict, roles: list[str
         if is_blank(cell.text) or is_filler(cell.text):  # 单位不需填列, 无: no figure
             continue
         column = by_position[p]
-        rate = _rate(cell.text, column)
+        rate = _rate(cell.text, column, rate_row)
         if rate is not None:  # a percentage (完成率 90%): a figure with its own unit, not an amount
             if figures is not None:
                 figures.append(Figure(section=table.title, label=strip_ordinal(label), measure=column.label or "%",
@@ -226,15 +227,18 @@ def _read_side(table: Table, row: Row, index: int, placed: dict, roles: list[str
             indented=is_indented(name_raw), row_index=index))
 
 
-_RATE_COLUMNS = {"CompletionRate", "ChangeRate"}
+_RATE_COLUMNS = {"CompletionRate", "ChangeRate", "DecreaseRate"}
+# a row of rates in a table of years as rows (2016年比2015年增减%, 增长率)
+_RATE_ROW = re.compile(r"(?:%|率)\s*[)）]?$")
 
 
-def _rate(text: str, column: Column) -> Decimal | None:
-    """The percentage a cell prints (90%, or a figure under a 完成率 / 增减率 column); None for anything else."""
+def _rate(text: str, column: Column, rate_row: bool = False) -> Decimal | None:
+    """The percentage a cell prints (90%, or a figure under a 完成率 / 增减率 column or in a row of rates); None
+    for anything else."""
     t = nfkc(text).strip()
     if t.endswith("%"):
         return parse_amount(t[:-1])
-    return parse_amount(t) if column.item in _RATE_COLUMNS else None
+    return parse_amount(t) if column.item in _RATE_COLUMNS or rate_row else None
 
 
 def _read_counts(table: Table, label: str, count: re.Match, placed: dict, roles: list[str], sides: list[int],
