@@ -590,3 +590,15 @@ def test_a_subject_compared_in_a_clause_of_its_own_and_revenue_words():
     assert {("收入支出总体", "增加", D("58.21")), ("收入支出总体", "增长率", D("15.46")),
             ("市级一般公共预算收入", "完成率", D("100.66")), ("市级一般公共预算收入", "增加", D("12423")),
             ("一般公共预算支出", "增加", D("8807"))} <= got
+
+
+def test_the_amounts_of_a_basic_information_section_are_read():
+    """红河州数据发展中心's self-evaluation report (tests/fixtures/collected/honghe_sjfzzx_2024_xmzp.txt, line 9): its
+    一、基本情况 states the projects' money (年初批复预算8个项目985万元 … 实际到位资金334.67万元); those amounts are
+    read, the section's counts left to the units reader."""
+    path = ROOT / "tests" / "fixtures" / "collected" / "honghe_sjfzzx_2024_xmzp.txt"
+    warnings: list[str] = []
+    figures = read_narrative(rows_of(path.read_text(encoding="utf-8"), str(path), warnings)[1], str(path), warnings)[3]
+    got = {(f.amount, f.unit, f.line) for f in figures}
+    assert {(D("985"), "万元", 9), (D("50"), "万元", 9), (D("861.46"), "万元", 9), (D("334.67"), "万元", 9)} <= got
+    assert not [f for f in figures if f.line == 9 and f.unit not in ("万元", "元")]

@@ -19,6 +19,7 @@ from cnbudget.loaders.narrative.printed import CN_NUMERALS, PrintedText
 from cnbudget.loaders.records import Figure
 
 _MONEY = ("亿元", "万元", "千元", "元")
+MONEY_UNITS = _MONEY
 # what a count in this unit counts, named after the subject it continues ("团组数0个，累计0人次")
 _COUNT_NOUN = {"人次": "人次", "辆": "车辆数", "台(套)": "台（套）数", "台": "台数", "套": "套数", "个": "个数",
                "人": "人数", "次": "次数", "批": "批次", "项": "项数", "家": "家数", "户": "户数", "名": "人数",
