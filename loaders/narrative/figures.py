@@ -112,13 +112,21 @@ def figures_in_line(ln: Line, kind: str, path: str, warnings: list[str], about: 
     whole = None  # the subject an inclusion (含 A …, B …; 其中: A …, B …) lists parts of
     for clauses in sentence_clauses(ln.t.cut_prefix(_ORDINAL_LEAD)):
         for i, c in enumerate(clauses):
-            if whole is not None and (ln.t.n[:c.at].rstrip().endswith(";") or i == 0):
+            if whole is not None and (i == 0 or _after_semicolon(ln.t.n, c.at)):
                 last["money"] = last["any"] = whole  # 含A 250万元,B 537.31万元;比2012年预算增加…: the whole again
                 whole = None
             if whole is None and _INCLUDES.match(c.n):
                 whole = last["money"]
             out += _clause_figures(c, ln, last, defaults, path, warnings)
     return out
+
+
+def _after_semicolon(n: str, at: int) -> bool:
+    """Whether the text before position `at` ends with ';' (spaces aside), read back from `at`, not sliced."""
+    k = at - 1
+    while k >= 0 and n[k].isspace():
+        k -= 1
+    return k >= 0 and n[k] == ";"
 
 
 _INCLUDES = re.compile(r"\s*(?:含|包括|包含|其中)(?!义)")

@@ -9,7 +9,6 @@ heading. Page numbers (—10—) between two lines of a paragraph are left out o
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from typing import Iterator
 
@@ -29,8 +28,11 @@ def _is_wrapped(lines: list[str]) -> bool:
     return _near_one_width(lines, lambda t: len(t), 2) or _near_one_width(lines, _display_width, 4)
 
 
+_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6]")  # CJK, full-width forms
+
+
 def _display_width(t: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in t)
+    return len(t) + len(_WIDE.findall(t))
 
 
 def _near_one_width(lines: list[str], measure, tolerance: int) -> bool:
