@@ -60,9 +60,9 @@ def unwrap(rows: list[Row]) -> Iterator[tuple[Row, tuple[int, ...]]]:
             return
         texts = [r.cells[0].text.strip() for r in run]
         breaks, at = [], 0
-        for t in texts[:-1]:
+        for t, r, nxt in zip(texts, run, run[1:]):
             at += len(t)
-            breaks.append(at)
+            breaks += [at] * (nxt.line - r.line)  # a page number left out between: its line counted too
         first = run[0]
         joined = Row(cells=[Cell("".join(texts), first.line)], line=first.line, paragraph=True)
         yield joined, tuple(breaks)
