@@ -33,7 +33,7 @@ FOUND_SO_FAR = {
     "wuqing_hexiwu_2023_ys.txt": 6, "wuzhou_zhongxue_2023_ys_p5.txt": 10, "wuzhou_keyan_2021_ys_p5.txt": 9,
     "wuzhou_shiye_2021_ys_p6.txt": 9, "shanwei_shiji_2018_js.txt": 9,
     "jinhua_jiuzhuzhan_2021_js.txt": 9, "yinchuan_xixia_2021_yszx.txt": 0,
-    "ningxia_jgswglj_2013_ys.txt": 6,
+    "ningxia_jgswglj_2013_ys.txt": 8,
 }
 
 _T2S = opencc.OpenCC("t2s")

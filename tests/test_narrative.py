@@ -602,3 +602,15 @@ def test_the_amounts_of_a_basic_information_section_are_read():
     got = {(f.amount, f.unit, f.line) for f in figures}
     assert {(D("985"), "万元", 9), (D("50"), "万元", 9), (D("861.46"), "万元", 9), (D("334.67"), "万元", 9)} <= got
     assert not [f for f in figures if f.line == 9 and f.unit not in ("万元", "元")]
+
+
+def test_the_staff_a_basic_information_section_counts_are_read():
+    """宁夏机管局 (tests/fixtures/collected/ningxia_jgswglj_2013_ys.txt, line 5, under 二、单位基本情况): 现有人员编制
+    115人,其中:参照公务员管理事业编制71人 are figures in 人; the divisions it lists stay the units reader's."""
+    path = ROOT / "tests" / "fixtures" / "collected" / "ningxia_jgswglj_2013_ys.txt"
+    warnings: list[str] = []
+    rows = rows_of(path.read_text(encoding="utf-8"), str(path), warnings)[1]
+    figures = read_narrative(rows, str(path), warnings)[3]
+    got = {(f.label, f.amount, f.unit) for f in figures if f.line == 5}
+    assert {("现有人员编制", D(115), "人"), ("参照公务员管理事业编制", D(71), "人")} <= got
+    assert all(u == "人" for _, _, u in got)

@@ -52,8 +52,8 @@ def read_narrative(rows: list[Row], path: str, warnings: list[str]
     subjects: list[SubjectLine] = []
     figures: list[Figure] = []
     for ln in lines:
-        if ln.zone == "org" and ln.level is None:  # 基本情况: its amounts (its counts are the units' own, units.py)
-            figures += [f for f in figures_in_line(ln, kind, path, []) if f.unit in MONEY_UNITS]
+        if ln.zone == "org" and ln.level is None:  # 基本情况: its amounts and staff (its 个 are the units', units.py)
+            figures += [f for f in figures_in_line(ln, kind, path, []) if f.unit in MONEY_UNITS or f.unit == "人"]
             continue
         if ln.zone != "narrative" or ln.level is not None:
             continue
