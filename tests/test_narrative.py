@@ -614,3 +614,15 @@ def test_the_staff_a_basic_information_section_counts_are_read():
     got = {(f.label, f.amount, f.unit) for f in figures if f.line == 5}
     assert {("现有人员编制", D(115), "人"), ("参照公务员管理事业编制", D(71), "人")} <= got
     assert all(u == "人" for _, _, u in got)
+
+
+def test_a_cut_table_of_contents_does_not_swallow_the_bodys_first_headings():
+    """乌鲁木齐市政务服务中心 (tests/fixtures/collected/wulumuqi_zwfwzx_2023_js.txt): the page kept three entries of its
+    目录, then prints 第一部分 单位概况 and 一、主要职能 over the body's text: those are the body's headings, so
+    line 10 (实有人数11人, under 二、机构设置及人员情况) is read."""
+    path = ROOT / "tests" / "fixtures" / "collected" / "wulumuqi_zwfwzx_2023_js.txt"
+    warnings: list[str] = []
+    rows = rows_of(path.read_text(encoding="utf-8"), str(path), warnings)[1]
+    figures = read_narrative(rows, str(path), warnings)[3]
+    assert ("实有人数", D(11), "人", "二、机构设置及人员情况") in {
+        (f.label[-4:], f.amount, f.unit, f.section) for f in figures if f.line == 10}

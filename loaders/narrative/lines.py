@@ -126,20 +126,16 @@ def _place_under_headings(lines: list[Line]) -> None:
     """Each line's heading level (when it is a heading) and the part, section and subsection it is under. The
     entries of a table of contents (目录, then headings only) place nothing under them: the text after them is
     under the headings it repeats, or under none when the page left them out."""
-    part = section = sub = ""
-    first_entry = None  # while in a table of contents: its first entry (the body repeats it where it starts)
     for ln in lines:
         ln.level = _heading_level(ln.t.n)
         if ln.level is not None:
             ln.title = ln.t.label
-        if _CONTENTS.fullmatch(ln.t.n.strip()):
-            ln.contents, first_entry = True, ""
+    _mark_contents(lines)
+    part = section = sub = ""
+    for ln in lines:
+        if ln.contents:
+            part = section = sub = ""
             continue
-        if first_entry is not None:
-            if ln.level is not None and ln.title != first_entry:
-                ln.contents, first_entry = True, first_entry or ln.title
-                continue
-            first_entry, part, section, sub = None, "", "", ""
         if ln.level == 0:
             part, section, sub = ln.title, "", ""
         elif ln.level == 1:
@@ -147,6 +143,32 @@ def _place_under_headings(lines: list[Line]) -> None:
         elif ln.level == 2:
             sub = ln.title
         ln.part, ln.section, ln.sub = part, section, sub
+
+
+def _mark_contents(lines: list[Line]) -> None:
+    """目录 and the headings after it up to the body: the body starts where the contents' first entry is printed
+    again, or at its first line of text, under the headings right before it that go part, section, subsection
+    (第一部分 单位概况, 一、主要职能); the rest are the contents' entries."""
+    i = 0
+    while i < len(lines):
+        if not _CONTENTS.fullmatch(lines[i].t.n.strip()):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and lines[j].level is not None and not (j > i + 1 and lines[j].title == lines[i + 1].title):
+            j += 1
+        body = j
+        if j < len(lines) and lines[j].level is None:  # the body's own headings, if any, right before its text
+            k, above = j - 1, 3
+            while k > i and lines[k].level < above:
+                above = lines[k].level
+                k -= 1
+                if above == 0:
+                    body = k + 1
+                    break
+        for ln in lines[i:body]:
+            ln.contents = True
+        i = max(body, i + 1)
 
 
 def _zone(ln: Line, has_parts: bool) -> str:
