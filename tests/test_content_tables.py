@@ -99,9 +99,13 @@ def test_a_table_printed_cell_by_cell_found_by_its_header():
 def test_a_header_naming_its_unit_and_year_and_a_decrease_column():
     """永川区's 三公 table (tests/fixtures/collected/chongqing_yongchuan_2020_sangong_js.txt): 经费项目 | 2020年度支出
     (万元) | 支出减少情况(万元) | 支出减少率, cell by cell, under a heading that is no table title; dashes stand
-    for no figure. The counts table after it (数量或人次, units not printed) is not read as amounts."""
+    for no figure. The counts table after it (使用项目 | 2020年度数量或人次) gives counts in the units its row labels
+    imply (辆, 批次, 人次), not amounts."""
     doc = load_file(ROOT / "tests" / "fixtures" / "collected" / "chongqing_yongchuan_2020_sangong_js.txt")
-    assert len(doc.tables) == 1
+    assert len(doc.tables) == 2 and not doc.tables[1].observations
+    assert {(f.label, f.amount, f.unit, f.line) for f in doc.narrative.figures if 30 < f.line < 46} == {
+        ("因公出国(境)团组数", D(0), "个", 34), ("因公出国(境)人次", D(0), "人次", 36), ("公务用车购置数", D(32), "辆", 38),
+        ("公务用车保有量", D(660), "辆", 40), ("国内公务接待批次", D(486), "批次", 42), ("国内公务接待人次", D(7371), "人次", 44)}
     t = doc.tables[0]
     assert [(o.row_label, o.column.label, o.amount, o.line) for o in t.observations
             if o.column.label.startswith("2020")] == [
@@ -111,7 +115,7 @@ def test_a_header_naming_its_unit_and_year_and_a_decrease_column():
         ("公务用车运行维护费", "2020年度支出 (万元)", D("1433.42"), 23),
         ("总“三公”经费支出", "2020年度支出 (万元)", D("1928.76"), 27)]
     assert {o.column.item for o in t.observations} == {"ActualAmount", "Decrease"}
-    assert not [o for o in t.observations if o.line > 29]
+    assert not [o for o in t.observations if o.line > 29] and not any(w.endswith("are not read") for w in doc.warnings)
 
 
 def test_cells_between_bar_lines_two_bars_an_empty_cell():

@@ -119,7 +119,10 @@ def stream_rows(items: list[Cell], marks_empty: bool, path: str, warnings: list[
                 rows.append(single(h))
         rows += table
         rest = [x for x in items[j + used:k] if x.text.strip()]
-        if any(parse_amount(x.text) is not None for x in rest):
+        # a table next (its title or header, a heading above it): its figures are the next table's
+        nxt = [m for m in range(j + used, k) if items[m].text.strip()][:2]
+        another = any(is_anchor(items[m].text) or is_content_head(items, m) for m in nxt)
+        if not another and any(parse_amount(x.text) is not None for x in rest):
             warnings.append(f"{path}:{rest[0].line}: the cells of the table at line {c.line} could not be followed "
                             f"past this line (a row that does not fit its header); the figures up to line "
                             f"{rest[-1].line} are not read")
