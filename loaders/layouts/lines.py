@@ -7,7 +7,8 @@
   header cells, then its value cells, one per line: 皖江 …); an empty line is an empty cell.
 
 In both, running text is paragraphs; a table begins at its marker (公开NN表) or a known table
-title, followed by its header metadata (部门 / 金额单位 / year), and its cells run until the next
+title, followed by its header metadata (部门 / 金额单位 / year), or at a header of known labels
+(`is_content_head`: 项目 | 预算数 …, whatever the title above says), and its cells run until the next
 running text, note, part heading or table. The rows are recovered from the cells by
 `stream.group` (header width, 栏次 row, 行次 numbers).
 """
