@@ -602,6 +602,8 @@ def test_the_amounts_of_a_basic_information_section_are_read():
     got = {(f.amount, f.unit, f.line) for f in figures}
     assert {(D("985"), "万元", 9), (D("50"), "万元", 9), (D("861.46"), "万元", 9), (D("334.67"), "万元", 9)} <= got
     assert not [f for f in figures if f.line == 9 and f.unit not in ("万元", "元")]
+    # 调整预算后项目预算861.46万元: 项目's revised budget
+    assert [(f.label, f.measure, f.phase) for f in figures if f.amount == D("861.46")] == [("项目", "调整预算", "revised")]
 
 
 def test_the_staff_a_basic_information_section_counts_are_read():

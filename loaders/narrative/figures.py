@@ -35,6 +35,7 @@ _MEASURE_WORD = re.compile(r"(决算|预算|执行)数?$")  # 决算数大于预
 # 申请预算资金90万元 is a budget, 完成预算资金89.97万元 an actual
 _MEASURE_BUDGET = re.compile(r"(年初预算|全年预算|调整后预算|调整预算|预算安排|(?<!完成|执行|使用)预算)(数|资金)?$")
 _MEASURE_ACTUAL = re.compile(r"(决算支出|决算|执行|实际执行|(?:完成|执行|使用)预算)(数|资金)?$")
+_REVISED = re.compile(r"调整(?:预算)?后")
 _FUND_BEFORE = re.compile(r"(一般公共|政府性基金|国有资本经营|社会保险基金|部门|单位|财政)$")
 _TRAIL = re.compile(r"(为|是|:|达到|达|约为|约|共计|共有|共|各|均|分别为|分别是|分别|合计为|总计为|有)$")
 _LEAD = re.compile(r"^(其中|另外|此外|同时|以及|及|和|主要用于以下方面|具体情况如下|我部门\(单位\)|我单位\(部门\)|我部门|"
@@ -283,6 +284,9 @@ def _amount_measure(text: PrintedText, money: bool, default_measure: str
                 work = work[:mm.start()]
                 break
     label_t = _bare_label(work)
+    revised = _REVISED.match(label_t.n)
+    if revised and measure == "预算":  # 调整预算后项目预算861.46万元: the revised budget of 项目
+        label_t, measure, phase = label_t[revised.end():].strip(), "调整预算", "revised"
     if measure is None:
         key = label_t.n
         if re.search(r"(总计|总额)$", key):
