@@ -185,7 +185,13 @@ _COMPARED = re.compile(r"(?:与|较|同)\s*(?:上年度?|上一年度?|去年|�
                        r"\s*(?:相比|比较|对比)$")
 
 
+_SUBJECT_ENDS = {"变化", "增减", "持平", "相同", "一致", "相比", "比较", "对比"}
+
+
 def _unchanged_subject(c: PrintedText, last: dict[str, _Subject | None], default_measure: str) -> None:
+    end = c.n.rstrip()[-2:]
+    if end not in _SUBJECT_ENDS:  # most clauses without a figure: nothing to search
+        return
     m = _UNCHANGED.search(c.n) or _COMPARED.search(c.n)
     if not m:
         return
