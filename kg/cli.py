@@ -353,6 +353,10 @@ ORDER BY ?document ?tolerated ?table ?f
 """
 
 
+# findings that report how a table was read, not whether its figures agree (ontology/codelists/checks.ttl)
+_FINDING_KIND = {"ReadingByArithmetic": "read", "UndecidedReading": "undecided", "TotalWithUnplacedFigures": "unchecked"}
+
+
 @main.command()
 @store_option
 @endpoint_option
@@ -365,13 +369,16 @@ def check(store_path, endpoint, fmt, strict):
     if fmt == "table":
         summary = store.select("""SELECT ?document (SUM(?n) AS ?checks) WHERE { ?d bud:checkCount ?n ; dct:title ?document }
                                   GROUP BY ?document ORDER BY ?document""")
-        mismatches = sum(1 for r in rows.rows if r[9].value == "false")
-        for r in rows.rows:
-            flag = "tolerated" if r[9].value == "true" else "MISMATCH "
-            click.echo(f"{flag}  {r[10].value}")
+        kinds = [_FINDING_KIND.get(r[2].value) or ("tolerated" if r[9].value == "true" else "MISMATCH") for r in rows.rows]
+        for kind, r in zip(kinds, rows.rows):
+            click.echo(f"{kind:<9}  {r[10].value}")
         for d, n in summary.rows:
             click.echo(f"{d.value}: {n.value} checks")
-        click.echo(f"{len(rows.rows)} findings: {mismatches} mismatches, {len(rows.rows) - mismatches} within rounding")
+        count = {k: kinds.count(k) for k in ("MISMATCH", "tolerated", "read", "undecided", "unchecked")}
+        click.echo(f"{len(rows.rows)} findings: {count['MISMATCH']} mismatches, {count['tolerated']} within rounding"
+                   + (f", {count['read']} rows read by the table's arithmetic" if count["read"] else "")
+                   + (f", {count['undecided']} rows whose figures could not be placed" if count["undecided"] else "")
+                   + (f", {count['unchecked']} totals not checkable" if count["unchecked"] else ""))
     else:
         click.echo(RESULT_FORMATS[fmt](rows).rstrip("\n"))
     if strict and any(r[9].value == "false" for r in rows.rows):

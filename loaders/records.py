@@ -21,6 +21,9 @@ class Row:
     cells: list[Cell]
     line: int
     paragraph: bool = False  # free text outside any table grid
+    # figures the layout found in this row's table but could not place in any row (not loaded; the table's sum
+    # checks cannot be decided without them)
+    unplaced: list[Cell] = field(default_factory=list)
 
     @property
     def texts(self) -> list[str]:
@@ -89,6 +92,7 @@ class Table:
     default_phase: str = "executed"
     readings: list[RowReading] = field(default_factory=list)
     pending: list = field(default_factory=list)  # rows the arithmetic left undecided (tables/arithmetic.py)
+    unplaced: list[Cell] = field(default_factory=list)  # figures printed in the table, not loaded: no row or column
 
     @property
     def is_empty(self) -> bool:

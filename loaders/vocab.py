@@ -45,6 +45,8 @@ def _labels(filename: str, ns: str) -> dict[str, str]:
 
 
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*(?:年度?|-)\s*")
+_YEAR_NUMBER = re.compile(r"^(?:19|20)\d{2}(?=年度)")
+_UNIT_AFTER = re.compile(r"[(（](?:万元|元|千元|亿元)[)）]$")
 
 
 def _lookup(filename: str, ns: str, label: str) -> str | None:
@@ -54,9 +56,14 @@ def _lookup(filename: str, ns: str, label: str) -> str | None:
     labels = _labels(filename, ns)
     key = label_key(label)
     found = labels.get(key)
+    if found is None and _UNIT_AFTER.search(key):  # 2020年度支出(万元): the header's unit is no part of its name
+        key = _UNIT_AFTER.sub("", key)
+        found = labels.get(key)
     if found is None and _LEADING_YEAR.match(key):
         rest = _LEADING_YEAR.sub("", key)
         found = labels.get(rest) if rest else None
+    if found is None and _YEAR_NUMBER.match(key):  # 2020年度支出: 年度支出
+        found = labels.get(_YEAR_NUMBER.sub("", key))
     return found
 
 

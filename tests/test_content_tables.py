@@ -81,3 +81,75 @@ def test_a_wrapped_pdf_paragraph_reads_its_figures_on_their_lines():
     figures = {(f.label, f.measure, f.amount, f.unit, f.line) for f in doc.narrative.figures}
     assert ("公务接待费", "决算", D("1.5"), "万元", 3) in figures
     assert any(f[2] == D("1.55") and f[3] == "万元" and f[4] == 7 and f[1] == "增加" for f in figures), figures
+
+
+def test_a_table_printed_cell_by_cell_found_by_its_header():
+    """江北区's 三公 table (tests/fixtures/collected/chongqing_jiangbei_2021_sangong_ys.txt) is printed one cell per
+    line, nothing ending a row, under a title no template names: its header 项目 | 预算数 starts it."""
+    doc = load_file(ROOT / "tests" / "fixtures" / "collected" / "chongqing_jiangbei_2021_sangong_ys.txt")
+    assert len(doc.tables) == 1
+    t = doc.tables[0]
+    assert (t.title, t.unit) == ("2021年区本级“三公”经费预算支出表", "万元")
+    assert [(o.row_label, o.column.label, o.amount, o.line) for o in t.observations] == [
+        ("合计", "预算数", D(4432), 7), ("1.因公出国(境)费用", "预算数", D(39), 9), ("2.公务接待费", "预算数", D(323), 11),
+        ("3.公务用车购置及运行维护费", "预算数", D(4070), 13), ("其中:公务用车运行维护费", "预算数", D(2648), 15),
+        ("公务用车购置", "预算数", D(1422), 17)]
+
+
+def test_a_header_naming_its_unit_and_year_and_a_decrease_column():
+    """永川区's 三公 table (tests/fixtures/collected/chongqing_yongchuan_2020_sangong_js.txt): 经费项目 | 2020年度支出
+    (万元) | 支出减少情况(万元) | 支出减少率, cell by cell, under a heading that is no table title; dashes stand
+    for no figure. The counts table after it (使用项目 | 2020年度数量或人次) gives counts in the units its row labels
+    imply (辆, 批次, 人次), not amounts."""
+    doc = load_file(ROOT / "tests" / "fixtures" / "collected" / "chongqing_yongchuan_2020_sangong_js.txt")
+    assert len(doc.tables) == 2 and not doc.tables[1].observations
+    assert {(f.label, f.amount, f.unit, f.line) for f in doc.narrative.figures if 30 < f.line < 46} == {
+        ("因公出国(境)团组数", D(0), "个", 34), ("因公出国(境)人次", D(0), "人次", 36), ("公务用车购置数", D(32), "辆", 38),
+        ("公务用车保有量", D(660), "辆", 40), ("国内公务接待批次", D(486), "批次", 42), ("国内公务接待人次", D(7371), "人次", 44)}
+    t = doc.tables[0]
+    assert [(o.row_label, o.column.label, o.amount, o.line) for o in t.observations
+            if o.column.label.startswith("2020")] == [
+        ("因公出国(境)费", "2020年度支出 (万元)", D(0), 7), ("公务接待费", "2020年度支出 (万元)", D("71.53"), 11),
+        ("公务用车购置及运行维护费", "2020年度支出 (万元)", D("1857.23"), 15),
+        ("公务用车购置费", "2020年度支出 (万元)", D("423.81"), 19),
+        ("公务用车运行维护费", "2020年度支出 (万元)", D("1433.42"), 23),
+        ("总“三公”经费支出", "2020年度支出 (万元)", D("1928.76"), 27)]
+    assert {o.column.item for o in t.observations} == {"ActualAmount", "Decrease"}
+    assert not [o for o in t.observations if o.line > 29] and not any(w.endswith("are not read") for w in doc.warnings)
+
+
+def test_cells_between_bar_lines_two_bars_an_empty_cell():
+    """宣州区直工委's 三公 table (tests/fixtures/collected/xuanzhou_zgw_2020_sangong_ys.txt): one cell per line with a
+    line holding only '|' between cells, two such lines around an empty one (因公出国(境)费 | | 公务接待费)."""
+    doc = load_file(ROOT / "tests" / "fixtures" / "collected" / "xuanzhou_zgw_2020_sangong_ys.txt")
+    assert len(doc.tables) == 1
+    t = doc.tables[0]
+    assert [(o.row_label, o.column.label, o.amount, o.line) for o in t.observations] == [
+        ("合计", "预算数", D("0.36"), 9), ("公务接待费", "预算数", D("0.36"), 16)]
+
+
+def test_a_wrapped_pdf_page_whose_lines_differ_in_characters_by_their_digits():
+    """梧州市中学's budget page (tests/fixtures/collected/wuzhou_zhongxue_2023_ys_p5.txt): its lines are one printed
+    width but not one length in characters (half-width digits); still joined, 同比增加 3,520,772.45 元 on line 3 is
+    教育支出类科目's, and 上年结转结余 23,067.24 元 (its label on line 12, its figure on line 13) is read."""
+    doc = load_file(ROOT / "tests" / "fixtures" / "collected" / "wuzhou_zhongxue_2023_ys_p5.txt")
+    got = {(f.label, f.measure, f.amount, f.line) for f in doc.narrative.figures}
+    assert ("教育支出类科目", "增加", D("3520772.45"), 3) in got
+    assert ("上年结转结余", "预算", D("23067.24"), 13) in got
+
+
+def test_years_as_rows_under_categories_over_two_header_rows():
+    """衢江区's 三公 comparison (tests/fixtures/collected/quzhou_qujiang_2016_sangong_js.txt, cells between bar lines):
+    年度 | 合计 | 因公出国(境)经费 | 公务接待费 | 公车购置及运行维护费, that last over 合计 | 车辆购置 | 车辆运行; a row per
+    year in 万元 and a row of rates (2016年比2015年增减%) whose figures are percentages, not amounts."""
+    doc = load_file(ROOT / "tests" / "fixtures" / "collected" / "quzhou_qujiang_2016_sangong_js.txt")
+    assert len(doc.tables) == 1
+    t = doc.tables[0]
+    got = [(o.row_label, tuple(o.column.group), o.column.label, o.amount, o.line) for o in t.observations]
+    assert got[:6] == [("2015年", (), "合计", D(2840), 25), ("2015年", (), "因公出国(境)经费", D(90), 27),
+                       ("2015年", (), "公务接待费", D(1400), 29), ("2015年", ("公车购置及运行维护费",), "合计", D(1350), 31),
+                       ("2015年", ("公车购置及运行维护费",), "车辆购置", D(73), 33),
+                       ("2015年", ("公车购置及运行维护费",), "车辆运行", D(1277), 35)]
+    assert len(got) == 12 and not [o for o in t.observations if o.line > 50]
+    rates = {(f.label, f.amount, f.unit, f.line) for f in doc.narrative.figures if f.line > 50}
+    assert ("2016年比2015年增减%", D("-16.77"), "%", 53) in rates and ("2016年比2015年增减%", D("-47.95"), "%", 61) in rates

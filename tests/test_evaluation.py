@@ -394,3 +394,17 @@ def test_counts_that_do_not_add_up_are_reported():
 
 def test_nothing_to_read():
     assert read(blocks_text("第一部分 部门概况", ["公开01表"])) == ([], [], [], [], [])
+
+
+def test_a_form_whose_row_ends_are_not_printed_is_read_row_by_row():
+    """青神县发改局's project form (tests/fixtures/collected/qingshen_fgj_2023_xmzp.txt), one cell per line: the
+    header runs into the 总额 row, a note sits between 总额 and 其中:财政资金, and the funding rows run together;
+    each figure comes out under its own row and column."""
+    from cnbudget.loaders.dispatch import load_file
+    doc = load_file(Path(__file__).parent / "fixtures" / "collected" / "qingshen_fgj_2023_xmzp.txt")
+    got = {(f.label, f.measure, f.amount, f.unit, f.line) for f in doc.narrative.figures if f.section.endswith("预算执行情况")}
+    assert {("总额", "年初预算", D("238.93"), "万元", 32), ("总额", "预算执行率", D("100.00"), "%", 35),
+            ("财政资金", "年初预算", D("238.93"), "万元", 40), ("财政资金", "调整后预算数", D("251.89"), "万元", 41),
+            ("财政资金", "预算执行数", D("251.89"), "万元", 42), ("财政资金", "预算执行率", D("100.00"), "%", 43),
+            ("财政专户管理资金", "年初预算", D("0.00"), "万元", 47), ("单位资金", "预算执行率", D("0.00"), "%", 57)} <= got
+    assert not {g for g in got if g[2] == D("251.89") and g[3] == "%"}

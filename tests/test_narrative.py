@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FRAGMENTS, SAMPLE
+from conftest import FRAGMENTS, ROOT, SAMPLE
+from cnbudget.loaders.layouts import rows_of
 from cnbudget.loaders.layouts.tabs import tab_cell_rows
 from cnbudget.loaders.narrative import read_narrative
 
@@ -502,3 +503,128 @@ def test_tables_of_other_layouts_are_not_running_text(name):
     # pipe- and space-separated table rows: their bare numbers are not narrative figures
     duties, units, subjects, figures, warnings = read_path(FRAGMENTS / name)
     assert (duties, units, subjects, figures, warnings) == ([], [], [], [], [])
+
+
+def test_funds_applied_for_are_a_budget_and_funds_completed_an_actual():
+    """棠溪镇's project form (tests/fixtures/hand-read/guichi_tangxi_2022_jxzp.txt): 本项目共申请预算资金90万元 is
+    what was budgeted, 本项目共完成预算资金89.97万元 what was spent."""
+    text = ("年度总体目标\n本项目共申请预算资金90万元。其中:30万元用于基建工程项目预算编制。\n"
+            "本项目共完成预算资金89.97万元。其中:29.99万元用于基建工程项目设计、规划、测绘。\n")
+    figures = read_text(text)[3]
+    assert [(f.amount, f.measure, f.phase) for f in figures if f.amount in (D("90"), D("89.97"))] == [
+        (D("90"), "预算", "approved"), (D("89.97"), "决算", "executed")]
+
+
+def test_a_subject_stated_unchanged_is_what_the_next_clause_is_about():
+    """梧州's 三公 paragraph (tests/fixtures/hand-read/wuzhou_ncpzj_2020_js.txt, lines 5–12, joined): the 1.05 万元
+    increase is 公务用车运行维护费's, named in the clause before it with no figure (比预算无增减变化), not the
+    total's stated first."""
+    text = ("“三公”经费支出决算总额为 5.48 万元,比去年增加 1.55 万元。其中,因公出国支出决算比预算无增减变化,"
+            "比去年无增减变化;公务用车运行维护费支出决算比预算无增减变化,比去年增加 1.05 万元,增长 35.8%。\n")
+    figures = read_text(text)[3]
+    assert [(f.label, f.measure, f.amount) for f in figures if f.amount in (D("1.55"), D("1.05"), D("35.8"))] == [
+        ("“三公”经费支出决算总额", "增加", D("1.55")), ("公务用车运行维护费", "增加", D("1.05")),
+        ("公务用车运行维护费", "增长率", D("35.8"))]
+
+
+def test_the_figure_a_change_is_measured_from_has_the_subjects_measure():
+    """沅陵县's 三公 note (tests/fixtures/hand-read/yuanling_xian_2021_sangong.txt, line 13): 较2020年4729 万元 is
+    2020's 预算数, as the 预算数 it is compared with, even where the document's measure is 决算."""
+    text = "“三公”经费决算数为4196万元,较2020年4729 万元减少533万元,同比下降11.2%。\n"
+    text_budget = "“三公”经费预算数为4196万元,较2020年4729 万元减少533万元,同比下降11.2%。\n"
+    for words, measure in ((text, "决算"), (text_budget, "预算")):
+        figures = read_text(words)[3]
+        assert [(f.label, f.measure) for f in figures if f.amount == D("4729")] == [("“三公”经费", measure)]
+
+
+def test_the_text_after_a_table_of_contents_is_not_under_its_last_entry():
+    """河西务镇 (tests/fixtures/collected/wuqing_hexiwu_2023_ys.txt): the page prints the 目录 (its last part 第四部分
+    2023年部门预算表) and then the explanations without their headings; they are running text, not part of the
+    tables' part, and their figures are read (收入包括:一般公共预算拨款收入 6526.3万元 …, line 34)."""
+    path = ROOT / "tests" / "fixtures" / "collected" / "wuqing_hexiwu_2023_ys.txt"
+    warnings: list[str] = []
+    figures = read_narrative(rows_of(path.read_text(encoding="utf-8"), str(path), warnings)[1], str(path), warnings)[3]
+    assert (D("6526.3"), "万元", 34) in {(f.amount, f.unit, f.line) for f in figures
+                                        if f.label.endswith("一般公共预算拨款收入")}
+
+
+def test_after_the_parts_an_inclusion_lists_the_whole_again_and_a_cut_unit():
+    """宁夏机管局 (tests/fixtures/collected/ningxia_jgswglj_2013_ys.txt, line 9): 收支总预算4,471.22万元,含A 250万元,B
+    537.31万元;比2012年预算增加755.18万元 — the increase is the whole's, not B's; the page ends inside 万元
+    (增加480.32万), an amount, not a growth of 480.32%."""
+    text = ("机管局2013年收支总预算4,471.22万元,含区泾河源山庄管理处经费250万元,政府机关幼儿园经费537.31万元;"
+            "比2012年预算增加755.18万元,增长20.32%。主要原因:一是2013年一般公共服务支出增加480.32万\n")
+    figures = read_text(text)[3]
+    got = {(f.label, f.measure, f.amount, f.unit) for f in figures}
+    assert ("收支总", "增加", D("755.18"), "万元") in got and ("收支总", "增长率", D("20.32"), "%") in got
+    assert ("一般公共服务支出", "增加", D("480.32"), "万元") in got
+    assert not [g for g in got if g[0].endswith("幼儿园经费") and g[1] in ("增加", "增长率")]
+
+
+def test_a_new_sentence_after_the_parts_is_about_the_whole():
+    """涪陵区 (tests/fixtures/collected/fuling_qxz_2024_sangong_ys.txt, line 1): 其中:… 公务接待费0万元。与2023年预算相比
+    增长16.75% is the growth of the 三公 total, not of 公务接待费."""
+    text = ("2024年一般公共预算“三公”经费支出预算为14.01万元,其中:因公出国(境)费用0万元,公务用车运行维护费14.01万元,"
+            "公务接待费0万元。与2023年预算相比增长16.75%,其中因公出国(境)费增加0万元,公务用车运行维护费增加2.01万元。\n")
+    figures = read_text(text)[3]
+    assert [(f.label, f.measure) for f in figures if f.amount == D("16.75")] == [("一般公共预算“三公”经费", "增长率")]
+
+
+def test_an_actual_over_its_budget_and_an_actual_named_before_its_noun():
+    """天水市幼儿园 (line 16): 决算数大于预算数55.93万元 is the subject's excess over its budget; 井研县 (line 3):
+    因公出国(境)决算支出0万元 is 因公出国(境)'s actual."""
+    figures = read_text("本单位一般公共预算财政拨款支出总计1741.75万元,决算数大于预算数55.93万元,主要原因:职工工资调标。\n"
+                        "2020年因公出国(境)决算支出0万元。\n")[3]
+    got = {(f.label, f.measure, f.amount) for f in figures}
+    assert ("一般公共预算财政拨款支出总计", "增加", D("55.93")) in got
+    assert ("因公出国(境)", "决算", D("0")) in got
+
+
+def test_a_subject_compared_in_a_clause_of_its_own_and_revenue_words():
+    """乌鲁木齐市政务服务中心 (line 16): 收入支出总体与上年相比,增加58.21万元 is 收入支出总体's change; 汕尾市 (line 9):
+    为调整预算数的100.66% is a rate of the budget, 增收12423万元 an increase."""
+    figures = read_text("收入支出总体与上年相比,增加58.21万元,增长15.46%,主要原因是人员增加。\n"
+                        "2018年市级一般公共预算收入决算数129748万元,为调整预算数的100.66%,比2017年增收12423万元,"
+                        "增长10.59%;一般公共预算支出决算数480691万元,比2017年增支8807万元。\n")[3]
+    got = {(f.label, f.measure, f.amount) for f in figures}
+    assert {("收入支出总体", "增加", D("58.21")), ("收入支出总体", "增长率", D("15.46")),
+            ("市级一般公共预算收入", "完成率", D("100.66")), ("市级一般公共预算收入", "增加", D("12423")),
+            ("一般公共预算支出", "增加", D("8807"))} <= got
+
+
+def test_the_amounts_of_a_basic_information_section_are_read():
+    """红河州数据发展中心's self-evaluation report (tests/fixtures/collected/honghe_sjfzzx_2024_xmzp.txt, line 9): its
+    一、基本情况 states the projects' money (年初批复预算8个项目985万元 … 实际到位资金334.67万元); those amounts are
+    read, the section's counts left to the units reader."""
+    path = ROOT / "tests" / "fixtures" / "collected" / "honghe_sjfzzx_2024_xmzp.txt"
+    warnings: list[str] = []
+    figures = read_narrative(rows_of(path.read_text(encoding="utf-8"), str(path), warnings)[1], str(path), warnings)[3]
+    got = {(f.amount, f.unit, f.line) for f in figures}
+    assert {(D("985"), "万元", 9), (D("50"), "万元", 9), (D("861.46"), "万元", 9), (D("334.67"), "万元", 9)} <= got
+    assert not [f for f in figures if f.line == 9 and f.unit not in ("万元", "元")]
+    # 调整预算后项目预算861.46万元: 项目's revised budget
+    assert [(f.label, f.measure, f.phase) for f in figures if f.amount == D("861.46")] == [("项目", "调整预算", "revised")]
+
+
+def test_the_staff_a_basic_information_section_counts_are_read():
+    """宁夏机管局 (tests/fixtures/collected/ningxia_jgswglj_2013_ys.txt, line 5, under 二、单位基本情况): 现有人员编制
+    115人,其中:参照公务员管理事业编制71人 are figures in 人; the divisions it lists stay the units reader's."""
+    path = ROOT / "tests" / "fixtures" / "collected" / "ningxia_jgswglj_2013_ys.txt"
+    warnings: list[str] = []
+    rows = rows_of(path.read_text(encoding="utf-8"), str(path), warnings)[1]
+    figures = read_narrative(rows, str(path), warnings)[3]
+    got = {(f.label, f.amount, f.unit) for f in figures if f.line == 5}
+    assert {("现有人员编制", D(115), "人"), ("参照公务员管理事业编制", D(71), "人")} <= got
+    assert all(u == "人" for _, _, u in got)
+
+
+def test_a_cut_table_of_contents_does_not_swallow_the_bodys_first_headings():
+    """乌鲁木齐市政务服务中心 (tests/fixtures/collected/wulumuqi_zwfwzx_2023_js.txt): the page kept three entries of its
+    目录, then prints 第一部分 单位概况 and 一、主要职能 over the body's text: those are the body's headings, so
+    line 10 (实有人数11人, under 二、机构设置及人员情况) is read."""
+    path = ROOT / "tests" / "fixtures" / "collected" / "wulumuqi_zwfwzx_2023_js.txt"
+    warnings: list[str] = []
+    rows = rows_of(path.read_text(encoding="utf-8"), str(path), warnings)[1]
+    figures = read_narrative(rows, str(path), warnings)[3]
+    assert ("实有人数", D(11), "人", "二、机构设置及人员情况") in {
+        (f.label[-4:], f.amount, f.unit, f.section) for f in figures if f.line == 10}

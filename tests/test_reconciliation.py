@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conftest import replace_in_table, run, sample_variant, select
+from conftest import ROOT, replace_in_table, run, sample_variant, select
 from cnbudget.kg.store import Store
 
 
@@ -91,3 +91,25 @@ def test_check_command_lists_findings(sample_store):
     out = run("check", "--store", sample_store).output
     assert "4 mismatches" in out and "末级科目之和为 9853.46" in out
     assert "MISMATCH   焦作市环境监察支队 整体绩效自评表预算执行率所述为 89.80%" in out
+
+
+def test_a_total_the_unplaced_figures_would_close_is_not_a_mismatch(tmp_path):
+    """教育局's flattened 部门收支总表 prints 12,204.85 after a repeated header label (2020年预算数), so its row is
+    not in the text and it is not loaded; 本年支出合计 16,745.59 is its listed items (1,663.86 + 1,235.48 +
+    1,641.40 = 4,540.74) plus exactly that figure: a total that cannot be checked, not an inconsistency."""
+    path = str(tmp_path / "store")
+    run("load", "--store", path, str(ROOT / "tests" / "fixtures" / "hand-read" / "unknown_jiaoyuju_2020_ys.txt"))
+    out = run("check", "--store", path, "--strict").output
+    assert "MISMATCH" not in out and "0 mismatches" in out and "1 totals not checkable" in out
+    assert "unchecked  部门收支总表：本年支出合计「2020年预算数」为 16745.59，各项之和为 4540.74" in out
+    assert "第12行 12,204.85" in out
+
+
+def test_how_rows_were_read_is_not_called_rounding(tmp_path):
+    """怀远县水利局's 三公 table: a row read by its arithmetic and the text (tests/test_reading_by_arithmetic.py);
+    kg check names them so, not 'within rounding'."""
+    path = str(tmp_path / "store")
+    run("load", "--store", path, str(ROOT / "tests" / "fixtures" / "hand-read" / "huaiyuan_slj_2025_sangong.txt"))
+    out = run("check", "--store", path, "--strict").output
+    assert "0 within rounding" in out and "MISMATCH" not in out
+    assert "1 rows read by the table's arithmetic" in out and out.startswith("read       一、2025年")

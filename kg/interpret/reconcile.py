@@ -16,10 +16,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
+from itertools import combinations
 from typing import Callable, Iterable
 
 from cnbudget.loaders.records import Disclosure, Observation, Table
 from cnbudget.loaders.labels import is_total_label
+from cnbudget.loaders.text import parse_amount
 
 YEAR_TOTALS = {"TotalIncome", "TotalExpenditure"}
 
@@ -46,7 +48,12 @@ class Finding:
 
     @property
     def tolerated(self) -> bool:
-        return abs(self.difference) <= self.tolerance
+        """No mismatch: within the rounding allowed, or a finding about how the table was read."""
+        return self.rule in NOT_MISMATCHES or abs(self.difference) <= self.tolerance
+
+
+# findings that say how a table was read or what could not be checked, not that its figures disagree
+NOT_MISMATCHES = {"ReadingByArithmetic", "UndecidedReading", "TotalWithUnplacedFigures"}
 
 
 @dataclass
@@ -113,11 +120,32 @@ def _compare(doc: Disclosure, result: Result, rule: str, table: Table, total: Ob
         return
     tolerance = _tolerance(doc, [stated, *(p.amount for p in parts)], len(parts))
     diff = stated - computed
+    if table.unplaced and other is None and abs(diff) > tolerance \
+            and _unplaced(result, table, total, parts, stated, computed, what):
+        return
     verdict = (f"在文件声明的尾数误差允许范围（±{tolerance}）内" if abs(diff) <= tolerance
                else "超出尾数误差，数据不一致")
     message = (f"{table.number or table.title}：{_name(total)}「{_col(total)}」为 {stated}，"
                f"{what}为 {computed}，相差 {diff}；{verdict}。")
     result.findings.append(Finding(rule, table, stated, computed, tolerance, total, parts, message, other))
+
+
+def _unplaced(result: Result, table: Table, total: Observation, parts: list[Observation], stated: Decimal,
+              computed: Decimal, what: str) -> bool:
+    """A sum that figures the table left out (their row or column not printed, or undecided) would close: not a
+    mismatch but a check that cannot be made, kept as such; False when no choice of them closes it (a mismatch
+    whatever their place)."""
+    figures = [(c, a) for c in table.unplaced for a in [parse_amount(c.text)] if a is not None]
+    closing = next((subset for n in range(1, min(len(figures), 4) + 1) for subset in combinations(figures, n)
+                    if sum(a for _, a in subset) == stated - computed), None)
+    if closing is None:
+        return False
+    result.findings.append(Finding(
+        "TotalWithUnplacedFigures", table, stated, computed, Decimal(0), total, parts,
+        f"{table.number or table.title}：{_name(total)}「{_col(total)}」为 {stated}，{what}为 {computed}，"
+        f"相差 {stated - computed}，正是表中未能确定所在行列、未载入的数字"
+        f"（{'、'.join(f'第{c.line}行 {c.text}' for c, _ in closing)}）；它们若属于此项则相符，此项无法核对。"))
+    return True
 
 
 def _measure_key(o: Observation) -> tuple:

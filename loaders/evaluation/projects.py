@@ -121,6 +121,10 @@ def _block_rows(rows: list[Row], first: int, end: int, columns: list[_Column], u
     numeric = sum(1 for _, kind in columns if kind is not None)
     for i in range(first, end):
         row = rows[i]
+        if len(row.cells) == 1 and cell_number(row.cells[0].text) is None and i + 1 < end \
+                and not rows[i + 1].paragraph and rows[i + 1].cells \
+                and clean_label(rows[i + 1].cells[0].text).startswith("其中"):
+            continue  # a note printed between the total and its 其中 rows (青神县's form)
         data = [c for c in row.cells if not is_blank(c.text) or c.text.strip() in ("/", "-", "—")]
         if (row.paragraph or not data or _EXEC_END.match(unitless_key(data[0].text))
                 or cell_number(data[0].text) is not None):

@@ -81,6 +81,7 @@ def label_rows(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
     if header is None:
         return []
     rows: list[tuple[int, list[Cell]]] = []  # (side, [label, figure]) per label
+    unplaced: list[Cell] = []
     next_number = [1, 1]
     for k, c in enumerate(tokens):
         if parse_amount(c.text) is not None:
@@ -90,6 +91,7 @@ def label_rows(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
             else:
                 warnings.append(f"{path}:{c.line}: {c.text} follows {tokens[k - 1].text!r}, not a row's label: "
                                 "which row of the flattened table it belongs to is not printed; not read")
+                unplaced.append(c)
             continue
         if _column(c.text) or not rows and not (is_item_label(c.text) or _ORDINAL.match(nfkc(c.text))):
             if rows:
@@ -106,7 +108,7 @@ def label_rows(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
     if min(sum(side == s for side, _ in rows) for s in (0, 1)) < 2:
         return []
     blank = Cell("", header.line)
-    out = [Row(cells=[blank, header, blank, header], line=header.line)]
+    out = [Row(cells=[blank, header, blank, header], line=header.line, unplaced=unplaced)]
     for side, cells in rows:
         label, figure = cells[0], cells[1] if len(cells) > 1 else blank
         out.append(Row(cells=[label, figure, blank, blank] if side == 0 else [blank, blank, label, figure],

@@ -7,13 +7,14 @@
   header cells, then its value cells, one per line: 皖江 …); an empty line is an empty cell.
 
 In both, running text is paragraphs; a table begins at its marker (公开NN表) or a known table
-title, followed by its header metadata (部门 / 金额单位 / year), and its cells run until the next
+title, followed by its header metadata (部门 / 金额单位 / year), or at a header of known labels
+(`is_content_head`: 项目 | 预算数 …, whatever the title above says), and its cells run until the next
 running text, note, part heading or table. The rows are recovered from the cells by
 `stream.group` (header width, 栏次 row, 行次 numbers).
 """
 from __future__ import annotations
 
-from cnbudget.loaders.labels import is_marker, is_meta, table_title_type
+from cnbudget.loaders.labels import is_column_label, is_marker, is_meta, stub_role, table_title_type
 from cnbudget.loaders.layouts.common import ends_stream, is_anchor, is_prose, paragraph, single
 from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
 from cnbudget.loaders.layouts.stream import group, header_only
@@ -56,6 +57,24 @@ def line_items(text: str) -> list[Cell]:
     return [Cell(c.text if c.text.strip() else "", c.line) for c in items[first:last + 1]]
 
 
+def is_content_head(items: list[Cell], i: int) -> bool:
+    """Whether a table's header begins at cell i though no marker or known title is above it: a stub label
+    (项目, 科目名称) or a column label, then short labels up to the first figure, a column label among them (the
+    table readers then find it by what it holds, loaders/tables/content.py)."""
+    if stub_role(items[i].text) != "name" and not is_column_label(items[i].text):
+        return False
+    labels = []
+    for c in items[i:i + 13]:
+        if not c.text.strip():
+            continue
+        if parse_amount(c.text) is not None:
+            return len(labels) >= 2 and any(is_column_label(t) for t in labels[1:])
+        if is_prose(c.text) or len(c.text) > 40:
+            return False
+        labels.append(c.text)
+    return False
+
+
 def stream_rows(items: list[Cell], marks_empty: bool, path: str, warnings: list[str]) -> list[Row]:
     """Paragraphs and table rows from a sequence of cells (see the module docstring)."""
     rows: list[Row] = []
@@ -65,7 +84,7 @@ def stream_rows(items: list[Cell], marks_empty: bool, path: str, warnings: list[
         if not c.text.strip():  # an empty cell outside any table
             i += 1
             continue
-        if not is_anchor(c.text) or is_prose(c.text):
+        if is_prose(c.text) or not (is_anchor(c.text) or is_content_head(items, i)):
             rows.append(paragraph(c))
             i += 1
             continue
@@ -101,7 +120,10 @@ def stream_rows(items: list[Cell], marks_empty: bool, path: str, warnings: list[
                 rows.append(single(h))
         rows += table
         rest = [x for x in items[j + used:k] if x.text.strip()]
-        if any(parse_amount(x.text) is not None for x in rest):
+        # a table next (its title or header, a heading above it): its figures are the next table's
+        nxt = [m for m in range(j + used, k) if items[m].text.strip()][:2]
+        another = any(is_anchor(items[m].text) or is_content_head(items, m) for m in nxt)
+        if not another and any(parse_amount(x.text) is not None for x in rest):
             warnings.append(f"{path}:{rest[0].line}: the cells of the table at line {c.line} could not be followed "
                             f"past this line (a row that does not fit its header); the figures up to line "
                             f"{rest[-1].line} are not read")

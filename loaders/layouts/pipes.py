@@ -14,6 +14,9 @@ Lines without a '|' are running text.
 """
 from __future__ import annotations
 
+import re
+
+from cnbudget.loaders.labels import is_column_label
 from cnbudget.loaders.layouts.common import is_prose, paragraph
 from cnbudget.loaders.layouts.lines import stream_rows
 from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
@@ -28,6 +31,8 @@ def _split(line: str) -> list[str]:
 
 def pipe_cell_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
     lines = [raw.rstrip("\r").rstrip() for raw in text.split("\n")]
+    if _separated_by_bars(lines):  # cell | cell | | cell, one per line: a bar between cells, two around an empty one
+        return stream_rows(_bar_items(lines), True, path, warnings)
     last = max((n for n, l in enumerate(lines, 1) if l.strip()), default=0)
     rows: list[Row] = []
     current: list[Cell] = []
@@ -56,16 +61,77 @@ def pipe_cell_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
             close()
             rows.append(Row(cells=[Cell(p, n) for p in texts], line=n))
             continue
+        if texts and not current and is_prose(texts[0]):
+            rows.append(Row(cells=[Cell(texts[0], n)], line=n))  # a note between rows, in a cell of its own
+            continue
         if texts:
             current.append(Cell(texts[0], n))
         if len(parts) > 2 or not texts:  # the row's empty cells: the row ends here
             ended += 1
             close()
     close()
+    rows = [r for row in rows for h in _header_apart(row) for r in _rows_apart(h)]
     if ended == 0:  # nothing marks a row's end: a stream of cells
         items = [Cell(_split(l)[0] if "|" in l else l, n) for n, l in enumerate(lines, 1) if l.strip()]
         return stream_rows(items, False, path, warnings)
     return _regroup_stubless(rows, path, warnings)
+
+
+def _separated_by_bars(lines: list[str]) -> bool:
+    """Cells printed one per line with a line holding only '|' between them (a web table saved as text): most
+    lines with a '|' hold nothing else, and hardly any cell line ends in one."""
+    bars = sum(1 for l in lines if l.strip() == "|")
+    ended = sum(1 for l in lines if "|" in l and l.strip() != "|")
+    return bars >= 4 and ended <= 0.1 * bars
+
+
+def _bar_items(lines: list[str]) -> list[Cell]:
+    """Each line with text a cell; n bars between two cells stand for n-1 empty cells."""
+    items: list[Cell] = []
+    bars: list[int] = []
+    for n, line in enumerate(lines, 1):
+        if line.strip() == "|":
+            bars.append(n)
+        elif line.strip():
+            if items:
+                items += [Cell("", b) for b in bars[1:]]
+            bars = []
+            items.append(Cell(line.strip(), n))
+    return items
+
+
+def _header_apart(row: Row) -> list[Row]:
+    """A header whose row end is not printed runs into the first data row (年初预算 | 调整后预算数 | … | 原因 |
+    总额 | 238.93 | …): the header is the labels before the data row's stub, the label right before its first
+    figure. Told apart only where the labels before the stub are column labels (two or more)."""
+    first = next((k for k, c in enumerate(row.cells) if parse_amount(c.text) is not None), None)
+    if row.paragraph or first is None or first < 4:
+        return [row]
+    labels = row.cells[:first - 1]
+    if sum(is_column_label(c.text) for c in labels) < 2:
+        return [row]
+    return [Row(cells=labels, line=row.line), Row(cells=row.cells[first - 1:], line=row.cells[first - 1].line)]
+
+
+def _rows_apart(row: Row) -> list[Row]:
+    """Rows whose ends are not printed run into one (其中:财政资金 | 238.93 | … | / | / | 财政专户管理资金 | 0.00 |
+    …): cut before each label that follows a figure or a dash and is followed by a figure. Only where three
+    rows or more run together, each with a figure: two labels with figures in a row are the two sides of a
+    收支 table."""
+    cells = row.cells
+    starts = [0] + [k for k in range(1, len(cells) - 1)
+                    if _label(cells[k]) and not _label(cells[k - 1]) and parse_amount(cells[k + 1].text) is not None]
+    if row.paragraph or len(starts) < 3:
+        return [row]
+    parts = [cells[a:b] for a, b in zip(starts, starts[1:] + [len(cells)])]
+    if not all(any(parse_amount(c.text) is not None for c in p) for p in parts):
+        return [row]
+    return [Row(cells=p, line=p[0].line) for p in parts]
+
+
+def _label(c: Cell) -> bool:
+    t = c.text.strip()
+    return bool(t) and parse_amount(t) is None and not re.search(r"\d", t) and t.strip("/—-－ ") != ""
 
 
 def _regroup_stubless(rows: list[Row], path: str, warnings: list[str]) -> list[Row]:

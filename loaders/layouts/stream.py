@@ -232,7 +232,26 @@ def group(items: list[Cell], marks_empty: bool, at_end: bool, path: str,
     colrow, candidates = header_candidates(items, first, lambda c: not _numeric(c))
     n_numbers = colrow[2] if colrow else 0
 
-    strict = has_decimal_amounts(items[first:])
+    chosen = None
+    # decimals printed in a rate row (-16.77) beside integer amounts (2840) do not make the integers codes: where
+    # no reading holds with bare integers taken for codes, they are tried as amounts
+    for strict in ((True, False) if has_decimal_amounts(items[first:]) else (False,)):
+        chosen = _choose(items, candidates, colrow, n_numbers, at_end, strict)
+        if chosen is not None:
+            break
+    if chosen is None:
+        return [], 0
+    start, header_rows, roles, sides = chosen
+    out = list(header_rows)
+    if colrow is not None:
+        out.append(Row(cells=items[colrow[0]:colrow[1]], line=items[colrow[0]].line))
+    data, k = _rows(items, start, sides, at_end, strict)
+    return out + data, k
+
+
+def _choose(items: list[Cell], candidates, colrow, n_numbers: int, at_end: bool, strict: bool):
+    """The reading of the header (data start, header rows, roles, sides) that explains the most cells; None
+    when none does."""
     chosen = None
     best = 0
     for start, header in candidates:
@@ -246,14 +265,7 @@ def group(items: list[Cell], marks_empty: bool, at_end: bool, path: str,
             end = _rows(items, start, sides, at_end, strict)[1]
             if end > max(best, start):  # the reading that explains the most cells; the first of equals
                 chosen, best = (start, header_rows, roles, sides), end
-    if chosen is None:
-        return [], 0
-    start, header_rows, roles, sides = chosen
-    out = list(header_rows)
-    if colrow is not None:
-        out.append(Row(cells=items[colrow[0]:colrow[1]], line=items[colrow[0]].line))
-    data, k = _rows(items, start, sides, at_end, strict)
-    return out + data, k
+    return chosen
 
 
 def _rows(items: list[Cell], k: int, sides: list[tuple[list[str], int]], at_end: bool,

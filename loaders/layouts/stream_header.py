@@ -87,9 +87,13 @@ def _part_of_row(c: Cell, level: _Level) -> bool:
 
 def _levels(labels: list[Cell]) -> list[list[Cell]]:
     levels = [_Level()]
-    for c in labels:
+    for k, c in enumerate(labels):
         repeats = label_key(c.text) in levels[-1].keys  # 小计 | … | 小计: the same row
-        if levels[-1].cells and not repeats and _part_of_row(c, levels[-1]):
+        # … | 公车购置及运行维护费 | 合计 | 车辆购置 | 车辆运行: a total followed by the parts of the label before it
+        # is that label's first part, though 合计 is printed in the row above too
+        heads_parts = is_total_label(c.text) and 0 < k < len(labels) - 1 and bool(levels[-1].cells) \
+            and _item(labels[k - 1]) is not None and vocab.broader_item(_item(labels[k + 1])) == _item(labels[k - 1])
+        if heads_parts or levels[-1].cells and not repeats and _part_of_row(c, levels[-1]):
             levels.append(_Level())
         levels[-1].add(c)
     return [level.cells for level in levels]

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 
 from cnbudget.loaders.narrative.duties import read_duties
-from cnbudget.loaders.narrative.figures import figures_in_line
+from cnbudget.loaders.narrative.figures import MONEY_UNITS, figures_in_line
 from cnbudget.loaders.narrative.lines import disclosure_kind, paragraph_lines
 from cnbudget.loaders.narrative.subjects import read_subject_line, subject_head
 from cnbudget.loaders.narrative.units import read_department, read_units
@@ -52,6 +52,9 @@ def read_narrative(rows: list[Row], path: str, warnings: list[str]
     subjects: list[SubjectLine] = []
     figures: list[Figure] = []
     for ln in lines:
+        if ln.zone == "org" and ln.level is None:  # 基本情况: its amounts and staff (its 个 are the units', units.py)
+            figures += [f for f in figures_in_line(ln, kind, path, []) if f.unit in MONEY_UNITS or f.unit == "人"]
+            continue
         if ln.zone != "narrative" or ln.level is not None:
             continue
         if re.search(r"绩效", ln.section) and _EVALUATION_RESULTS.search(ln.sub):

@@ -81,6 +81,10 @@ def number_groups(c: PrintedText) -> list[NumberGroup]:
     toks = []
     for m in _TOKEN.finditer(c.n):
         unit = m.group("unit")
+        if not unit and c.n[m.end("num"):].strip() in ("万", "亿"):  # a page or line cut inside 万元
+            unit = c.n[m.end("num"):].strip() + "元"
+            toks.append((m.start(), len(c.n.rstrip()), parse_amount(m.group("num")), unit))
+            continue
         if not unit and _DATE_AFTER.match(c.n, m.end("num")):
             continue
         if unit and _THRESHOLD_AFTER.match(c.n, m.end()):

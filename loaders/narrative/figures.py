@@ -19,18 +19,23 @@ from cnbudget.loaders.narrative.printed import CN_NUMERALS, PrintedText
 from cnbudget.loaders.records import Figure
 
 _MONEY = ("亿元", "万元", "千元", "元")
+MONEY_UNITS = _MONEY
 # what a count in this unit counts, named after the subject it continues ("团组数0个，累计0人次")
 _COUNT_NOUN = {"人次": "人次", "辆": "车辆数", "台(套)": "台（套）数", "台": "台数", "套": "套数", "个": "个数",
                "人": "人数", "次": "次数", "批": "批次", "项": "项数", "家": "家数", "户": "户数", "名": "人数",
                "件": "件数"}
 # units as printed in the records (matched on the normal form)
 _UNIT_PRINT = {"台(套)": "台（套）", "台套": "台（套）"}
-_RATE_WORD = re.compile(r"占(?!用)|比重|完成|执行率|完成率|(?:为|是|达到?)(?:年初|全年|调整后)?预算(?:数)?的"
+_RATE_WORD = re.compile(r"占(?!用)|比重|完成|执行率|完成率|(?:为|是|达到?)(?:年初|全年|调整后|调整)?预算(?:数)?的"
                         r"|增长|增加|上升|提高|下降|减少|降低")
-_CHANGE = re.compile(r"(增加|增长|上升|提高|减少|下降|降低|节约|节省|压减)了?$")
-_DECREASE = ("减少", "下降", "降低", "节约", "节省", "压减")
-_MEASURE_BUDGET = re.compile(r"(年初预算|全年预算|调整后预算|调整预算|预算安排|预算)(数)?$")
-_MEASURE_ACTUAL = re.compile(r"(决算|执行|实际执行)(数)?$")
+_CHANGE = re.compile(r"(增加|增长|上升|提高|减少|下降|降低|节约|节省|压减|增收|增支|减收|减支"
+                     r"|(?:大于|超过|超出|多于|小于|低于|少于)(?:年初|调整后)?预算数?)了?$")
+_DECREASE = ("减少", "下降", "降低", "节约", "节省", "压减", "减收", "减支", "小于", "低于", "少于")
+_MEASURE_WORD = re.compile(r"(决算|预算|执行)数?$")  # 决算数大于预算数55.93万元: the subject's, not a label
+# 申请预算资金90万元 is a budget, 完成预算资金89.97万元 an actual
+_MEASURE_BUDGET = re.compile(r"(年初预算|全年预算|调整后预算|调整预算|预算安排|(?<!完成|执行|使用)预算)(数|资金)?$")
+_MEASURE_ACTUAL = re.compile(r"(决算支出|决算|执行|实际执行|(?:完成|执行|使用)预算)(数|资金)?$")
+_REVISED = re.compile(r"调整(?:预算)?后")
 _FUND_BEFORE = re.compile(r"(一般公共|政府性基金|国有资本经营|社会保险基金|部门|单位|财政)$")
 _TRAIL = re.compile(r"(为|是|:|达到|达|约为|约|共计|共有|共|各|均|分别为|分别是|分别|合计为|总计为|有)$")
 _LEAD = re.compile(r"^(其中|另外|此外|同时|以及|及|和|主要用于以下方面|具体情况如下|我部门\(单位\)|我单位\(部门\)|我部门|"
@@ -52,6 +57,7 @@ class _Subject:
     labels: list[str]
     phase: str | None
     unit: str
+    measure: str | None = None
 
 
 def _bare_label(t: PrintedText) -> PrintedText:
@@ -104,10 +110,27 @@ def figures_in_line(ln: Line, kind: str, path: str, warnings: list[str], about: 
     last: dict[str, _Subject | None] = {"money": None, "count": None, "any": None}
     if about:
         last["money"] = last["any"] = _Subject([about], None, "万元")
+    whole = None  # the subject an inclusion (含 A …, B …; 其中: A …, B …) lists parts of
     for clauses in sentence_clauses(ln.t.cut_prefix(_ORDINAL_LEAD)):
-        for c in clauses:
+        for i, c in enumerate(clauses):
+            if whole is not None and (i == 0 or _after_semicolon(ln.t.n, c.at)):
+                last["money"] = last["any"] = whole  # 含A 250万元,B 537.31万元;比2012年预算增加…: the whole again
+                whole = None
+            if whole is None and _INCLUDES.match(c.n):
+                whole = last["money"]
             out += _clause_figures(c, ln, last, defaults, path, warnings)
     return out
+
+
+def _after_semicolon(n: str, at: int) -> bool:
+    """Whether the text before position `at` ends with ';' (spaces aside), read back from `at`, not sliced."""
+    k = at - 1
+    while k >= 0 and n[k].isspace():
+        k -= 1
+    return k >= 0 and n[k] == ";"
+
+
+_INCLUDES = re.compile(r"\s*(?:含|包括|包含|其中)(?!义)")
 
 
 def _clause_figures(c: PrintedText, ln: Line, last: dict[str, _Subject | None], defaults: tuple[str, str],
@@ -119,6 +142,8 @@ def _clause_figures(c: PrintedText, ln: Line, last: dict[str, _Subject | None], 
     out: list[Figure] = []
     prev_end = 0
     groups = number_groups(c)
+    if not groups:
+        _unchanged_subject(c, last, default_measure)
     for k, g in enumerate(groups):
         text = c[prev_end:g.start].strip()
         after = c[g.end:(groups[k + 1].start if k + 1 < len(groups) else len(c.n))]
@@ -145,9 +170,34 @@ def _clause_figures(c: PrintedText, ln: Line, last: dict[str, _Subject | None], 
                               unit=printed_unit, line=ln.line_at(c.at + g.start), item=_vocab_item(lab),
                               phase=phase))
         if unit not in ("%", "个百分点"):
-            subject = _Subject(labels, phase, unit)
+            subject = _Subject(labels, phase, unit, measure)
             last["money" if unit in _MONEY else "count"] = last["any"] = subject
     return out
+
+
+# 公务用车运行维护费支出决算比预算无增减变化: a subject stated unchanged, no figure, that the next clause continues
+_UNCHANGED = re.compile(r"(?:与|较|比)\s*(?:上年度?|上一年度?|去年|上年同期|\d{4}\s*年度?|年初)?(?:同期)?(?:预算|决算)?(?:数)?"
+                        r"(?:相比|比较)?\s*(?:无增减变化|无增减|无变化|未发生变化|持平|相同|一致)$")
+
+
+# 收入支出总体与上年相比,增加58.21万元: a subject and what it is compared with, the change in the next clause
+_COMPARED = re.compile(r"(?:与|较|同)\s*(?:上年度?|上一年度?|去年|上年同期|\d{4}\s*年度?)(?:同期)?(?:预算|决算)?(?:数)?"
+                       r"\s*(?:相比|比较|对比)$")
+
+
+_SUBJECT_ENDS = {"变化", "增减", "持平", "相同", "一致", "相比", "比较", "对比"}
+
+
+def _unchanged_subject(c: PrintedText, last: dict[str, _Subject | None], default_measure: str) -> None:
+    end = c.n.rstrip()[-2:]
+    if end not in _SUBJECT_ENDS:  # most clauses without a figure: nothing to search
+        return
+    m = _UNCHANGED.search(c.n) or _COMPARED.search(c.n)
+    if not m:
+        return
+    label_t, _, _, phase = _amount_measure(c[:m.start()], True, default_measure)
+    if label_t.label not in _GENERIC:
+        last["money"] = last["any"] = _Subject([label_t.label], phase, "万元")
 
 
 def _read_group(text: PrintedText, after: PrintedText, g: NumberGroup, last: dict, default_measure: str,
@@ -189,6 +239,8 @@ def _read_group(text: PrintedText, after: PrintedText, g: NumberGroup, last: dic
         labels = [re.sub(r"(团组数|团组|批次|人数|数量|个数|数)$", "", x) + _COUNT_NOUN.get(unit, unit) for x in labels]
     if not own_phase and measure not in ("完成率", "数量") and inherit_from.phase:
         phase = inherit_from.phase
+    if unit in _MONEY and not own_phase and inherit_from.measure in ("预算", "决算") and _COMPARE.fullmatch(text.strip().n):
+        measure = inherit_from.measure  # 预算数为4196万元,较2020年4729万元减少533万元: the other year's 预算数
     return labels, measure, unit, sign, phase
 
 
@@ -224,9 +276,11 @@ def _amount_measure(text: PrintedText, money: bool, default_measure: str
     work = text.strip().cut_suffix(_TRAIL)
     cm = _CHANGE.search(work.n)
     if cm:
-        measure = "减少" if cm.group(1) in _DECREASE else "增加"
+        measure = "减少" if cm.group(1)[:2] in _DECREASE else "增加"
         sign = -1 if measure == "减少" else 1
         work = work[:cm.start()].strip().cut_suffix(_TRAIL).cut_prefix(_COMPARE)
+        if cm.group(1)[:2] in ("大于", "超过", "超出", "多于", "小于", "低于", "少于"):
+            work = work.cut_suffix(_MEASURE_WORD)
     else:
         work = _bare_label(work)
         for rx, name, ph in ((_MEASURE_BUDGET, "预算", "approved"), (_MEASURE_ACTUAL, "决算", "executed")):
@@ -236,6 +290,9 @@ def _amount_measure(text: PrintedText, money: bool, default_measure: str
                 work = work[:mm.start()]
                 break
     label_t = _bare_label(work)
+    revised = _REVISED.match(label_t.n)
+    if revised and measure == "预算":  # 调整预算后项目预算861.46万元: the revised budget of 项目
+        label_t, measure, phase = label_t[revised.end():].strip(), "调整预算", "revised"
     if measure is None:
         key = label_t.n
         if re.search(r"(总计|总额)$", key):

@@ -27,12 +27,12 @@ class Line:
     section: str = ""
     sub: str = ""
     zone: str = "other"  # org / narrative / other
-    breaks: tuple[tuple[int, int], ...] = ()  # (where in `t`, its printed line) of a wrapped paragraph's next lines
+    breaks: tuple[int, ...] = ()  # where in `t` the next printed lines of a wrapped paragraph start
+    contents: bool = False  # 目录 or one of its entries: places nothing under it
 
     def line_at(self, offset: int) -> int:
         """The printed line of a position in `t` (`PrintedText.at` of a slice of it)."""
-        i = bisect_right(self.breaks, (offset, float("inf")))
-        return self.breaks[i - 1][1] if i else self.line
+        return self.line + bisect_right(self.breaks, offset) if self.breaks else self.line
 
 
 _PART = PART_HEADING
@@ -91,9 +91,9 @@ def paragraph_lines(rows: list[Row]) -> list[Line]:
     """The lines of running text in `rows`, placed under their headings and in their zones."""
     lines = _text_lines(rows)
     _place_under_headings(lines)
-    has_parts = any(ln.level == 0 for ln in lines)
+    has_parts = any(ln.level == 0 and not ln.contents for ln in lines)
     for ln in lines:
-        ln.zone = _zone(ln, has_parts)
+        ln.zone = "other" if ln.contents else _zone(ln, has_parts)
     return lines
 
 
@@ -119,13 +119,23 @@ def _text_lines(rows: list[Row]) -> list[Line]:
     return out
 
 
+_CONTENTS = re.compile(r"目\s*录")
+
+
 def _place_under_headings(lines: list[Line]) -> None:
-    """Each line's heading level (when it is a heading) and the part, section and subsection it is under."""
-    part = section = sub = ""
+    """Each line's heading level (when it is a heading) and the part, section and subsection it is under. The
+    entries of a table of contents (目录, then headings only) place nothing under them: the text after them is
+    under the headings it repeats, or under none when the page left them out."""
     for ln in lines:
         ln.level = _heading_level(ln.t.n)
         if ln.level is not None:
             ln.title = ln.t.label
+    _mark_contents(lines)
+    part = section = sub = ""
+    for ln in lines:
+        if ln.contents:
+            part = section = sub = ""
+            continue
         if ln.level == 0:
             part, section, sub = ln.title, "", ""
         elif ln.level == 1:
@@ -133,6 +143,32 @@ def _place_under_headings(lines: list[Line]) -> None:
         elif ln.level == 2:
             sub = ln.title
         ln.part, ln.section, ln.sub = part, section, sub
+
+
+def _mark_contents(lines: list[Line]) -> None:
+    """目录 and the headings after it up to the body: the body starts where the contents' first entry is printed
+    again, or at its first line of text, under the headings right before it that go part, section, subsection
+    (第一部分 单位概况, 一、主要职能); the rest are the contents' entries."""
+    i = 0
+    while i < len(lines):
+        if not _CONTENTS.fullmatch(lines[i].t.n.strip()):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and lines[j].level is not None and not (j > i + 1 and lines[j].title == lines[i + 1].title):
+            j += 1
+        body = j
+        if j < len(lines) and lines[j].level is None:  # the body's own headings, if any, right before its text
+            k, above = j - 1, 3
+            while k > i and lines[k].level < above:
+                above = lines[k].level
+                k -= 1
+                if above == 0:
+                    body = k + 1
+                    break
+        for ln in lines[i:body]:
+            ln.contents = True
+        i = max(body, i + 1)
 
 
 def _zone(ln: Line, has_parts: bool) -> str:
@@ -160,6 +196,6 @@ def disclosure_kind(lines: list[Line]) -> str:
     titles = " ".join(ln.title for ln in lines if ln.level is not None)
     if "决算" in titles:
         return "final"
-    if re.search(r"预算(情况说明|表|公开)", titles):
+    if re.search(r"预算(?:安排)?(情况说明|表|公开)", titles):
         return "budget"
     return "final"

@@ -22,16 +22,30 @@ _WRAPPED_SHARE = 0.5
 
 
 def _is_wrapped(lines: list[str]) -> bool:
-    """Most lines of running text within two characters of the commonest width, not ending a sentence."""
-    lengths = [len(t.strip()) for t in lines if len(t.strip()) >= 10]
-    if len(lengths) < _MIN_LINES:
+    """Most lines of running text within two characters of the commonest width, not ending a sentence; or,
+    where half-width digits make lines of one printed width unequal in characters, of the commonest display
+    width (a Chinese character two columns, a digit one) within four columns."""
+    return _near_one_width(lines, lambda t: len(t), 2) or _near_one_width(lines, _display_width, 4)
+
+
+_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6]")  # CJK, full-width forms
+
+
+def _display_width(t: str) -> int:
+    return len(t) + len(_WIDE.findall(t))
+
+
+def _near_one_width(lines: list[str], measure, tolerance: int) -> bool:
+    texts = [t.strip() for t in lines if len(t.strip()) >= 10]
+    if len(texts) < _MIN_LINES:
         return False
-    width = Counter(lengths).most_common(1)[0][0]
-    near = [t for t in lines if abs(len(t.strip()) - width) <= 2 and not _END.search(t)]
-    return len(near) >= _WRAPPED_SHARE * len(lengths)
+    open_widths = Counter(measure(t) for t in texts if not _END.search(t))  # lines that run on
+    near = max((sum(n for w, n in open_widths.items() if abs(w - width) <= tolerance) for width in open_widths),
+               default=0)
+    return near >= _WRAPPED_SHARE * len(texts)
 
 
-def unwrap(rows: list[Row]) -> Iterator[tuple[Row, tuple[tuple[int, int], ...]]]:
+def unwrap(rows: list[Row]) -> Iterator[tuple[Row, tuple[int, ...]]]:
     """The paragraph rows, with the printed lines of each wrapped paragraph joined into one row, and where in
     its text each next printed line starts (empty for a row left as it was)."""
     paragraphs = [r for r in rows if r.paragraph and r.cells]
@@ -41,14 +55,14 @@ def unwrap(rows: list[Row]) -> Iterator[tuple[Row, tuple[tuple[int, int], ...]]]
         return
     run: list[Row] = []
 
-    def flush() -> Iterator[tuple[Row, tuple[tuple[int, int], ...]]]:
+    def flush() -> Iterator[tuple[Row, tuple[int, ...]]]:
         if not run:
             return
         texts = [r.cells[0].text.strip() for r in run]
-        breaks, at = [], 0  # (offset, printed line): a page number left out between two lines skips a number
-        for t, nxt in zip(texts, run[1:]):
+        breaks, at = [], 0
+        for t, r, nxt in zip(texts, run, run[1:]):
             at += len(t)
-            breaks.append((at, nxt.line))
+            breaks += [at] * (nxt.line - r.line)  # a page number left out between: its line counted too
         first = run[0]
         joined = Row(cells=[Cell("".join(texts), first.line)], line=first.line, paragraph=True)
         yield joined, tuple(breaks)
@@ -72,7 +86,6 @@ def unwrap(rows: list[Row]) -> Iterator[tuple[Row, tuple[tuple[int, int], ...]]]
 
 
 def _page_between(rows: list[Row], a: int, b: int) -> bool:
-    """Only a page number (and blank lines) between printed lines a and b: a paragraph of its own, not the cells
-    of a table whose first column holds small numbers (0, 32, 660)."""
-    between = [(r, c) for r in rows for c in r.cells if a < c.line < b and c.text.strip()]
-    return 0 < len(between) <= 2 and all(r.paragraph and _PAGE_NUMBER.match(c.text) for r, c in between)
+    """Only a page number (and blank lines) between printed lines a and b."""
+    between = [r for r in rows if a < r.line < b and r.cells and r.cells[0].text.strip()]
+    return bool(between) and all(_PAGE_NUMBER.match(r.cells[0].text) for r in between)

@@ -215,4 +215,17 @@ def settle(table: Table, figures: list[Figure]) -> None:
             record(table, "UndecidedReading", pending.line,
                    f"{name}：第{pending.line}行的空格未印出，{pending.evidence}，但不能确定这些数字所在的列："
                    f"{options}。这些数字未载入。", [])
+            table.unplaced += _placed_apart(pending.readings)
     table.pending = []
+
+
+def _placed_apart(readings: list[dict[int, Cell]]) -> list[Cell]:
+    """The figures the readings place in different columns: the ones not loaded."""
+    where: dict[int, set[int]] = defaultdict(set)
+    cells: dict[int, Cell] = {}
+    for reading in readings:
+        for p, c in reading.items():
+            where[id(c)].add(p)
+            cells[id(c)] = c
+    return [c for k, c in cells.items() if len(where[k]) > 1 or sum(k in map(id, r.values()) for r in readings)
+            < len(readings) and parse_amount(c.text) is not None]

@@ -185,6 +185,7 @@ def _parse_table(table: Table, rows: list[Row], i: int, j: int, end: int, path: 
         body.append(row)
         k += 1
     rest = rows[k:end]
+    table.unplaced = [c for r in body for c in r.unplaced]
 
     colnums, headers, data = _header_and_data(body)
 

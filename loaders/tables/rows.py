@@ -21,6 +21,21 @@ from cnbudget.loaders.text import clean_label, is_blank, is_indented, looks_nume
 _CODE_NAME = re.compile(r"^(\d{3,7})\s+(\S.*)$")
 # a row that counts (vehicles, groups, persons) in a money table: 公务用车保有量（辆）
 _COUNT_UNIT = re.compile(r"[（(]\s*(人次|批次|台[（(]套[)）]|台套|个|人|辆|台|套|批|次|家|户|项|名|件|所|天)\s*[)）]\s*$")
+# a 三公 count named without its unit in brackets (国内公务接待批次, 公务用车保有量): the unit its words imply
+_COUNT_WORDS = [(re.compile(r"(人次|批次)$"), None), (re.compile(r"团组数$"), "个"),
+                (re.compile(r"车.*(购置数|保有量|数量)$"), "辆")]
+
+
+def _count(label: str) -> tuple[str, str] | None:
+    """(unit, name) of a row that counts things (公务用车保有量（辆）, 国内公务接待人次); None for amounts."""
+    m = _COUNT_UNIT.search(label)
+    if m:
+        return m.group(1).replace("(", "（").replace(")", "）"), strip_ordinal(clean_label(label[:m.start()]))
+    for rx, unit in _COUNT_WORDS:
+        m = rx.search(label)
+        if m:
+            return unit or m.group(1), strip_ordinal(clean_label(label))
+    return None
 
 
 def _is_figure(text: str) -> bool:
@@ -58,7 +73,7 @@ def read_rows(table: Table, data: list[Row], roles: list[str], columns: list[Col
                     short.append(row.line)
             values = cells[cut:]
             leading = cells[:cut]
-            counts = bool(leading) and _COUNT_UNIT.search(clean_label(leading[-1].text))  # not amounts
+            counts = bool(leading) and _count(clean_label(leading[-1].text))  # not amounts
             if 0 < len(values) < len(value_positions) and any(_is_figure(c.text) for c in values) and not counts:
                 deferred.append((index, row, leading, values))
                 if short and short[-1] == row.line:
@@ -192,7 +207,7 @@ def _read_side(table: Table, row: Row, index: int, placed: dict, roles: list[str
         m = _CODE_NAME.match(nfkc(label))
         if m:
             code, label = m.group(1), clean_label(m.group(2))
-    count = _COUNT_UNIT.search(label) if not code else None
+    count = _count(label) if not code else None
     if count:
         _read_counts(table, label, count, placed, roles, sides, s, by_position, path, warnings, figures)
         return
@@ -201,6 +216,7 @@ def _read_side(table: Table, row: Row, index: int, placed: dict, roles: list[str
         row_item = vocab.item_for(label)
         if not row_item:
             row_class = vocab.functional_class_for(label)
+    rate_row = bool(_RATE_ROW.search(nfkc(label))) if label else False
     for p in sorted(placed):
         if sides[p] != s or roles[p] != "value":
             continue
@@ -208,7 +224,7 @@ def _read_side(table: Table, row: Row, index: int, placed: dict, roles: list[str
         if is_blank(cell.text) or is_filler(cell.text):  # 单位不需填列, 无: no figure
             continue
         column = by_position[p]
-        rate = _rate(cell.text, column)
+        rate = _rate(cell.text, column, rate_row)
         if rate is not None:  # a percentage (完成率 90%): a figure with its own unit, not an amount
             if figures is not None:
                 figures.append(Figure(section=table.title, label=strip_ordinal(label), measure=column.label or "%",
@@ -226,24 +242,26 @@ def _read_side(table: Table, row: Row, index: int, placed: dict, roles: list[str
             indented=is_indented(name_raw), row_index=index))
 
 
-_RATE_COLUMNS = {"CompletionRate", "ChangeRate"}
+_RATE_COLUMNS = {"CompletionRate", "ChangeRate", "DecreaseRate"}
+# a row of rates in a table of years as rows (2016年比2015年增减%, 增长率)
+_RATE_ROW = re.compile(r"(?:%|率)\s*[)）]?$")
 
 
-def _rate(text: str, column: Column) -> Decimal | None:
-    """The percentage a cell prints (90%, or a figure under a 完成率 / 增减率 column); None for anything else."""
+def _rate(text: str, column: Column, rate_row: bool = False) -> Decimal | None:
+    """The percentage a cell prints (90%, or a figure under a 完成率 / 增减率 column or in a row of rates); None
+    for anything else."""
     t = nfkc(text).strip()
     if t.endswith("%"):
         return parse_amount(t[:-1])
-    return parse_amount(t) if column.item in _RATE_COLUMNS else None
+    return parse_amount(t) if column.item in _RATE_COLUMNS or rate_row else None
 
 
-def _read_counts(table: Table, label: str, count: re.Match, placed: dict, roles: list[str], sides: list[int],
+def _read_counts(table: Table, label: str, count: tuple[str, str], placed: dict, roles: list[str], sides: list[int],
                  s: int, by_position: dict[int, Column], path: str, warnings: list[str] | None,
                  figures: list[Figure] | None) -> None:
     """A row that counts (因公出国（境）团组数（个）, 公务用车保有量（辆）): its figures are numbers of things,
     not amounts in the table's currency unit, so they become figures with their own unit."""
-    unit = count.group(1).replace("(", "（").replace(")", "）")
-    name = strip_ordinal(clean_label(label[:count.start()]))
+    unit, name = count
     for p in sorted(placed):
         if sides[p] != s or roles[p] != "value" or is_blank(placed[p].text):
             continue
