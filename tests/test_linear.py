@@ -205,9 +205,13 @@ def test_header_rows_as_before():
 
     def levels(labels):
         out = [[]]
-        for c in labels:
+        for k, c in enumerate(labels):
             repeats = label_key(c.text) in {label_key(x.text) for x in out[-1]}
-            if out[-1] and not repeats and part_of_row(c, out[-1]):
+            # a total followed by the parts of the label before it starts that label's row (tables by content)
+            heads_parts = (is_total_label(c.text) and 0 < k < len(labels) - 1 and bool(out[-1])
+                           and sh._item(labels[k - 1]) is not None
+                           and vocab.broader_item(sh._item(labels[k + 1])) == sh._item(labels[k - 1]))
+            if heads_parts or out[-1] and not repeats and part_of_row(c, out[-1]):
                 out.append([c])
             else:
                 out[-1].append(c)

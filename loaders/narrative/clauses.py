@@ -75,14 +75,18 @@ def _ends_with_figure(reversed_n: str, start: int, i: int) -> bool:
     return _FIGURE_END_REVERSED.match(reversed_n, size - i, size - start) is not None
 
 
+_CUT_UNIT = re.compile(r"\s*([万亿])\s*\Z")
+
+
 def number_groups(c: PrintedText) -> list[NumberGroup]:
     """The numbers of a clause, those printed as one list sharing a unit grouped
     ("4125.49,4143.91万元", "23.51%、38.28%", "A万元和B万元")."""
     toks = []
     for m in _TOKEN.finditer(c.n):
         unit = m.group("unit")
-        if not unit and c.n[m.end("num"):].strip() in ("万", "亿"):  # a page or line cut inside 万元
-            unit = c.n[m.end("num"):].strip() + "元"
+        cut = None if unit else _CUT_UNIT.match(c.n, m.end("num"))
+        if cut:  # a page or line cut inside 万元 (matched in place: slicing the rest off each number was quadratic)
+            unit = cut.group(1) + "元"
             toks.append((m.start(), len(c.n.rstrip()), parse_amount(m.group("num")), unit))
             continue
         if not unit and _DATE_AFTER.match(c.n, m.end("num")):
