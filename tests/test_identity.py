@@ -206,10 +206,10 @@ def test_the_named_query_lists_who_when_what(fragments_store):
     rows = json.loads(run("query", "disclosures", "--store", fragments_store, "--format", "json").output)
     by_file = {r["file"]: r for r in rows}
     r = by_file["huaiyuan_slj_2025_sangong.txt"]
-    assert (r["body"], r["region"], r["year"], set(r["kinds"].split("、"))) == (
+    assert (r["body"], r["region"], r["year"], set(r["kinds"].split(" / "))) == (
         "怀远县水利局", "安徽省蚌埠市怀远县", 2025, {"预算", "三公经费"})
     r = by_file["wuzhou_ncpzj_2020_js.txt"]
-    assert r["body"] == "（未能识别）" and r["unknown_reason"] and set(r["kinds"].split("、")) == {"决算", "三公经费"}
+    assert r["body"] == "（未能识别）" and r["unknown_reason"] and set(r["kinds"].split(" / ")) == {"决算", "三公经费"}
 
 
 def test_the_fragments_graphs_conform_to_the_shapes(fragments_store):
