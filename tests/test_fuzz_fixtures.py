@@ -25,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import ROOT, SAMPLE
+from mutating import at, edits
 from cnbudget.kg.load import prepare_strict
 from cnbudget.loaders import LoadError, Limits
 from cnbudget.loaders.text import parse_amount
@@ -42,43 +43,13 @@ FIGURE_VALUES = (BUD + "amount", BUD + "count", BUD + "printedValue")
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
-def _at(draw, n: int) -> int:
-    """A place among n, anywhere (a fraction, since hypothesis favours small integers)."""
-    return min(n - 1, int(draw(st.floats(0, 1, exclude_max=True)) * n))
-
-
 @st.composite
 def mutations(draw, text: str) -> bytes:
     """The UTF-8 bytes of `text` after one to four edits of the kinds a copy suffers."""
-    for _ in range(draw(st.integers(1, 4))):
-        lines = text.split("\n")
-        kind = draw(st.sampled_from(["drop", "duplicate", "swap", "splice", "digit", "full-width", "cut"]))
-        if kind == "drop":
-            del lines[_at(draw, len(lines))]
-        elif kind == "duplicate":
-            k = _at(draw, len(lines))
-            lines.insert(k, lines[k])
-        elif kind == "swap":
-            a, b = _at(draw, len(lines)), _at(draw, len(lines))
-            lines[a], lines[b] = lines[b], lines[a]
-        elif kind == "splice":  # a line of another fixture: a header, a marker, a unit line where it does not belong
-            other = TEXTS[draw(st.sampled_from(sorted(TEXTS)))].split("\n")
-            lines.insert(_at(draw, len(lines) + 1), other[_at(draw, len(other))])
-        if kind in ("drop", "duplicate", "swap", "splice"):
-            text = "\n".join(lines)
-        elif kind == "digit":
-            digits = [k for k, c in enumerate(text) if c.isdigit()]
-            if digits:
-                k = digits[_at(draw, len(digits))]
-                text = text[:k] + draw(st.sampled_from("0123456789.,-")) + text[k + 1:]
-        elif kind == "full-width":
-            k = _at(draw, len(text) + 1)
-            text = text[:k] + draw(st.sampled_from(FULL_WIDTH)) + text[k:]
-        else:
-            text = text[: _at(draw, len(text) + 1)]
+    text = draw(edits(text, 4, ["drop", "duplicate", "swap", "splice", "digit", "full-width", "cut"], FULL_WIDTH, TEXTS))
     data = text.encode("utf-8")
     if draw(st.integers(0, 9)) == 0:  # `head -c`: cut inside a character too
-        data = data[: _at(draw, len(data) + 1)]
+        data = data[: at(draw, len(data) + 1)]
     return data
 
 
@@ -174,7 +145,7 @@ OFFICE = sorted(p for p in (FIXTURES / "office").iterdir() if p.suffix in (".doc
 def damaged(draw, data: bytes) -> bytes:
     """`data` with one to three bytes changed, a stretch dropped or repeated, or cut anywhere."""
     for _ in range(draw(st.integers(1, 3))):
-        k = _at(draw, len(data) + 1)
+        k = at(draw, len(data) + 1)
         kind = draw(st.sampled_from(["byte", "drop", "repeat", "cut"]))
         if kind == "byte" and k < len(data):
             data = data[:k] + bytes([draw(st.integers(0, 255))]) + data[k + 1:]
@@ -269,11 +240,11 @@ def edited_cells(draw, texts: list[str]) -> dict[int, str]:
     """One to three cells of a document, by index, with a character changed, inserted or dropped."""
     out: dict[int, str] = {}
     for _ in range(draw(st.integers(1, 3))):
-        k = _at(draw, len(texts))
+        k = at(draw, len(texts))
         text = out.get(k, texts[k])
-        at = _at(draw, len(text) + 1)
+        where = at(draw, len(text) + 1)
         new = draw(st.sampled_from("0123456789.,-%　１，．|") | st.just(""))
-        out[k] = text[:at] + new + text[at + (1 if draw(st.booleans()) else 0):]
+        out[k] = text[:where] + new + text[where + (1 if draw(st.booleans()) else 0):]
     return out
 
 

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import FRAGMENTS, ROOT, SAMPLE, run
+from mutating import edits
 from cnbudget.kg.load import guard, prepare, prepare_strict
 from cnbudget.kg.store import Store
 from cnbudget.loaders import LoadError, Limits
@@ -28,45 +29,11 @@ BOUNDED = settings(max_examples=EXAMPLES, deadline=None, database=None, derandom
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-def _at(draw, n: int) -> int:
-    """A place among n, anywhere (hypothesis draws small integers more often than large ones: a fraction is not)."""
-    return min(n - 1, int(draw(st.floats(0, 1, exclude_max=True)) * n))
-
-
-@st.composite
-def edits(draw, text: str) -> str:
-    """`text` after one to three edits of the kinds a copy suffers."""
-    for _ in range(draw(st.integers(1, 3))):
-        lines = text.split("\n")
-        kind = draw(st.sampled_from(["drop", "duplicate", "swap", "digit", "full-width", "cut"]))
-        if kind == "drop":
-            del lines[_at(draw, len(lines))]
-        elif kind == "duplicate":
-            k = _at(draw, len(lines))
-            lines.insert(k, lines[k])
-        elif kind == "swap":
-            a, b = _at(draw, len(lines)), _at(draw, len(lines))
-            lines[a], lines[b] = lines[b], lines[a]
-        if kind in ("drop", "duplicate", "swap"):
-            text = "\n".join(lines)
-        elif kind == "digit":
-            digits = [k for k, c in enumerate(text) if c.isdigit()]
-            if digits:
-                k = digits[_at(draw, len(digits))]
-                text = text[:k] + draw(st.sampled_from("0123456789.,-")) + text[k + 1:]
-        elif kind == "full-width":
-            k = _at(draw, len(text) + 1)
-            text = text[:k] + draw(st.sampled_from(FULL_WIDTH)) + text[k:]
-        else:
-            text = text[: _at(draw, len(text) + 1)]
-    return text
-
-
 @st.composite
 def mutated(draw) -> tuple[str, str]:
     # the sample (a whole disclosure) a third of the time, else one of the fixtures (pieces in other layouts)
     name = draw(st.sampled_from([SAMPLE.name] * 5 + sorted(TEXTS)))
-    return name, draw(edits(TEXTS[name]))
+    return name, draw(edits(TEXTS[name], 3, ["drop", "duplicate", "swap", "digit", "full-width", "cut"], FULL_WIDTH))
 
 
 @BOUNDED
