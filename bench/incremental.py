@@ -5,6 +5,8 @@ them; kept with --keep and reused), then alternates, each in a process of its ow
 store opened, its recovery check and the load, not the interpreter's start):
   - add: a document new to the store into the N-document store, against the same document into an empty one;
   - reload: a document the store holds, loaded again unchanged, against the same into a store of it alone.
+Each timed load does what `kg load` does: the documents, the derived graphs, the search box's words of the
+documents written (kg/ask/parts.py) and the summary's count.
 Prints min and median of each and the ratios (1.0: the store's size costs nothing).
 
     python bench/incremental.py --size 300 --repeat 3 --keep /tmp/kg-300
@@ -26,11 +28,13 @@ from run import ROOT, make_corpus  # noqa: E402
 _TIMED = """
 import json, sys, time
 start = time.perf_counter()
+from cnbudget.kg import ask
 from cnbudget.kg.load import load_paths
 from cnbudget.kg.store import Store
 imported = time.perf_counter()
 store = Store(sys.argv[1])
 reports = load_paths(store, [sys.argv[2]], jobs=1)
+ask.refresh(store, [r.graph for r in reports])  # as `kg load` does after its documents
 count = store.quad_count()
 store.close()
 done = time.perf_counter()

@@ -177,9 +177,9 @@ def load(paths, store_path, endpoint, base_iri, fmt, jobs, progress, replace_inc
     failed = [r for r in reports if r.status == "failed"]
     if loaded and not chosen_endpoint(*_choose(store_path, endpoint)):
         try:
-            ask.rebuild(store)  # the search box's words, from the graph as it now is (kg ask, kg serve)
+            ask.refresh(store, [r.graph for r in loaded if r.graph])  # the search box's words of these documents
         except Exception as e:  # noqa: BLE001 — the documents are loaded; kg ask builds the words itself then
-            click.echo(f"warning: the search box's words were not rebuilt ({e}); kg ask builds them when asked",
+            click.echo(f"warning: the search box's words were not refreshed ({e}); kg ask builds them when asked",
                        err=True)
     if fmt == "json":
         click.echo(json.dumps([asdict(r) for r in reports], ensure_ascii=False, indent=2))

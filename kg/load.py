@@ -46,6 +46,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     line: int | None = None
+    graph: str | None = None  # the disclosure's named graph
 
 
 ONTOLOGY_GRAPH = "https://w3id.org/cnbudget/def"
@@ -126,8 +127,8 @@ def prepare_strict(path: Path, base: str | None, limits: Limits) -> Prepared:
         extra += f"{dist} {bud.blockDigests} {plain(blocks)} {iri(b.m.graph)} .\n"
     quads += extra.encode("utf-8") + versions.warning_quads(b.m.graph, b.m.doc,
                                                             [w for w in doc.warnings if versions.recorded(w)])
-    report = Report(printable(path), "loaded", document=b.m.doc, title=doc.title, tables=len(doc.tables),
-                    observations=len(doc.observations), triples=quads.count(b"\n") + len(b.reference_lines),
+    report = Report(printable(path), "loaded", document=b.m.doc, graph=b.m.graph, title=doc.title,
+                    tables=len(doc.tables), observations=len(doc.observations), triples=quads.count(b"\n") + len(b.reference_lines),
                     checks=result.checks, findings=len(result.findings),
                     mismatches=sum(not f.tolerated for f in result.findings), warnings=doc.warnings)
     return Prepared(report, b.m.graph, quads, b.reference_nquads(), doc.department,

@@ -138,7 +138,23 @@ def test_kg_ask_prints_json(sample_store):
 
 
 def test_the_dictionary_is_kept_beside_the_store(sample_store):
-    assert (Path(sample_store) / "ask-dictionary.json").is_file()
+    parts = list((Path(sample_store) / "ask-parts").glob("*.json"))
+    assert len(parts) == 1 and "焦作市生态环境局" in parts[0].read_text(encoding="utf-8")  # the one disclosure's part
+    run("ask", "--store", sample_store, "三公经费")
+    assert (Path(sample_store) / "ask-dictionary.json").is_file()  # merged when first asked for
+
+
+def test_a_load_writes_the_words_of_its_documents_alone(tmp_path):
+    """A load refreshes the parts of the disclosures it wrote: the others' files are not written again, and the
+    dictionary then knows the words of all of them (the units' names as printed in their tables)."""
+    path = tmp_path / "kg-store"
+    run("load", "--store", str(path), str(SAMPLE))
+    (sample_part,) = (path / "ask-parts").glob("*.json")
+    written = sample_part.stat().st_mtime_ns
+    run("load", "--store", str(path), str(FRAGMENTS / "nanzhang_zsfwzx_2019_js.txt"))
+    assert sample_part.stat().st_mtime_ns == written and len(list((path / "ask-parts").glob("*.json"))) == 2
+    names = {info["name"] for info in dictionary_for(Store(str(path), read_only=True)).orgs.values()}
+    assert {"焦作市固废辐射环境技术中心", "南漳县招商服务中心"} <= names
 
 
 def test_a_load_renews_the_words(tmp_path):

@@ -4,7 +4,7 @@ search (plan.py, figures.py, fulltext.py) and runs it (answer.py); `suggest` com
 from __future__ import annotations
 
 from cnbudget.kg.ask.answer import Answer, answer
-from cnbudget.kg.ask.dictionary import Dictionary, dictionary_for, rebuild
+from cnbudget.kg.ask.dictionary import Dictionary, dictionary_for, rebuild, refresh
 from cnbudget.kg.ask.suggest import suggest
 
-__all__ = ["Answer", "Dictionary", "answer", "dictionary_for", "rebuild", "suggest"]
+__all__ = ["Answer", "Dictionary", "answer", "dictionary_for", "rebuild", "refresh", "suggest"]

@@ -1,6 +1,7 @@
 """The search box's dictionary: the graph's own words (organizations and their short forms, regions, subjects by
-name and code, items, years, the named queries' keywords) and the texts the full-text search ranks, read from the
-store once after a load (`kg load` calls `rebuild`) and kept as JSON in the store's folder; not per query."""
+name and code, items, years, the named queries' keywords) and the texts the full-text search ranks. Merged from
+the disclosures' parts (parts.py, which `kg load` refreshes for the graphs it wrote) and what all documents
+share, when first asked for after a load, and kept as JSON in the store's folder; not per query."""
 from __future__ import annotations
 
 import hashlib
@@ -8,30 +9,19 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from cnbudget.kg import queries as named_queries
+from cnbudget.kg.ask import parts
 from cnbudget.kg.ask.normalize import fold
 from cnbudget.kg.ask.words import words
 from cnbudget.kg.interpret.places import PlacePrefix, divisions
 from cnbudget.kg.store import GraphStore
 
 FILE_NAME = "ask-dictionary.json"
-VERSION = 1
+VERSION = 2
 
-# organizations and their names, read as plain scans joined here: one query joining the kinds of organization
-# to their labels took 20 s on a 100-document store, each part alone a few milliseconds
-_ORG_KINDS = ("SELECT DISTINCT ?o WHERE { ?o a bud:Department }", "SELECT DISTINCT ?o WHERE { ?o a bud:AffiliatedUnit }",
-              "SELECT DISTINCT ?o WHERE { ?e bud:evaluatedUnit ?o }",
-              "SELECT DISTINCT ?o WHERE { ?d a bud:Disclosure ; dct:publisher ?o }")
-_ORGS = """SELECT ?o ?department ?pref WHERE {
-  VALUES ?o { $orgs } ?o skos:prefLabel ?pref . OPTIONAL { ?o org:subOrganizationOf ?department }
-}"""
-_NAMES = """SELECT DISTINCT ?o ?name WHERE {
-  { ?o skos:prefLabel ?name } UNION { ?o skos:altLabel ?name } UNION { ?e bud:evaluatedUnit ?o ; bud:printedName ?name }
-}"""
 _SUBJECTS = """SELECT DISTINCT ?code ?name ?parent WHERE {
   { ?c a bud:FunctionalSubject } UNION { ?c a bud:EconomicSubject }
   ?c skos:notation ?code . { ?c skos:prefLabel ?name } UNION { ?c skos:altLabel ?name }
@@ -40,17 +30,6 @@ _SUBJECTS = """SELECT DISTINCT ?code ?name ?parent WHERE {
 _ITEMS = """SELECT DISTINCT ?i ?name WHERE {
   ?i a bud:AccountItem . { ?i skos:prefLabel ?name } UNION { ?i skos:altLabel ?name } FILTER (LANG(?name) = "zh")
 }"""
-_YEARS = "SELECT DISTINCT ?year WHERE { ?d a bud:Disclosure ; bud:fiscalYear ?year }"
-# the texts the full-text search ranks: duties, reasons, tasks, indicators, section titles; one query each, the
-# documents' titles joined here (a UNION joined to the titles in SPARQL ran for minutes on 100 documents)
-_TEXTS = {
-    "duty": "SELECT ?r ?text ?d WHERE { ?r a bud:Duty ; bud:text ?text ; bud:disclosure ?d }",
-    "reason": "SELECT ?r ?text ?d WHERE { ?r a bud:SubjectExecution ; bud:reason ?text ; bud:disclosure ?d }",
-    "task": "SELECT ?r ?text ?d WHERE { ?e bud:task ?r ; bud:disclosure ?d . ?r bud:taskName ?text }",
-    "indicator": "SELECT ?r ?text ?d WHERE { ?e bud:indicator ?r ; bud:disclosure ?d . ?r bud:indicatorContent ?text }",
-    "section": "SELECT ?r ?text ?d WHERE { ?r a bud:NarrativeSection ; dct:title ?text ; bud:disclosure ?d }",
-}
-_TITLES = "SELECT ?d ?document WHERE { ?d a bud:Disclosure ; dct:title ?document }"
 
 
 @dataclass
@@ -95,21 +74,17 @@ def fingerprint(store: GraphStore) -> str:
     return f"{len(graphs)}:" + hashlib.sha1("\n".join(graphs).encode()).hexdigest()[:16]
 
 
-def build(store: GraphStore) -> Dictionary:
+def build(store: GraphStore, documents: list[dict] | None = None) -> Dictionary:
+    """The dictionary from the disclosures' parts (parts.py; made here when not given) and what all share: the
+    subjects of the code lists, the account items, the named queries' keywords and the maintained words."""
     d = Dictionary(fingerprint=fingerprint(store))
     w = words()
-    kinds = {o for q in _ORG_KINDS for (o,) in store.select(q).rows if isinstance(o, ox.NamedNode)}
-    rows = store.select(_ORGS.replace("$orgs", " ".join(sorted(str(o) for o in kinds)))).rows if kinds else []
-    for o, department, pref in rows:
-        if o is None or not isinstance(o, ox.NamedNode):
-            continue
-        d.orgs.setdefault(o.value, {"name": _value(pref), "department": _value(department) or o.value,
-                                    "names": [], "places": []})
-    for o, name in store.select(_NAMES).rows:
-        info = d.orgs.get(o.value) if isinstance(o, ox.NamedNode) else None
-        name = fold(_value(name)) if info is not None else ""
-        if name and name not in info["names"]:
-            info["names"].append(name)
+    documents = sorted(parts.read_all(store) if documents is None else documents, key=lambda p: p["graph"])
+    for part in documents:
+        for iri, org in part["orgs"].items():
+            info = d.orgs.setdefault(iri, {"name": org["pref"], "department": org["department"] or iri,
+                                           "names": [], "places": []})
+            info["names"] += [n for n in org["names"] if n not in info["names"]]
     for iri, info in d.orgs.items():
         department = d.orgs.get(info["department"], info)
         prefix = PlacePrefix(department["name"] or info["name"])
@@ -124,8 +99,7 @@ def build(store: GraphStore) -> Dictionary:
                     info.setdefault("kinds", [])
                     if kind not in info["kinds"]:
                         info["kinds"].append(kind)
-        places, _ = divisions().department_places(department["name"] or info["name"])
-        for place in places:
+        for place in _places(department["name"] or info["name"]):
             for p in place.chain():
                 info["places"].append(p.name)
                 for form, _strong in p.forms():
@@ -139,23 +113,24 @@ def build(store: GraphStore) -> Dictionary:
     for iri, name in store.select(_ITEMS).rows:
         d.items.setdefault(iri.value, _value(name))
         d.add(_value(name), "item", iri.value)
-    d.years = sorted({int(_value(y)) for (y,) in store.select(_YEARS).rows if _value(y).isdigit()})
+    d.years = sorted({y for part in documents for y in part["years"]})
     for year in d.years:
         d.add(str(year), "year", str(year))
     for name, q in named_queries.catalog().items():
         for keyword in q.keywords:
             d.add(keyword, "query", name)
     _add_words(d)
-    titles: dict[str, list[str]] = {}
-    for doc, title in store.select(_TITLES).rows:
-        titles.setdefault(doc.value, []).append(_value(title))
-    for kind, query in _TEXTS.items():
-        for r, text, doc in store.select(query).rows:
-            for document in titles.get(doc.value, ()):
-                d.texts.append({"iri": r.value, "kind": kind, "text": _value(text), "document": document})
-            if kind == "indicator" and 3 <= len(_value(text)) <= 16:  # an indicator's name, a word to segment
-                d.add(_value(text), "indicator", _value(text))
+    for part in documents:
+        d.texts += part["texts"]
+        for name in part["indicators"]:
+            if 3 <= len(name) <= 16:  # an indicator's name, a word to segment
+                d.add(name, "indicator", name)
     return d
+
+
+@lru_cache(maxsize=4096)
+def _places(name: str) -> tuple:
+    return tuple(divisions().department_places(name)[0])
 
 
 def _subject_forms(name: str, parent: str) -> list[str]:
@@ -191,7 +166,7 @@ def _add_words(d: Dictionary) -> None:
 
 # --- kept beside the store -------------------------------------------------------------------------------------
 
-_cache: dict[str, tuple[float, Dictionary]] = {}
+_cache: dict[str, tuple[str, Dictionary]] = {}
 
 
 def path_of(store: GraphStore) -> Path | None:
@@ -199,48 +174,55 @@ def path_of(store: GraphStore) -> Path | None:
     return Path(p) / FILE_NAME if p and Path(p).is_dir() else None
 
 
+def refresh(store: GraphStore, written: list[str]) -> None:
+    """After a load: the parts of the graphs it wrote (parts.refresh); the merged dictionary is made again when
+    next asked for (`dictionary_for`), so a load costs the documents it wrote, not the store's size."""
+    parts.refresh(store, written)
+
+
 def rebuild(store: GraphStore) -> Dictionary:
-    """Build the dictionary from the store and keep it in the store's folder (written whole, then renamed)."""
+    """Every part made again, and the merged dictionary made and kept in the store's folder."""
+    if parts.refresh(store, parts.documents(store)):
+        return dictionary_for(store)
     d = build(store)
-    target = path_of(store)
-    if target is not None:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".ask-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(d.to_json(), f, ensure_ascii=False)
-        os.replace(tmp, target)
-        _cache.pop(str(target), None)
-    else:
-        _cache[f"store:{id(store)}"] = (0.0, d)
+    _cache[f"store:{id(store)}"] = ("", d)
     return d
 
 
 def dictionary_for(store: GraphStore) -> Dictionary:
-    """The store's dictionary: read from its folder (again when the file changes), else built (a remote store, or
-    a store loaded without `kg load`) and kept; one built from other documents than the store now holds (a load
-    that did not rebuild it) is built again."""
+    """The store's dictionary: kept in memory and in its folder (ask-dictionary.json) with the parts'
+    generation and the graphs it was made from; made again from the parts when either changed. A store without
+    a folder (a remote one) has it made from the store once per process."""
     target = path_of(store)
     key = str(target) if target is not None else f"store:{id(store)}"
     cached = _cache.get(key)
-    if target is None:
-        if cached is None:
-            cached = _cache[key] = (0.0, build(store))
+    if cached and target is None:
         return cached[1]
-    try:
-        mtime = target.stat().st_mtime
-    except FileNotFoundError:
-        mtime = None
-    if cached and cached[0] == mtime and cached[1].fingerprint == fingerprint(store):
-        return cached[1]  # the store's graphs are listed in well under a millisecond: checked every time
-    d = _read(target) if mtime is not None else None
-    if d is None or d.fingerprint != fingerprint(store):
+    stamp = parts.generation(store) + "/" + fingerprint(store) if target else ""  # graphs listed in under a ms
+    if cached and cached[0] == stamp:
+        return cached[1]
+    d = _read(target, stamp) if target is not None else None
+    if d is None:
         d = build(store)
-    _cache[key] = (mtime, d)
+        if target is not None:
+            try:
+                _write(target, d, stamp)
+            except OSError:  # a store folder this process may not write: kept in memory alone
+                pass
+    _cache[key] = (stamp, d)
     return d
 
 
-def _read(target: Path) -> Dictionary | None:
+def _write(target: Path, d: Dictionary, stamp: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".ask-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump({**d.to_json(), "stamp": stamp}, f, ensure_ascii=False)
+    os.replace(tmp, target)
+
+
+def _read(target: Path, stamp: str) -> Dictionary | None:
     try:
         data = json.loads(target.read_text(encoding="utf-8"))
-        return Dictionary.from_json(data) if data.get("version") == VERSION else None
+        return Dictionary.from_json(data) if data.get("version") == VERSION and data.get("stamp") == stamp else None
     except (OSError, ValueError, KeyError):
         return None
