@@ -49,3 +49,25 @@ def test_year_over_year_named_query(tmp_path):
     assert [(r["year"], r["amount"], r["previous"], r["change"]) for r in admin] == [
         (2020, 1175.87, None, None), (2021, 1275.87, 1175.87, 100)]
     assert {r["department"] for r in rows} == {"焦作市生态环境局"}
+
+
+def test_years_linked_by_separate_loads_as_by_one(tmp_path):
+    """Links made as documents come one load at a time (each load relinks only the codes it printed) are those
+    of one load of all: the 2020 sample, its 2021 variant with 大气 renamed, then that variant loaded again
+    without the renaming (2110301 then keeps its name, and is linked)."""
+    def next_year(text: str) -> str:
+        return text.replace("2020", "2021").replace("\t  大气\n", "\t  大气污染防治\n")
+    later = sample_variant(tmp_path, "next-year.txt", next_year)
+    links = """SELECT ?code WHERE { GRAPH <https://w3id.org/cnbudget/id/graph/codelist-links> { ?a skos:exactMatch ?b }
+                                    ?a skos:notation ?code }"""
+    one, apart = str(tmp_path / "one"), str(tmp_path / "apart")
+    run("load", "--store", one, str(SAMPLE), str(later))
+    run("load", "--store", apart, str(SAMPLE))
+    assert select(Store(apart, read_only=True), links) == []
+    run("load", "--store", apart, str(later))
+    codes = sorted(r["code"] for r in select(Store(apart, read_only=True), links))
+    assert codes == sorted(r["code"] for r in select(Store(one, read_only=True), links))
+    assert "2110101" in codes and "2110301" not in codes
+    unrenamed = sample_variant(tmp_path, "next-year.txt", lambda t: t.replace("2020", "2021"))
+    run("load", "--store", apart, str(unrenamed))
+    assert "2110301" in {r["code"] for r in select(Store(apart, read_only=True), links)}

@@ -140,7 +140,7 @@ class GraphStore:
                 self._relabel(labels, renamed)
             self._add_labels(labels, {c: n for c, n in added.items() if c not in renamed})
             self._name_classes(reference, labels, class_names)
-            self._relink(reference, labels, links)
+            self._relink_subjects(reference, labels, links, set(added) | renamed)
             return
         self.update(f"""
             DROP SILENT GRAPH <{labels}> ;
@@ -266,6 +266,37 @@ class GraphStore:
                  for members in groups.values()
                  for ya, a in members for yb, b in members if ya < yb]
         self._replace_derived(links, quads)
+
+
+    def _relink_subjects(self, reference: str, labels: str, links: str, subjects: set[str], chunk: int = 300) -> None:
+        """The code-list links of these subjects' codes made again (their names may have changed): every year's
+        concept of each (code, kind) is read, not the whole of the code lists, and the links among them replaced."""
+        match = PREFIXES["skos"] + "exactMatch"
+        ordered = sorted(subjects)
+        for k in range(0, len(ordered), chunk):
+            values = " ".join(f"<{c}>" for c in ordered[k:k + chunk])
+            rows = self.select(f"""SELECT DISTINCT ?c ?code ?year ?kind ?name WHERE {{
+                  VALUES ?s {{ {values} }}
+                  GRAPH <{reference}> {{ ?s skos:notation ?code ; skos:inScheme/bud:classificationKind ?kind .
+                                         ?c skos:notation ?code ; skos:inScheme ?scheme .
+                                         ?scheme bud:fiscalYear ?year ; bud:classificationKind ?kind . }}
+                  OPTIONAL {{ GRAPH <{labels}> {{ ?c skos:prefLabel ?name }} }}
+                }}""").rows
+            concepts = sorted({c.value for c, *_ in rows})
+            if not concepts:
+                continue
+            groups: dict[tuple, list[tuple[str, str]]] = {}
+            for c, code, year, kind, name in rows:
+                if name is not None:
+                    groups.setdefault((code.value, kind.value, name.value), []).append((year.value, c.value))
+            new = {(a, b) for members in groups.values() for ya, a in members for yb, b in members if ya < yb}
+            old = {(a.value, b.value) for a, b in self.select(f"""SELECT ?a ?b WHERE {{
+                  VALUES ?a {{ {" ".join(f"<{c}>" for c in concepts)} }} GRAPH <{links}> {{ ?a skos:exactMatch ?b }}
+                }}""").rows}
+            for verb, pairs in (("DELETE", old - new), ("INSERT", new - old)):
+                if pairs:
+                    data = " ".join(f"<{a}> <{match}> <{b}> ." for a, b in sorted(pairs))
+                    self.update(f"{verb} DATA {{ GRAPH <{links}> {{ {data} }} }}")
 
 
 def _local(iri: str) -> str:
