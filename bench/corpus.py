@@ -45,9 +45,10 @@ def vary(text: str, department: str | None, i: int) -> str:
         value = Decimal(m.group(1).replace(",", "")) * factor
         return f"{value:,.2f}" if "," in m.group(1) else f"{value:.2f}"
 
-    if department:
-        # the department as printed: whole, or (a text in traditional characters) its longest printed prefix
-        printed = next(department[:k] for k in range(len(department), 0, -1) if department[:k] in text)
+    # the department as printed: whole, or (a text in traditional characters) its longest printed prefix; a
+    # department told from elsewhere than its name (a title's abbreviation) is not renamed (`survey` leaves it out)
+    printed = next((department[:k] for k in range(len(department or ""), 0, -1) if department[:k] in text), None)
+    if printed:
         text = text.replace(printed, f"样本{i}号{printed}")
     return _AMOUNT.sub(times, text) if factor != 1 else text
 
