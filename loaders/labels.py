@@ -21,7 +21,7 @@ _DEPT = re.compile(r"^(?:部门|单位|编制单位|部门名称|单位名称|�
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # 单位：万元; cut short by the page (单位:万, 單位:萬 before conversion) or spaced out (万 元): not 单位：元宝山区…
 _UNIT = re.compile(r"(?:金额|货币)?单位\s*[:：]\s*(万|元|千|亿)\s*(元?)(?![\u4e00-\u9fff])")
-_UNIT_WORD = re.compile(r"(万元|元|千元|亿元)")
+_UNIT_WORD = re.compile(r"(万元|元|千元|亿元|万|亿)")  # 單位:萬: a unit cut short
 # where a department name printed in the same cell as the year or unit ends
 _AFTER_NAME = re.compile(r"\s*(?:(?:19|20)\d{2}\s*年|(?:金额|货币)?单位\s*[:：])")
 _NOTE = re.compile(r"^\s*(注|备注)\s*[:：]")
