@@ -90,6 +90,14 @@ def test_same_quads(sample_store, endpoint):
     assert nquads(("--endpoint", endpoint)) == nquads(("--store", sample_store))
 
 
+def test_kg_ask_gives_the_same_answer_on_the_endpoint(sample_store, endpoint):
+    """The search box's words read from the server (no store folder to keep them in): the same answer as on the
+    embedded store, the 三公 totals of 表07 (80.92 budget, 54.96 actual)."""
+    local, remote = both(sample_store, endpoint, "ask", "--format", "json", "三公经费")
+    assert json.loads(remote.output)["rows"] == json.loads(local.output)["rows"]
+    assert "80.92" in remote.output and "54.96" in remote.output
+
+
 def test_observation_counts_per_table(sample_store, endpoint):
     expected = numeric_cells_by_table(SAMPLE.read_text(encoding="utf-8"))
     remote = select(RemoteStore(endpoint, read_only=True), OBSERVATIONS_PER_TABLE)
