@@ -53,7 +53,7 @@ class Finding:
 
 
 # findings that say how a table was read or what could not be checked, not that its figures disagree
-NOT_MISMATCHES = {"ReadingByArithmetic", "UndecidedReading", "TotalWithUnplacedFigures"}
+NOT_MISMATCHES = {"ReadingByArithmetic", "UndecidedReading", "TotalWithUnplacedFigures", "RestatedTable"}
 
 
 @dataclass
@@ -387,3 +387,35 @@ def _basic_expenditure_breakdown(doc: Disclosure, result: Result) -> None:
         if parts:
             _compare(doc, result, "CrossTableAgreement", basic[0], basic[1], parts,
                      f"{breakdown.number or breakdown.title}人员经费与公用经费合计之和", other=breakdown)
+
+
+def _cell(o: Observation) -> tuple:
+    return o.row_index, o.row_code, o.row_label, o.column.side, o.column.position
+
+
+@document_check
+def _restated_tables(doc: Disclosure, result: Result) -> None:
+    """A table printed again under its marker and title (loaders/tables/find.py): each figure equals the first
+    printing's in the same row and column. The restatement is kept as a finding of its own, each figure that
+    differs as a mismatch."""
+    for table in doc.tables:
+        first = table.restates
+        if first is None or table.is_empty:
+            continue
+        earlier = {_cell(o): o for o in first.observations}
+        pairs = [(o, earlier[_cell(o)]) for o in table.observations if _cell(o) in earlier]
+        name = table.number or table.title
+        for again, before in pairs:
+            result.checks += 1
+            if again.amount != before.amount:
+                result.findings.append(Finding(
+                    "RestatedTableAgreement", table, again.amount, before.amount, Decimal(0), again, [before],
+                    f"{name}再次印出（第{table.line}行）：{_name(again)}「{_col(again)}」为 {again.amount}（第{again.line}行），"
+                    f"首次印出为 {before.amount}（第{before.line}行），相差 {again.amount - before.amount}。", first))
+        same = sum(a.amount == b.amount for a, b in pairs)
+        result.findings.append(Finding(
+            "RestatedTable", table, sum((a.amount for a, _ in pairs), Decimal(0)),
+            sum((b.amount for _, b in pairs), Decimal(0)), Decimal(0), None, [],
+            f"{name}印出两次（第{first.line}行、第{table.line}行），第二次作为一张表单独载入：{len(pairs)} 个数字与首次印出"
+            f"同行同列，其中 {same} 个相同、{len(pairs) - same} 个不同；另有 {len(table.observations) - len(pairs)} 个"
+            "首次印出中没有。", first))

@@ -75,18 +75,26 @@ def find_tables(rows: list[Row], path: str, warnings: list[str],
         starts.append(_Start(found.header, 0, "", "", found.title_row, found.title, True, found.unit))
     starts.sort(key=lambda s: s.row)
     used = {s.code for s in starts if s.number}
+    printed: dict[str, Table] = {}  # marker code → the table first printed under it
     tables = []
     for k, st in enumerate(starts):
         end = starts[k + 1].first if k + 1 < len(starts) else len(rows)
         line = rows[st.first].line
         type_key = vocab.table_type_for(st.title)
         code = st.code
-        if not st.number:  # named after its type's number, or its place among the tables
+        earlier = printed.get(code) if st.number else None
+        if earlier is not None:  # a marker printed again: a table of its own (IRIs), its figures not merged
+            code = f"{code}-{k + 1}"
+        elif not st.number:  # named after its type's number, or its place among the tables
             code = (type_key and vocab.table_notation(type_key)) or f"t{k + 1}"
             if code in used:
                 code = f"{code}-{k + 1}"
             used.add(code)
         table = Table(number=st.number, code=code, title=st.title, line=line, type_key=type_key)
+        if earlier is not None:
+            _printed_again(table, earlier, path, warnings)
+        elif st.number:
+            printed[code] = table
         if st.by_content:
             read_header_meta(table, rows, st.row, st.title_row, st.unit)
             _parse_table(table, rows, st.row - 1, len(rows[st.row].cells), end, path, warnings, figures,
@@ -95,6 +103,18 @@ def find_tables(rows: list[Row], path: str, warnings: list[str],
             _parse_table(table, rows, st.row, st.cell, end, path, warnings, figures)
         tables.append(table)
     return tables
+
+
+def _printed_again(table: Table, earlier: Table, path: str, warnings: list[str]) -> None:
+    """A second printing of a marker: the same table restated (same title; its figures are checked against the
+    first printing's, kg/interpret/reconcile.py) or another table under a misprinted number."""
+    if label_key(table.title) == label_key(earlier.title):
+        table.restates = earlier
+        warnings.append(f"{path}:{table.line}: {table.number} is printed again (first at line {earlier.line}); "
+                        "read as a table of its own, its figures checked against the first printing")
+    else:
+        warnings.append(f"{path}:{table.line}: {table.number} is printed again over another title ({table.title}; "
+                        f"first at line {earlier.line}: {earlier.title}); read as a table of its own")
 
 
 def _covered(rows: list[Row], starts: list[_Start]) -> set[int]:
