@@ -19,6 +19,7 @@ from decimal import ROUND_CEILING, Decimal
 from itertools import combinations
 from typing import Callable, Iterable
 
+from cnbudget.loaders import vocab
 from cnbudget.loaders.records import Disclosure, Observation, Table
 from cnbudget.loaders.labels import is_total_label
 from cnbudget.loaders.text import parse_amount
@@ -269,6 +270,36 @@ def _summary_sides(doc: Disclosure, table: Table, result: Result) -> None:
         _compare(doc, result, "GrandTotalsBalance", table, grand_by_side[0], [grand_by_side[1]], "支出总计")
 
 
+# the 三公 categories a 三公 table's 合计 row adds up (items.ttl)
+_SANGONG = {"OverseasTravel", "OfficialReception", "OfficialVehicles"}
+
+
+@table_check
+def _item_parts(doc: Disclosure, table: Table, result: Result) -> None:
+    """Rows named by items, per column: an item equals its parts (公务用车购置及运行费 = 公务用车购置费 + 运行费,
+    skos:broader in items.ttl) where all of them are printed; the 合计 of a table of the three 三公 categories
+    equals them (a table of years as rows read with its categories as rows, loaders/tables/transpose.py)."""
+    if any(o.row_item in YEAR_TOTALS for o in table.observations):
+        return  # summary tables: their items are checked by side (_summary_sides)
+    narrower: dict[str, set[str]] = defaultdict(set)
+    for o in table.observations:
+        parent = vocab.broader_item(o.row_item)
+        if parent:
+            narrower[parent].add(o.row_item)
+    by_column: dict[int, dict[str, Observation]] = defaultdict(dict)
+    for o in (o for o in table.observations if o.row_item and not o.row_code):
+        by_column[id(o.column)].setdefault(o.row_item, o)
+    for rows in by_column.values():
+        for parent, parts in narrower.items():
+            if parent in rows and len(parts) >= 2 and parts == vocab.narrower_items(parent) and parts <= set(rows):
+                _compare(doc, result, "ItemEqualsParts", table, rows[parent], [rows[p] for p in sorted(parts)],
+                         "各组成项目之和")
+        top = {item for item in rows if vocab.broader_item(item) is None and item != "Total"}
+        if "Total" in rows and top == _SANGONG:
+            _compare(doc, result, "ItemEqualsParts", table, rows["Total"], [rows[p] for p in sorted(top)],
+                     "“三公”各项之和")
+
+
 # --- checks across tables --------------------------------------------------------
 
 Selector = Callable[[Observation], bool]
@@ -389,33 +420,6 @@ def _basic_expenditure_breakdown(doc: Disclosure, result: Result) -> None:
                      f"{breakdown.number or breakdown.title}人员经费与公用经费合计之和", other=breakdown)
 
 
-def _cell(o: Observation) -> tuple:
-    return o.row_index, o.row_code, o.row_label, o.column.side, o.column.position
 
-
-@document_check
-def _restated_tables(doc: Disclosure, result: Result) -> None:
-    """A table printed again under its marker and title (loaders/tables/find.py): each figure equals the first
-    printing's in the same row and column. The restatement is kept as a finding of its own, each figure that
-    differs as a mismatch."""
-    for table in doc.tables:
-        first = table.restates
-        if first is None or table.is_empty:
-            continue
-        earlier = {_cell(o): o for o in first.observations}
-        pairs = [(o, earlier[_cell(o)]) for o in table.observations if _cell(o) in earlier]
-        name = table.number or table.title
-        for again, before in pairs:
-            result.checks += 1
-            if again.amount != before.amount:
-                result.findings.append(Finding(
-                    "RestatedTableAgreement", table, again.amount, before.amount, Decimal(0), again, [before],
-                    f"{name}再次印出（第{table.line}行）：{_name(again)}「{_col(again)}」为 {again.amount}（第{again.line}行），"
-                    f"首次印出为 {before.amount}（第{before.line}行），相差 {again.amount - before.amount}。", first))
-        same = sum(a.amount == b.amount for a, b in pairs)
-        result.findings.append(Finding(
-            "RestatedTable", table, sum((a.amount for a, _ in pairs), Decimal(0)),
-            sum((b.amount for _, b in pairs), Decimal(0)), Decimal(0), None, [],
-            f"{name}印出两次（第{first.line}行、第{table.line}行），第二次作为一张表单独载入：{len(pairs)} 个数字与首次印出"
-            f"同行同列，其中 {same} 个相同、{len(pairs) - same} 个不同；另有 {len(table.observations) - len(pairs)} 个"
-            "首次印出中没有。", first))
+# checks kept in modules of their own, registered on import (after the registry above exists)
+from cnbudget.kg.interpret import restated as _restated  # noqa: E402,F401

@@ -20,6 +20,7 @@ from cnbudget.loaders.records import Figure, Row, Table
 from cnbudget.loaders.tables.content import find_by_content, read_header_meta
 from cnbudget.loaders.tables.header import read_columns
 from cnbudget.loaders.tables.rows import read_rows
+from cnbudget.loaders.tables.transpose import transpose, years_as_rows
 from cnbudget.loaders.text import clean_label, is_blank, label_key, looks_numeric, nfkc, parse_amount
 
 _EMPTY = re.compile(r"无数据|没有|无此|不涉及|未发生|为空|空表")
@@ -232,7 +233,10 @@ def _parse_table(table: Table, rows: list[Row], i: int, j: int, end: int, path: 
     table.columns = columns
     if not any(r == "value" for r in roles):
         raise LoadError(path, data[0].line, f"{table.number or table.title}: cannot tell the value columns from the header")
+    first = len(figures) if figures is not None else 0
     read_rows(table, data, roles, columns, width, path, warnings, figures)
+    if years_as_rows(table):  # categories printed as columns over a row per year: the categories are the rows
+        transpose(table, data, roles, figures, first)
     if k >= len(rows):  # nothing after the table: no note, no text
         last = data[-1]
         name = table.number or table.title
