@@ -658,3 +658,15 @@ def test_the_nature_parts_of_a_funds_spending_are_its_columns_and_of_the_units_t
             ("基本支出", "决算", D("1140.27")), ("项目支出", "决算", D("3003.64")),
             ("基本支出", "占比", D("27.52"))} <= got
     assert not [f for f in figures if f.label in ("基本支出", "项目支出") and f.unit == "元"]
+
+
+def test_the_parts_a_line_ending_in_qizhong_opens_are_read_on_the_next_line():
+    """机关事业单位基本养老保险缴费支出 150384 元,其中: / 基本支出 150384 元,项目支出 0元。 (a 梧州 page,
+    tests/fixtures/collected/wuzhou_keyan_2021_ys_p5.txt lines 14-15): the parts are the subject's, as on one line;
+    a line that does not end in 其中: opens nothing for the next."""
+    figures = read_text("五、一般公共预算支出情况说明\n机关事业单位基本养老保险缴费支出 150384 元,其中:\n"
+                        "基本支出 150384 元,项目支出 0元。\n住房公积金 112788 元。\n基本支出 90000 元。\n")[3]
+    got = {(f.label, f.measure, f.amount) for f in figures}
+    assert {("机关事业单位基本养老保险缴费", "基本支出", D("150384")), ("机关事业单位基本养老保险缴费", "项目支出", D("0")),
+            ("基本支出", "决算", D("90000"))} <= got
+    assert not [f for f in figures if f.label == "住房公积金" and f.measure == "基本支出"]

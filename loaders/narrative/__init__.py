@@ -53,7 +53,9 @@ def read_narrative(rows: list[Row], path: str, warnings: list[str]
     kind = disclosure_kind(lines)
     subjects: list[SubjectLine] = []
     figures: list[Figure] = []
+    carried: list = [None]  # the whole a line ending in 其中: leaves open for the line right after it
     for ln in lines:
+        pending, carried[0] = carried[0], None
         if ln.zone == "org" and ln.level is None:  # 基本情况: its amounts, staff and counts of things not bodies
             figures += [f for f in figures_in_line(ln, kind, path, []) if f.unit in MONEY_UNITS or f.unit == "人"
                         or (f.unit == "个" and not _BODY_COUNTED.search(f.label))]
@@ -67,5 +69,6 @@ def read_narrative(rows: list[Row], path: str, warnings: list[str]
         if s:
             subjects.append(s)
             continue
-        figures += figures_in_line(ln, kind, path, warnings, head.name if head else None)
+        carried[0] = pending
+        figures += figures_in_line(ln, kind, path, warnings, head.name if head else None, carried)
     return duties, units, subjects, figures

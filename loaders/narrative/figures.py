@@ -109,24 +109,33 @@ def _vocab_item(label: str) -> str | None:
     return None
 
 
-def figures_in_line(ln: Line, kind: str, path: str, warnings: list[str], about: str | None = None) -> list[Figure]:
+def figures_in_line(ln: Line, kind: str, path: str, warnings: list[str], about: str | None = None,
+                    carried: list | None = None) -> list[Figure]:
     """The figures a line states; `about`: the subject a line names before its figures (a
-    subject line not read as budget against actual)."""
+    subject line not read as budget against actual); `carried`: one slot holding the whole a line ending in
+    其中: opens for the next line's parts (…缴费支出 150384 元,其中: / 基本支出 150384 元,项目支出 0元。)."""
     defaults = ("决算", "executed") if kind == "final" else ("预算", "approved")
     out: list[Figure] = []
     # what a clause that names nothing is about: the last subject of an amount, of a count, of either
     last: dict[str, _Subject | None] = {"money": None, "count": None, "any": None}
     if about:
         last["money"] = last["any"] = _Subject([about], None, "万元")
-    whole = None  # the subject an inclusion (含 A …, B …; 其中: A …, B …) lists parts of
+    # the subject an inclusion (含 A …, B …; 其中: A …, B …) lists parts of
+    whole = carried[0] if carried else None
+    opening = whole is not None
+    ends_open = False
     for clauses in sentence_clauses(ln.t.cut_prefix(_ORDINAL_LEAD)):
         for i, c in enumerate(clauses):
-            if whole is not None and (i == 0 or _after_semicolon(ln.t.n, c.at)):
+            if whole is not None and not opening and (i == 0 or _after_semicolon(ln.t.n, c.at)):
                 last["money"] = last["any"] = whole  # 含A 250万元,B 537.31万元;比2012年预算增加…: the whole again
                 whole = None
+            opening = False
+            ends_open = whole is None and bool(_INCLUDES.fullmatch(c.n)) and last["money"] is not None
             if whole is None and _INCLUDES.match(c.n):
                 whole = last["money"]
             out += _clause_figures(c, ln, last, defaults, path, warnings, whole)
+    if carried is not None:
+        carried[0] = whole if ends_open and ln.t.n.rstrip().endswith(":") else None
     return out
 
 
@@ -154,7 +163,7 @@ def _after_semicolon(n: str, at: int) -> bool:
     return k >= 0 and n[k] == ";"
 
 
-_INCLUDES = re.compile(r"\s*(?:含|包括|包含|其中)(?!义)")
+_INCLUDES = re.compile(r"\s*(?:含|包括|包含|其中)(?!义)\s*")
 
 
 def _clause_figures(c: PrintedText, ln: Line, last: dict[str, _Subject | None], defaults: tuple[str, str],
