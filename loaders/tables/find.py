@@ -108,7 +108,7 @@ def find_tables(rows: list[Row], path: str, warnings: list[str],
 
 def _printed_again(table: Table, earlier: Table, path: str, warnings: list[str]) -> None:
     """A second printing of a marker: the same table restated (same title; its figures are checked against the
-    first printing's, kg/interpret/reconcile.py) or another table under a misprinted number."""
+    first printing's, kg/interpret/restated.py) or another table under a misprinted number."""
     if label_key(table.title) == label_key(earlier.title):
         table.restates = earlier
         warnings.append(f"{path}:{table.line}: {table.number} is printed again (first at line {earlier.line}); "
