@@ -354,7 +354,8 @@ ORDER BY ?document ?tolerated ?table ?f
 
 
 # findings that report how a table was read, not whether its figures agree (ontology/codelists/checks.ttl)
-_FINDING_KIND = {"ReadingByArithmetic": "read", "UndecidedReading": "undecided", "TotalWithUnplacedFigures": "unchecked"}
+_FINDING_KIND = {"ReadingByArithmetic": "read", "UndecidedReading": "undecided", "TotalWithUnplacedFigures": "unchecked",
+                 "RestatedTable": "restated"}
 
 
 @main.command()
@@ -374,11 +375,12 @@ def check(store_path, endpoint, fmt, strict):
             click.echo(f"{kind:<9}  {r[10].value}")
         for d, n in summary.rows:
             click.echo(f"{d.value}: {n.value} checks")
-        count = {k: kinds.count(k) for k in ("MISMATCH", "tolerated", "read", "undecided", "unchecked")}
+        count = {k: kinds.count(k) for k in ("MISMATCH", "tolerated", "read", "undecided", "unchecked", "restated")}
         click.echo(f"{len(rows.rows)} findings: {count['MISMATCH']} mismatches, {count['tolerated']} within rounding"
                    + (f", {count['read']} rows read by the table's arithmetic" if count["read"] else "")
                    + (f", {count['undecided']} rows whose figures could not be placed" if count["undecided"] else "")
-                   + (f", {count['unchecked']} totals not checkable" if count["unchecked"] else ""))
+                   + (f", {count['unchecked']} totals not checkable" if count["unchecked"] else "")
+                   + (f", {count['restated']} tables printed twice" if count["restated"] else ""))
     else:
         click.echo(RESULT_FORMATS[fmt](rows).rstrip("\n"))
     if strict and any(r[9].value == "false" for r in rows.rows):

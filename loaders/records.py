@@ -93,6 +93,7 @@ class Table:
     readings: list[RowReading] = field(default_factory=list)
     pending: list = field(default_factory=list)  # rows the arithmetic left undecided (tables/arithmetic.py)
     unplaced: list[Cell] = field(default_factory=list)  # figures printed in the table, not loaded: no row or column
+    restates: "Table | None" = None  # the table's first printing, when its marker and title are printed again
 
     @property
     def is_empty(self) -> bool:

@@ -108,6 +108,11 @@ def broader_item(item: str | None) -> str | None:
     return _broader().get(item) if item else None
 
 
+def narrower_items(item: str) -> set[str]:
+    """The items that are parts of an item (its skos:broader's subjects in items.ttl)."""
+    return {k for k, v in _broader().items() if v == item}
+
+
 @lru_cache(maxsize=None)
 def table_notation(type_key: str) -> str | None:
     """The table type's number (skos:notation, e.g. "07")."""

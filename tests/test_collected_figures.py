@@ -27,10 +27,10 @@ FOUND_SO_FAR = {
     "guilin_sfj_2015_sangong_ys.txt": 9, "chongqing_jiangbei_2021_sangong_ys.txt": 10,
     "xuanzhou_sjj_2018_sangong_ys.txt": 6, "xuanzhou_zgw_2020_sangong_ys.txt": 8,
     "quzhou_qujiang_2016_sangong_js.txt": 15, "chongqing_yongchuan_2020_sangong_js.txt": 11,
-    "qingshen_fgj_2023_xmzp.txt": 9, "wulumuqi_zwfwzx_2023_js.txt": 9, "honghe_sjfzzx_2024_xmzp.txt": 4,
+    "qingshen_fgj_2023_xmzp.txt": 9, "wulumuqi_zwfwzx_2023_js.txt": 9, "honghe_sjfzzx_2024_xmzp.txt": 5,
     "heshan_swj_2018_sangong_ys.txt": 8, "tianshui_yey_2017_js.txt": 13, "jingyan_xian_2020_sangong_js.txt": 8,
     "mianzhu_shi_2025_sangong_ys.txt": 8, "fuling_qxz_2023_js.txt": 15, "fuling_qxz_2024_sangong_ys.txt": 6,
-    "wuqing_hexiwu_2023_ys.txt": 6, "wuzhou_zhongxue_2023_ys_p5.txt": 10, "wuzhou_keyan_2021_ys_p5.txt": 9,
+    "wuqing_hexiwu_2023_ys.txt": 6, "wuzhou_zhongxue_2023_ys_p5.txt": 10, "wuzhou_keyan_2021_ys_p5.txt": 10,
     "wuzhou_shiye_2021_ys_p6.txt": 9, "shanwei_shiji_2018_js.txt": 9,
     "jinhua_jiuzhuzhan_2021_js.txt": 9, "yinchuan_xixia_2021_yszx.txt": 0,
     "ningxia_jgswglj_2013_ys.txt": 8,
@@ -64,6 +64,20 @@ def unit(text: str) -> str:
     return _T2S.convert(text.strip())
 
 
+def category(measure: str) -> str:
+    """The category a hand-read column names: its leaf, or the heading over a 合计 (公车购置及运行维护费 合计)."""
+    parts = measure.split()
+    return parts[-2] if len(parts) > 1 and label(parts[-1]) in ("合计", "小计") else parts[-1] if parts else ""
+
+
+def same_place(f: dict, o: dict) -> bool:
+    """The same row; or, in a table of years as rows read with its categories as rows (loaders/tables/transpose.py),
+    the hand reader's row (2016年) the loaded column and the hand reader's column (公务接待费) the loaded row."""
+    year = _NOISE.sub("", f["row"])  # compared whole: label() drops leading digits, 2015年 and 2016年 alike
+    return same_row(f["row"], o["row_name"]) or (bool(year) and year == _NOISE.sub("", o.get("measure", ""))
+                                                 and same_row(category(f.get("measure", "")), o["row_name"]))
+
+
 def matched(figures: list[dict], loaded: list[dict]) -> int:
     """How many hand-read figures find a loaded figure of their own with the same line, amount, row and unit."""
     free = list(loaded)
@@ -72,7 +86,7 @@ def matched(figures: list[dict], loaded: list[dict]) -> int:
         amount = number(f["amount"])
         for k, o in enumerate(free):
             if (o["source_line"] == str(f["line"]) and number(o["amount"]) == amount
-                    and unit(o["unit"]) == unit(f["unit"]) and same_row(f["row"], o["row_name"])):
+                    and unit(o["unit"]) == unit(f["unit"]) and same_place(f, o)):
                 hits += 1
                 del free[k]
                 break
@@ -120,6 +134,12 @@ def test_the_matching_tells_rows_and_units_apart():
     assert matched([figure], [{**loaded, "source_line": "4"}]) == 0
     assert matched([figure, figure], [loaded]) == 1  # one loaded figure answers one hand-read figure
     assert same_row("其中:(1)公务用车运行维护费", "公务用车运行维护费") and same_row("預(yù)算數(shù)", "预算数")
+    # a table of years as rows, loaded with its categories as rows: the row and the column swap, both must match
+    by_year = {"line": 45, "amount": "996", "row": "2016年", "measure": "公车购置及运行维护费 合计", "unit": "万元"}
+    transposed = {"source_line": "45", "amount": "996", "row_name": "公车购置及运行维护费", "measure": "2016年", "unit": "万元"}
+    assert matched([by_year], [transposed]) == 1
+    assert matched([by_year], [{**transposed, "measure": "2015年"}]) == 0
+    assert matched([by_year], [{**transposed, "row_name": "车辆运行"}]) == 0
 
 
 def test_no_collected_document_loses_figures_it_gave(found):

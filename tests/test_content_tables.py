@@ -141,15 +141,39 @@ def test_a_wrapped_pdf_page_whose_lines_differ_in_characters_by_their_digits():
 def test_years_as_rows_under_categories_over_two_header_rows():
     """衢江区's 三公 comparison (tests/fixtures/collected/quzhou_qujiang_2016_sangong_js.txt, cells between bar lines):
     年度 | 合计 | 因公出国(境)经费 | 公务接待费 | 公车购置及运行维护费, that last over 合计 | 车辆购置 | 车辆运行; a row per
-    year in 万元 and a row of rates (2016年比2015年增减%) whose figures are percentages, not amounts."""
+    year in 万元 and a row of rates (2016年比2015年增减%) whose figures are percentages, not amounts. Read with its
+    categories as rows (loaders/tables/transpose.py): the row is the category (公车购置及运行维护费's 合计 is that
+    category's), the column the year, each rate the category's under the rate row's label."""
     doc = load_file(ROOT / "tests" / "fixtures" / "collected" / "quzhou_qujiang_2016_sangong_js.txt")
     assert len(doc.tables) == 1
     t = doc.tables[0]
-    got = [(o.row_label, tuple(o.column.group), o.column.label, o.amount, o.line) for o in t.observations]
-    assert got[:6] == [("2015年", (), "合计", D(2840), 25), ("2015年", (), "因公出国(境)经费", D(90), 27),
-                       ("2015年", (), "公务接待费", D(1400), 29), ("2015年", ("公车购置及运行维护费",), "合计", D(1350), 31),
-                       ("2015年", ("公车购置及运行维护费",), "车辆购置", D(73), 33),
-                       ("2015年", ("公车购置及运行维护费",), "车辆运行", D(1277), 35)]
+    got = [(o.row_label, o.row_item, o.column.label, o.amount, o.line) for o in t.observations]
+    assert got[:6] == [("合计", "Total", "2015年", D(2840), 25), ("因公出国(境)经费", "OverseasTravel", "2015年", D(90), 27),
+                       ("公务接待费", "OfficialReception", "2015年", D(1400), 29),
+                       ("公车购置及运行维护费", "OfficialVehicles", "2015年", D(1350), 31),
+                       ("车辆购置", "VehiclePurchase", "2015年", D(73), 33),
+                       ("车辆运行", "VehicleOperation", "2015年", D(1277), 35)]
+    assert ("公务接待费", "OfficialReception", "2016年", D(1356), 43) in got
+    assert [c.label for c in t.columns] == ["2015年", "2016年"]
     assert len(got) == 12 and not [o for o in t.observations if o.line > 50]
-    rates = {(f.label, f.amount, f.unit, f.line) for f in doc.narrative.figures if f.line > 50}
-    assert ("2016年比2015年增减%", D("-16.77"), "%", 53) in rates and ("2016年比2015年增减%", D("-47.95"), "%", 61) in rates
+    rates = {(f.label, f.measure, f.amount, f.unit, f.line) for f in doc.narrative.figures if f.line > 50}
+    assert {("合计", "2016年比2015年增减%", D("-16.77"), "%", 53),
+            ("车辆购置", "2016年比2015年增减%", D("-47.95"), "%", 61)} <= rates
+    assert not [f for f in doc.narrative.figures if f.line > 50 and f.label.startswith("2016年")]
+
+
+def test_a_table_of_years_as_rows_is_checked_by_its_categories(tmp_path):
+    """The same table, checked the way its categories add up, per year: 合计 = the three 三公 categories, and
+    公车购置及运行维护费 = 车辆购置 + 车辆运行 (2840 = 90 + 1400 + 1350, 1350 = 73 + 1277; 2364 = 12 + 1356 + 996,
+    996 = 37 + 959): four checks, all holding; a 合计 changed in a copy is a mismatch."""
+    from cnbudget.kg.interpret.reconcile import reconcile
+    path = ROOT / "tests" / "fixtures" / "collected" / "quzhou_qujiang_2016_sangong_js.txt"
+    result = reconcile(load_file(path))
+    assert (result.checks, result.findings) == (4, [])
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[24] == "2840"
+    copy = tmp_path / path.name
+    copy.write_text("\n".join([*lines[:24], "2841", *lines[25:]]), encoding="utf-8")
+    result = reconcile(load_file(copy))
+    assert [(f.rule, f.stated, f.computed, f.tolerated) for f in result.findings] == [
+        ("ItemEqualsParts", D(2841), D(2840), False)]

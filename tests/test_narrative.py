@@ -594,14 +594,18 @@ def test_a_subject_compared_in_a_clause_of_its_own_and_revenue_words():
 
 def test_the_amounts_of_a_basic_information_section_are_read():
     """红河州数据发展中心's self-evaluation report (tests/fixtures/collected/honghe_sjfzzx_2024_xmzp.txt, line 9): its
-    一、基本情况 states the projects' money (年初批复预算8个项目985万元 … 实际到位资金334.67万元); those amounts are
-    read, the section's counts left to the units reader."""
+    一、基本情况 states the projects' money (年初批复预算8个项目985万元 … 实际到位资金334.67万元) and their counts
+    (实施项目共15个(含2023年转列暂付性款项项目5个) … 年中增加8个项目(含…5个)); both are read, a count of bodies
+    (内设3个科室) being the units reader's."""
     path = ROOT / "tests" / "fixtures" / "collected" / "honghe_sjfzzx_2024_xmzp.txt"
     warnings: list[str] = []
     figures = read_narrative(rows_of(path.read_text(encoding="utf-8"), str(path), warnings)[1], str(path), warnings)[3]
     got = {(f.amount, f.unit, f.line) for f in figures}
     assert {(D("985"), "万元", 9), (D("50"), "万元", 9), (D("861.46"), "万元", 9), (D("334.67"), "万元", 9)} <= got
-    assert not [f for f in figures if f.line == 9 and f.unit not in ("万元", "元")]
+    counts = sorted((f.label, f.amount) for f in figures if f.line == 9 and f.unit not in ("万元", "元"))
+    assert counts == [("实施项目", D("15")), ("年中项目", D("8")), ("年初批复项目", D("8")), ("年初结转结余项目", D("1")),
+                      ("转列暂付性款项项目", D("5")), ("转列暂付性款项项目", D("5"))]
+    assert all(f.unit == "个" for f in figures if f.line == 9 and f.unit not in ("万元", "元"))
     # 调整预算后项目预算861.46万元: 项目's revised budget
     assert [(f.label, f.measure, f.phase) for f in figures if f.amount == D("861.46")] == [("项目", "调整预算", "revised")]
 
@@ -628,3 +632,41 @@ def test_a_cut_table_of_contents_does_not_swallow_the_bodys_first_headings():
     figures = read_narrative(rows, str(path), warnings)[3]
     assert ("实有人数", D(11), "人", "二、机构设置及人员情况") in {
         (f.label[-4:], f.amount, f.unit, f.section) for f in figures if f.line == 10}
+
+
+def test_counts_of_things_in_a_basic_information_section_are_figures_and_counts_of_bodies_are_not():
+    """In 基本情况 a count of projects is a figure (its bracketed part too); a count of the unit's divisions is
+    the units reader's (内设3个科室), not a figure; a count whose things are listed before it is named after them."""
+    figures = read_text("一、基本情况\n本单位内设3个科室:办公室、财务科、业务科。本单位(以下简称“本局”)实施项目共4个"
+                        "(含结转项目1个),安排资金120万元,建成序厅、展厅等2个展区以及3台拼接屏。\n")[3]
+    got = sorted((f.label, f.amount, f.unit) for f in figures)
+    assert got == sorted([("实施项目", D("4"), "个"), ("结转项目", D("1"), "个"), ("安排资金", D("120"), "万元"),
+                          ("展区", D("2"), "个")])
+
+
+def test_the_nature_parts_of_a_funds_spending_are_its_columns_and_of_the_units_total_its_rows():
+    """一般公共预算拨款支出 X 元,其中:基本支出 A 元,项目支出 B 元: A and B are the columns 基本支出, 项目支出 of the row
+    一般公共预算拨款支出 (as in the 一般公共预算支出表); a subject's (机构运行) likewise. 本年支出合计 X,其中:基本支出 A:
+    the unit's own 基本支出, a row of its own."""
+    figures = read_text("五、一般公共预算支出情况说明\n2021 年一般公共预算拨款支出 1493924.6 元,其中:基本支出 1440224.6 元,"
+                        "项目支出 53700 元。\n机构运行 1100910.5 元,其中:基本支出 1100910.5 元,项目支出 0元。\n"
+                        "三、支出决算情况说明\n2022年本年支出合计4143.91万元,其中:基本支出1140.27万元,占27.52%;"
+                        "项目支出3003.64万元,占72.48%。\n")[3]
+    got = {(f.label, f.measure, f.amount) for f in figures}
+    assert {("一般公共预算拨款支出", "基本支出", D("1440224.6")), ("一般公共预算拨款支出", "项目支出", D("53700")),
+            ("机构运行", "基本支出", D("1100910.5")), ("机构运行", "项目支出", D("0")),
+            ("基本支出", "决算", D("1140.27")), ("项目支出", "决算", D("3003.64")),
+            ("基本支出", "占比", D("27.52"))} <= got
+    assert not [f for f in figures if f.label in ("基本支出", "项目支出") and f.unit == "元"]
+
+
+def test_the_parts_a_line_ending_in_qizhong_opens_are_read_on_the_next_line():
+    """机关事业单位基本养老保险缴费支出 150384 元,其中: / 基本支出 150384 元,项目支出 0元。 (a 梧州 page,
+    tests/fixtures/collected/wuzhou_keyan_2021_ys_p5.txt lines 14-15): the parts are the subject's, as on one line;
+    a line that does not end in 其中: opens nothing for the next."""
+    figures = read_text("五、一般公共预算支出情况说明\n机关事业单位基本养老保险缴费支出 150384 元,其中:\n"
+                        "基本支出 150384 元,项目支出 0元。\n住房公积金 112788 元。\n基本支出 90000 元。\n")[3]
+    got = {(f.label, f.measure, f.amount) for f in figures}
+    assert {("机关事业单位基本养老保险缴费", "基本支出", D("150384")), ("机关事业单位基本养老保险缴费", "项目支出", D("0")),
+            ("基本支出", "决算", D("90000"))} <= got
+    assert not [f for f in figures if f.label == "住房公积金" and f.measure == "基本支出"]

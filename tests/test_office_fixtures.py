@@ -5,8 +5,9 @@ each format; these check them against layouts the sample does not have.
 
 First what each format reader gives, cell by cell, written out by hand from the layouts make.py draws and the
 merge rules the readers document; then the figures `kg load` should give, written out by hand from the pages.
-Reading these tables is issue 14 (tables found by content), so that second part is marked as expected to fail,
-one document at a time (strict: a document whose figures come out must lose its mark)."""
+Reading these tables is issue 14 (tables found by content, whatever their title, in either orientation: the
+Qujiang table prints its categories as columns over a row per year, the Jiangbei one a vertically merged 其中 beside
+its sub-items)."""
 from __future__ import annotations
 
 import csv
@@ -123,14 +124,7 @@ def _same(a: str, b: str) -> bool:
     return bool(a and b) and (a in b or b in a)
 
 
-COMING_OUT = {"wuzhou_zhongxue_2023_ys.xlsx", "chongqing_yongchuan_2020_sangong_js.pdf"}  # the fixtures whose tables' figures all come out now
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=[] if n in COMING_OUT else pytest.mark.xfail(
-        strict=True, reason="issue 14: tables found by content (no 公开NN表 marker or known title here; the .xlsx "
-                            "fails on its 科目编码/科目名称 header)"))
-    for n in sorted(FIGURES)])
+@pytest.mark.parametrize("name", sorted(FIGURES))
 def test_the_tables_figures_come_out(name, tmp_path):
     store = str(tmp_path / "store")
     run("load", "--store", store, "--jobs", "1", str(OFFICE / name))

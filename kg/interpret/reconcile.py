@@ -19,6 +19,7 @@ from decimal import ROUND_CEILING, Decimal
 from itertools import combinations
 from typing import Callable, Iterable
 
+from cnbudget.loaders import vocab
 from cnbudget.loaders.records import Disclosure, Observation, Table
 from cnbudget.loaders.labels import is_total_label
 from cnbudget.loaders.text import parse_amount
@@ -53,7 +54,7 @@ class Finding:
 
 
 # findings that say how a table was read or what could not be checked, not that its figures disagree
-NOT_MISMATCHES = {"ReadingByArithmetic", "UndecidedReading", "TotalWithUnplacedFigures"}
+NOT_MISMATCHES = {"ReadingByArithmetic", "UndecidedReading", "TotalWithUnplacedFigures", "RestatedTable"}
 
 
 @dataclass
@@ -269,6 +270,36 @@ def _summary_sides(doc: Disclosure, table: Table, result: Result) -> None:
         _compare(doc, result, "GrandTotalsBalance", table, grand_by_side[0], [grand_by_side[1]], "支出总计")
 
 
+# the 三公 categories a 三公 table's 合计 row adds up (items.ttl)
+_SANGONG = {"OverseasTravel", "OfficialReception", "OfficialVehicles"}
+
+
+@table_check
+def _item_parts(doc: Disclosure, table: Table, result: Result) -> None:
+    """Rows named by items, per column: an item equals its parts (公务用车购置及运行费 = 公务用车购置费 + 运行费,
+    skos:broader in items.ttl) where all of them are printed; the 合计 of a table of the three 三公 categories
+    equals them (a table of years as rows read with its categories as rows, loaders/tables/transpose.py)."""
+    if any(o.row_item in YEAR_TOTALS for o in table.observations):
+        return  # summary tables: their items are checked by side (_summary_sides)
+    narrower: dict[str, set[str]] = defaultdict(set)
+    for o in table.observations:
+        parent = vocab.broader_item(o.row_item)
+        if parent:
+            narrower[parent].add(o.row_item)
+    by_column: dict[int, dict[str, Observation]] = defaultdict(dict)
+    for o in (o for o in table.observations if o.row_item and not o.row_code):
+        by_column[id(o.column)].setdefault(o.row_item, o)
+    for rows in by_column.values():
+        for parent, parts in narrower.items():
+            if parent in rows and len(parts) >= 2 and parts == vocab.narrower_items(parent) and parts <= set(rows):
+                _compare(doc, result, "ItemEqualsParts", table, rows[parent], [rows[p] for p in sorted(parts)],
+                         "各组成项目之和")
+        top = {item for item in rows if vocab.broader_item(item) is None and item != "Total"}
+        if "Total" in rows and top == _SANGONG:
+            _compare(doc, result, "ItemEqualsParts", table, rows["Total"], [rows[p] for p in sorted(top)],
+                     "“三公”各项之和")
+
+
 # --- checks across tables --------------------------------------------------------
 
 Selector = Callable[[Observation], bool]
@@ -387,3 +418,8 @@ def _basic_expenditure_breakdown(doc: Disclosure, result: Result) -> None:
         if parts:
             _compare(doc, result, "CrossTableAgreement", basic[0], basic[1], parts,
                      f"{breakdown.number or breakdown.title}人员经费与公用经费合计之和", other=breakdown)
+
+
+
+# checks kept in modules of their own, registered on import (after the registry above exists)
+from cnbudget.kg.interpret import restated as _restated  # noqa: E402,F401

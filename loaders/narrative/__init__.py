@@ -40,6 +40,8 @@ __all__ = ["read_narrative"]
 
 # the subsections of a 绩效 section that hold per-unit and per-project evaluation results
 _EVALUATION_RESULTS = re.compile(r"自评结果|评价结果|自评表|评价报告|重点绩效|绩效目标")
+# a count of bodies in the overview (内设16个职能科(室)) is read as units (units.py), not as a figure
+_BODY_COUNTED = re.compile(r"(?:科|室|处|股|机构|部门|办|组|队|所|中心|单位|局|站)\)?$")
 
 
 def read_narrative(rows: list[Row], path: str, warnings: list[str]
@@ -51,9 +53,12 @@ def read_narrative(rows: list[Row], path: str, warnings: list[str]
     kind = disclosure_kind(lines)
     subjects: list[SubjectLine] = []
     figures: list[Figure] = []
+    carried: list = [None]  # the whole a line ending in 其中: leaves open for the line right after it
     for ln in lines:
-        if ln.zone == "org" and ln.level is None:  # 基本情况: its amounts and staff (its 个 are the units', units.py)
-            figures += [f for f in figures_in_line(ln, kind, path, []) if f.unit in MONEY_UNITS or f.unit == "人"]
+        pending, carried[0] = carried[0], None
+        if ln.zone == "org" and ln.level is None:  # 基本情况: its amounts, staff and counts of things not bodies
+            figures += [f for f in figures_in_line(ln, kind, path, []) if f.unit in MONEY_UNITS or f.unit == "人"
+                        or (f.unit == "个" and not _BODY_COUNTED.search(f.label))]
             continue
         if ln.zone != "narrative" or ln.level is not None:
             continue
@@ -64,5 +69,6 @@ def read_narrative(rows: list[Row], path: str, warnings: list[str]
         if s:
             subjects.append(s)
             continue
-        figures += figures_in_line(ln, kind, path, warnings, head.name if head else None)
+        carried[0] = pending
+        figures += figures_in_line(ln, kind, path, warnings, head.name if head else None, carried)
     return duties, units, subjects, figures

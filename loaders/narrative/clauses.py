@@ -55,7 +55,7 @@ def sentence_clauses(t: PrintedText) -> list[list[PrintedText]]:
             clauses = []
 
     for i, ch in enumerate(n):
-        between_digits = i > 0 and n[i - 1].isdigit() and i + 1 < len(n) and n[i + 1].isdigit()
+        between_digits = i > 0 and i + 1 < len(n) and _inside_number(n[i - 1], n[i + 1])
         if ch in "。!?？" or (ch == "." and not between_digits):
             close(i, True)
         elif ch in ";:" or (ch == "," and not between_digits):
@@ -64,6 +64,11 @@ def sentence_clauses(t: PrintedText) -> list[list[PrintedText]]:
             close(i, False)
     close(len(n), True)
     return sentences
+
+
+def _inside_number(before: str, after: str) -> bool:
+    """Whether a , or . with these neighbours is inside a number, a misprinted one too (1,.55): not a cut."""
+    return (before.isdigit() and (after.isdigit() or after in ",.")) or (before in ",." and after.isdigit())
 
 
 def _ends_with_figure(reversed_n: str, start: int, i: int) -> bool:
@@ -76,13 +81,32 @@ def _ends_with_figure(reversed_n: str, start: int, i: int) -> bool:
 
 
 _CUT_UNIT = re.compile(r"\s*([万亿])\s*\Z")
+# a run of digits and separators is numbers only when it reads as one number or a list of them (4125.49,4143.91):
+# 7,0-4,418.94 or 1,.55 are misprints, and no number is read from them (418.94 and 55 are not printed as such)
+_RUN_CHARS = set("0123456789,.-")
+_NUMBERS_RUN = re.compile(rf"-?(?:{NUMBER})(?:,-?(?:{NUMBER}))*")
+
+
+def _run_at(n: str, start: int) -> tuple[int, int, bool]:
+    """The run of digits and separators around n[start] (its bounds), and whether it reads as no numbers."""
+    i, j = start, start
+    while i > 0 and n[i - 1] in _RUN_CHARS:
+        i -= 1
+    while j < len(n) and n[j] in _RUN_CHARS:
+        j += 1
+    return i, j, _NUMBERS_RUN.fullmatch(n[i:j].strip(",.")) is None
 
 
 def number_groups(c: PrintedText) -> list[NumberGroup]:
     """The numbers of a clause, those printed as one list sharing a unit grouped
     ("4125.49,4143.91万元", "23.51%、38.28%", "A万元和B万元")."""
     toks = []
+    run = (0, 0, False)  # the last run looked at: a list of numbers is one run, scanned once
     for m in _TOKEN.finditer(c.n):
+        if not run[0] <= m.start("num") < run[1]:
+            run = _run_at(c.n, m.start("num"))
+        if run[2]:
+            continue
         unit = m.group("unit")
         cut = None if unit else _CUT_UNIT.match(c.n, m.end("num"))
         if cut:  # a page or line cut inside 万元 (matched in place: slicing the rest off each number was quadratic)

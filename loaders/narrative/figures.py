@@ -38,12 +38,16 @@ _MEASURE_ACTUAL = re.compile(r"(决算支出|决算|执行|实际执行|(?:完�
 _REVISED = re.compile(r"调整(?:预算)?后")
 _FUND_BEFORE = re.compile(r"(一般公共|政府性基金|国有资本经营|社会保险基金|部门|单位|财政)$")
 _TRAIL = re.compile(r"(为|是|:|达到|达|约为|约|共计|共有|共|各|均|分别为|分别是|分别|合计为|总计为|有)$")
-_LEAD = re.compile(r"^(其中|另外|此外|同时|以及|及|和|主要用于以下方面|具体情况如下|我部门\(单位\)|我单位\(部门\)|我部门|"
+_LEAD = re.compile(r"^(其中|含|包括|另外|此外|同时|以及|及|和|主要用于以下方面|具体情况如下|我部门\(单位\)|我单位\(部门\)|我部门|"
                    r"我单位|我局|我委|我院|本部门|本单位|全年|累计|共有|共计|共)+")
 _COMPARE = re.compile(r"^(?:与|较|比|相比|同比)\s*(?:上年度?|上一年度?|去年|上年同期|\d{4}\s*年度?)?(?:同期)?"
                       r"(?:年初)?(?:预算|决算|执行)?(?:数)?(?:相比|比较|对比)?")
 _YEAR_LEAD = re.compile(r"^.*\d{4}\s*年(?:度|末|期末|底|初|全年)?")
 _PUNCT_LEAD = re.compile(r"^[,、:的]+")
+# the body speaking, named with its short form: 红河州数据发展中心(以下简称“州数据发展中心”)实施项目
+_SPEAKER = re.compile(r"^.*?\(以下简称[^()]*\)")
+# a count's noun ends where the next thing is joined on: 28个展区以及174台拼接屏
+_NOUN_TRAIL = re.compile(r"(?:以及|及|和|与|并)$")
 _PUNCT_TRAIL = re.compile(r"[,、:的]+$")
 # labels that name nothing of their own: such a clause is about the subject before it
 _GENERIC = {"", "支出", "收入", "其中", "各", "均", "累计", "共", "其他"}
@@ -67,7 +71,11 @@ def _bare_label(t: PrintedText) -> PrintedText:
     while prev is None or prev.n != t.n:
         prev = t
         t = t.strip().cut_prefix(_COMPARE).cut_prefix(_YEAR_LEAD).cut_prefix(_LEAD).cut_prefix(_PUNCT_LEAD)
-        t = t.cut_suffix(_TRAIL).cut_suffix(_PUNCT_TRAIL)
+        t = t.cut_prefix(_SPEAKER).cut_suffix(_TRAIL).cut_suffix(_PUNCT_TRAIL)
+        if t.n.startswith("(") and ")" not in t.n:  # (含1个项目: the bracket opened before the label
+            t = t[1:]
+        if t.n.endswith(")") and "(" not in t.n:  # …项目5个): closed after it
+            t = t[:-1]
     if t.n.endswith("费支出"):  # 公务接待费支出 is 公务接待费
         t = t[:len(t.n) - 2]
     return t
@@ -101,25 +109,50 @@ def _vocab_item(label: str) -> str | None:
     return None
 
 
-def figures_in_line(ln: Line, kind: str, path: str, warnings: list[str], about: str | None = None) -> list[Figure]:
+def figures_in_line(ln: Line, kind: str, path: str, warnings: list[str], about: str | None = None,
+                    carried: list | None = None) -> list[Figure]:
     """The figures a line states; `about`: the subject a line names before its figures (a
-    subject line not read as budget against actual)."""
+    subject line not read as budget against actual); `carried`: one slot holding the whole a line ending in
+    其中: opens for the next line's parts (…缴费支出 150384 元,其中: / 基本支出 150384 元,项目支出 0元。)."""
     defaults = ("决算", "executed") if kind == "final" else ("预算", "approved")
     out: list[Figure] = []
     # what a clause that names nothing is about: the last subject of an amount, of a count, of either
     last: dict[str, _Subject | None] = {"money": None, "count": None, "any": None}
     if about:
         last["money"] = last["any"] = _Subject([about], None, "万元")
-    whole = None  # the subject an inclusion (含 A …, B …; 其中: A …, B …) lists parts of
+    # the subject an inclusion (含 A …, B …; 其中: A …, B …) lists parts of
+    whole = carried[0] if carried else None
+    opening = whole is not None
+    ends_open = False
     for clauses in sentence_clauses(ln.t.cut_prefix(_ORDINAL_LEAD)):
         for i, c in enumerate(clauses):
-            if whole is not None and (i == 0 or _after_semicolon(ln.t.n, c.at)):
+            if whole is not None and not opening and (i == 0 or _after_semicolon(ln.t.n, c.at)):
                 last["money"] = last["any"] = whole  # 含A 250万元,B 537.31万元;比2012年预算增加…: the whole again
                 whole = None
+            opening = False
+            ends_open = whole is None and bool(_INCLUDES.fullmatch(c.n)) and last["money"] is not None
             if whole is None and _INCLUDES.match(c.n):
                 whole = last["money"]
-            out += _clause_figures(c, ln, last, defaults, path, warnings)
+            out += _clause_figures(c, ln, last, defaults, path, warnings, whole)
+    if carried is not None:
+        carried[0] = whole if ends_open and ln.t.n.rstrip().endswith(":") else None
     return out
+
+
+# the columns a 支出 breaks into by its nature (基本支出 | 项目支出 | 经营支出 … of the expenditure tables)
+_NATURE_PARTS = re.compile(r"(?:基本|项目|項目|经营|經營|上缴上级|上繳上級|对附属单位补助|對附屬單位補助)支出")
+# a whole that is the unit's own spending: its 基本支出 and 项目支出 are the unit's, rows of their own
+_UNIT_TOTAL = re.compile(r"^(?:本年度?|本|全年)?(?:[单單]位|部[门門])?(?:支出|总支出|總支出)(?:[合总總][计計]|总额|總額)?$")
+
+
+def _part_of(whole: _Subject | None, label: str) -> str | None:
+    """The whole a part names, when `label` is a nature column (基本支出, 项目支出) of a whole that is a fund's
+    or a subject's spending (一般公共预算拨款支出 …，其中:基本支出 A,项目支出 B: the columns of its row, as in
+    the 一般公共预算支出表), not the unit's total (本年支出合计 …，其中:基本支出: the unit's own rows)."""
+    if whole is None or len(whole.labels) != 1 or whole.unit not in _MONEY or not _NATURE_PARTS.fullmatch(label):
+        return None
+    name = whole.labels[0]
+    return None if _UNIT_TOTAL.match(name) or _NATURE_PARTS.search(name) else name
 
 
 def _after_semicolon(n: str, at: int) -> bool:
@@ -130,11 +163,11 @@ def _after_semicolon(n: str, at: int) -> bool:
     return k >= 0 and n[k] == ";"
 
 
-_INCLUDES = re.compile(r"\s*(?:含|包括|包含|其中)(?!义)")
+_INCLUDES = re.compile(r"\s*(?:含|包括|包含|其中)(?!义)\s*")
 
 
 def _clause_figures(c: PrintedText, ln: Line, last: dict[str, _Subject | None], defaults: tuple[str, str],
-                    path: str, warnings: list[str]) -> list[Figure]:
+                    path: str, warnings: list[str], whole: _Subject | None = None) -> list[Figure]:
     """The figures of one clause of `ln`, `last` updated as they are read; `defaults`: the measure and
     phase of an amount that names neither (决算 / executed in final accounts)."""
     default_measure, default_phase = defaults
@@ -166,8 +199,9 @@ def _clause_figures(c: PrintedText, ln: Line, last: dict[str, _Subject | None], 
             continue
         printed_unit = _UNIT_PRINT.get(unit, unit)
         for lab, v in pairs:
-            out.append(Figure(section=section, label=lab, measure=measure, amount=v * sign,
-                              unit=printed_unit, line=ln.line_at(c.at + g.start), item=_vocab_item(lab),
+            of = _part_of(whole, lab) if unit in _MONEY and measure == default_measure else None
+            out.append(Figure(section=section, label=of or lab, measure=lab if of else measure, amount=v * sign,
+                              unit=printed_unit, line=ln.line_at(c.at + g.start), item=_vocab_item(of or lab),
                               phase=phase))
         if unit not in ("%", "个百分点"):
             subject = _Subject(labels, phase, unit, measure)
@@ -226,9 +260,10 @@ def _read_group(text: PrintedText, after: PrintedText, g: NumberGroup, last: dic
             phase = default_phase
     label = label_t.label
     if unit not in _MONEY and unit not in ("%", "个百分点"):
-        noun = _bare_label(after.cut_suffix(re.compile(r"\(.*$")))
+        noun = _bare_label(after.cut_suffix(re.compile(r"\(.*$"))).cut_suffix(_NOUN_TRAIL)
         if noun and not re.search(r"\d", noun.n):  # "共接待17个团组": the noun follows the count
-            label = (label if label not in _GENERIC else "") + noun.label
+            listed = label.endswith("等")  # 序厅、…、留言板等28个展区: the things counted, listed
+            label = (label if label not in _GENERIC and not listed else "") + noun.label
     if label not in _GENERIC:
         return _split_label(label, len(g.values)), measure, unit, sign, phase
     if inherit_from is None:

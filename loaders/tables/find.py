@@ -20,6 +20,7 @@ from cnbudget.loaders.records import Figure, Row, Table
 from cnbudget.loaders.tables.content import find_by_content, read_header_meta
 from cnbudget.loaders.tables.header import read_columns
 from cnbudget.loaders.tables.rows import read_rows
+from cnbudget.loaders.tables.transpose import transpose, years_as_rows
 from cnbudget.loaders.text import clean_label, is_blank, label_key, looks_numeric, nfkc, parse_amount
 
 _EMPTY = re.compile(r"无数据|没有|无此|不涉及|未发生|为空|空表")
@@ -75,18 +76,26 @@ def find_tables(rows: list[Row], path: str, warnings: list[str],
         starts.append(_Start(found.header, 0, "", "", found.title_row, found.title, True, found.unit))
     starts.sort(key=lambda s: s.row)
     used = {s.code for s in starts if s.number}
+    printed: dict[str, Table] = {}  # marker code → the table first printed under it
     tables = []
     for k, st in enumerate(starts):
         end = starts[k + 1].first if k + 1 < len(starts) else len(rows)
         line = rows[st.first].line
         type_key = vocab.table_type_for(st.title)
         code = st.code
-        if not st.number:  # named after its type's number, or its place among the tables
+        earlier = printed.get(code) if st.number else None
+        if earlier is not None:  # a marker printed again: a table of its own (IRIs), its figures not merged
+            code = f"{code}-{k + 1}"
+        elif not st.number:  # named after its type's number, or its place among the tables
             code = (type_key and vocab.table_notation(type_key)) or f"t{k + 1}"
             if code in used:
                 code = f"{code}-{k + 1}"
             used.add(code)
         table = Table(number=st.number, code=code, title=st.title, line=line, type_key=type_key)
+        if earlier is not None:
+            _printed_again(table, earlier, path, warnings)
+        elif st.number:
+            printed[code] = table
         if st.by_content:
             read_header_meta(table, rows, st.row, st.title_row, st.unit)
             _parse_table(table, rows, st.row - 1, len(rows[st.row].cells), end, path, warnings, figures,
@@ -95,6 +104,18 @@ def find_tables(rows: list[Row], path: str, warnings: list[str],
             _parse_table(table, rows, st.row, st.cell, end, path, warnings, figures)
         tables.append(table)
     return tables
+
+
+def _printed_again(table: Table, earlier: Table, path: str, warnings: list[str]) -> None:
+    """A second printing of a marker: the same table restated (same title; its figures are checked against the
+    first printing's, kg/interpret/restated.py) or another table under a misprinted number."""
+    if label_key(table.title) == label_key(earlier.title):
+        table.restates = earlier
+        warnings.append(f"{path}:{table.line}: {table.number} is printed again (first at line {earlier.line}); "
+                        "read as a table of its own, its figures checked against the first printing")
+    else:
+        warnings.append(f"{path}:{table.line}: {table.number} is printed again over another title ({table.title}; "
+                        f"first at line {earlier.line}: {earlier.title}); read as a table of its own")
 
 
 def _covered(rows: list[Row], starts: list[_Start]) -> set[int]:
@@ -212,7 +233,10 @@ def _parse_table(table: Table, rows: list[Row], i: int, j: int, end: int, path: 
     table.columns = columns
     if not any(r == "value" for r in roles):
         raise LoadError(path, data[0].line, f"{table.number or table.title}: cannot tell the value columns from the header")
+    first = len(figures) if figures is not None else 0
     read_rows(table, data, roles, columns, width, path, warnings, figures)
+    if years_as_rows(table):  # categories printed as columns over a row per year: the categories are the rows
+        transpose(table, data, roles, figures, first)
     if k >= len(rows):  # nothing after the table: no note, no text
         last = data[-1]
         name = table.number or table.title

@@ -56,6 +56,8 @@ def read_rows(table: Table, data: list[Row], roles: list[str], columns: list[Col
     deferred: list[tuple[int, Row, list[Cell], list[Cell]]] = []  # rows with dropped cells: read by arithmetic
     for index, row in enumerate(data, 1):
         cells = row.cells
+        if len(cells) > width and n_sides == 1:
+            cells = _stub_over_cells(cells, len(stub_positions), len(value_positions))
         if len(cells) > width:
             warnings.append(f"{path}:{row.line}: {name}: row has {len(cells)} cells, the header {width}; extra cells ignored")
             cells = cells[:width]
@@ -101,6 +103,20 @@ def read_rows(table: Table, data: list[Row], roles: list[str], columns: list[Col
         warnings.append(f"{path}:{short[0]}: {name}: {len(short)} row(s) give fewer figures than the "
                         f"{len(value_positions)} value columns of the header (empty cells left out); their figures "
                         f"are read under the right-most column(s), ending with {right}")
+
+
+def _stub_over_cells(cells: list[Cell], n_stub: int, n_values: int) -> list[Cell]:
+    """A row whose stub spans more cells than the header's (其中 | 公务用车运行维护费 | 2648 under 项目 | 预算数: a
+    vertically merged 其中 beside the sub-items' names): its last stub texts fill the stub columns."""
+    k = 0
+    while k < len(cells) and not _is_figure(cells[k].text):
+        k += 1
+    if not n_stub or k <= n_stub or len(cells) - k > n_values:
+        return cells
+    texts = [c for c in cells[:k] if not is_blank(c.text)]
+    if len(texts) < n_stub:
+        return cells
+    return texts[len(texts) - n_stub:] + cells[k:]
 
 
 def _read_by_arithmetic(table: Table, data: list[Row], deferred: list, roles: list[str], columns: list[Column],
