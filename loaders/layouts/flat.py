@@ -31,8 +31,9 @@ import re
 from functools import lru_cache
 from itertools import islice
 
-from cnbudget.loaders.labels import is_marker, is_meta
+from cnbudget.loaders.labels import declared_unit, is_marker, is_meta
 from cnbudget.loaders.layouts.common import is_anchor, is_prose, paragraph, single
+from cnbudget.loaders.layouts import flat_labels
 from cnbudget.loaders.layouts.flat_pairs import label_rows
 from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
 from cnbudget.loaders.layouts.stream import decimal_amounts, figure_text, group, header_candidates, side_columns
@@ -65,7 +66,8 @@ def is_flat_line(line: str, anchored: bool = False) -> bool:
     # counted up to MIN_AMOUNTS: the rest of a long line need not be parsed to know
     if len(tokens) < MIN_CELLS or len(list(islice(filter(_amount, tokens), MIN_AMOUNTS))) < MIN_AMOUNTS:
         return False
-    return anchored or any(is_anchor(t) for t in tokens)
+    return anchored or any(is_anchor(t) for t in tokens) or any(flat_labels.opens_table(tokens, k)
+                                                                for k in range(len(tokens)))
 
 
 def flat_lines(text: str) -> list[int]:
@@ -115,8 +117,9 @@ def flat_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
 
 def _line_rows(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
     """The rows of one flat line: a table from each anchor on; cells before the first are running text."""
-    starts = [k for k, c in enumerate(items) if is_anchor(c.text)
-              and not (k > 0 and is_anchor(items[k - 1].text))]
+    texts = [c.text for c in items]
+    starts = [k for k, c in enumerate(items) if is_anchor(c.text) and not (k > 0 and is_anchor(items[k - 1].text))
+              or flat_labels.opens_table(texts, k)]
     rows: list[Row] = []
     if not starts or starts[0] > 0:
         lead = items[:starts[0] if starts else len(items)]
@@ -129,6 +132,8 @@ def _line_rows(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
 
 
 def _table(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
+    if not is_anchor(items[0].text):
+        return _shaped_table(items, path, warnings)
     k = 0
     heads: list[Row] = []
     while k < len(items) and (is_anchor(items[k].text) or is_meta(items[k].text)
@@ -149,6 +154,20 @@ def _table(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
                             "header; the figures after it are not read")
         out.append(paragraph(Cell(" ".join(c.text for c in rest), rest[0].line)))
     return out
+
+
+def _shaped_table(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
+    """A table told by its shape (`flat_labels`): its title, the cells up to its unit (a note, 表一), its
+    unit, then its header and rows; the cells as running text when they do not read so."""
+    unit = next(k for k in range(1, len(items)) if declared_unit(items[k].text))
+    heads = [single(items[0])]
+    if unit > 1:
+        heads.append(single(Cell(" ".join(c.text for c in items[1:unit]), items[1].line)))
+    heads.append(single(items[unit]))
+    table = flat_labels.label_rows(items[unit + 1:], path, warnings)
+    if not table:
+        return [paragraph(Cell(" ".join(c.text for c in items), items[0].line))]
+    return heads + table
 
 
 def _name(heads: list[Row]) -> str:

@@ -55,6 +55,8 @@ def is_item_row(row: Row) -> bool:
     """A data row: a known item's stub, then amounts (or words standing for none); or, under categories as
     columns, amounts alone."""
     texts = _texts(row)
+    if row.by_shape:  # the layout recovered it from its table's shape: its label need not name a known item
+        return True
     if not row.paragraph and texts and all(parse_amount(t) is not None for t in texts):
         return True
     if row.paragraph or not texts or not (is_item_label(texts[0]) or _YEAR_STUB.match(clean_label(texts[0]))):
