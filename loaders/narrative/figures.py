@@ -58,6 +58,7 @@ class _Subject:
     phase: str | None
     unit: str
     measure: str | None = None
+    values: tuple = ()
 
 
 def _bare_label(t: PrintedText) -> PrintedText:
@@ -170,9 +171,27 @@ def _clause_figures(c: PrintedText, ln: Line, last: dict[str, _Subject | None], 
                               unit=printed_unit, line=ln.line_at(c.at + g.start), item=_vocab_item(lab),
                               phase=phase))
         if unit not in ("%", "个百分点"):
-            subject = _Subject(labels, phase, unit, measure)
+            subject = _Subject(labels, phase, unit, measure, tuple(values))
+            if unit in _MONEY and last["money"] is not None:
+                subject = _both_totals(last["money"], subject) or subject
             last["money" if unit in _MONEY else "count"] = last["any"] = subject
     return out
+
+
+_INCOME_TOTAL = re.compile(r"(.*)收入(总计|合计)")
+
+
+def _both_totals(before: _Subject, subject: _Subject) -> _Subject | None:
+    """收入总计 N, 支出总计 N: what the next clause says of neither (与上年相比,增加…) is of both, the 收入支出总计
+    (收、支总计 read back); None for any other pair."""
+    if len(before.labels) != 1 or len(subject.labels) != 1 or before.values != subject.values \
+            or before.measure != subject.measure:
+        return None
+    m = _INCOME_TOTAL.fullmatch(before.labels[0])
+    if not m or subject.labels[0] not in ("支出" + m.group(2), m.group(1) + "支出" + m.group(2)):
+        return None
+    return _Subject([m.group(1) + "收入支出" + m.group(2)], subject.phase, subject.unit, subject.measure,
+                    subject.values)
 
 
 # 公务用车运行维护费支出决算比预算无增减变化: a subject stated unchanged, no figure, that the next clause continues
