@@ -27,6 +27,7 @@ from cnbudget.loaders.records import Cell, Row
 from cnbudget.loaders.text import clean_label, label_key, looks_numeric, nfkc, parse_amount
 
 _FOOTER = re.compile(r"第\s*\d+\s*页\s*[,，]?\s*(?:共\s*\d+\s*页)?|[-—–]\s*\d{1,3}\s*[-—–](?=\s|$)")
+_GLUED = re.compile(r"([\u4e00-\u9fff）)])(-?\d[\d,]*\.\d+%?)(?=\s|$)")
 _YEAR = re.compile(r"^(?:19|20)\d{2}\s*年度?$")
 _CJK_END = re.compile(r"[\u4e00-\u9fff]$")
 _CJK_START = re.compile(r"^[\u4e00-\u9fff]")
@@ -65,8 +66,9 @@ def opens_table(texts: list[str], k: int) -> bool:
 
 
 def _joined(items: list[Cell]) -> list[Cell]:
-    """The cells with page footers left out and a label spaced out (本 年 收 入) or cut by a footer joined."""
-    text = _FOOTER.sub(" ", " ".join(c.text for c in items))
+    """The cells with page footers left out, a label spaced out (本 年 收 入) or cut by a footer joined, and a
+    figure a wrapped line glued to the label before it (运行费28.00: a PDF's lines joined) apart from it."""
+    text = _GLUED.sub(r"\1 \2", _FOOTER.sub(" ", " ".join(c.text for c in items)))
     out: list[Cell] = []
     line = items[0].line
     for t in text.split():
@@ -93,9 +95,11 @@ def _columns(labels: list[str]) -> list[str] | None:
     return [nfkc(y).strip() + m for y, m in zip(years, measures)]
 
 
-def label_rows(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
+def label_rows(items: list[Cell], path: str, warnings: list[str], ends_text: bool = False) -> list[Row]:
     """Header and rows [label, figures…] of a flattened table's cells after its unit; [] when they do not
-    read so (no header of column labels, years that cannot be paired, fewer than MIN_ROWS rows)."""
+    read so (no header of column labels, years that cannot be paired, fewer than MIN_ROWS rows). With
+    `ends_text` (the text ends with these cells: a copy cut off), a figure cut short at the end is left out and
+    the last row's figures are read from the left, as printed before the cut."""
     if not items:
         return []
     cells = _joined(items)
@@ -110,7 +114,7 @@ def label_rows(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
     while n_labels < len(head) and _header_label(head[n_labels]) and not stub_role(head[n_labels]):
         n_labels += 1
     runs = _runs(cells[len(stubs) + n_labels:])
-    if runs and runs[-1][1] and parse_amount(runs[-1][1][-1].text) is None:
+    if ends_text and runs and runs[-1][1] and _amount(runs[-1][1][-1]) is None:
         cut = runs[-1][1].pop()  # the line ends inside a figure (2,6): the text was cut there
         warnings.append(f"{path}:{cut.line}: {cut.text!r} ends the flattened table's line: a figure cut short; "
                         "not read")
@@ -119,32 +123,42 @@ def label_rows(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
         return []
     n = max(counts, key=lambda k: (counts[k], k))
     labels = head[:n_labels]
-    columns = _columns(labels)
-    if columns and len(columns) > n and len(columns) == len(labels):
-        # the first row's label is itself a column label (合计): the header is as wide as the rows
-        runs[0] = (" ".join([*labels[n:], runs[0][0]]).strip(), runs[0][1])
-        columns = columns[:n]
-    if not columns or len(columns) > n:
+    cut = len(labels)  # the header's labels end where the columns they give fit the rows' figures
+    while cut and ((columns := _columns(labels[:cut])) is None or len(columns) > n):
+        cut -= 1
+    if not cut or any(_YEAR.match(nfkc(t).strip()) for t in labels[cut:]):
         return []
+    if cut < len(labels):  # the first row's label is itself a column label (合计)
+        runs[0] = (_label([*labels[cut:], runs[0][0]]), runs[0][1])
     unlabelled = n - len(columns)
-    if unlabelled and not all(t.strip().endswith("%") for label, values in runs if label and len(values) == n
-                              for t in [c.text for c in values[len(columns):]]):
+    if unlabelled and not all(_percent(c) for label, values in runs if label and len(values) == n
+                              for c in values[len(columns):]):
         return []  # figures under columns whose labels are lost, not percentages: which columns is not printed
     line = cells[first].line
     out = [Row(cells=[Cell(" ".join(stubs), line)] + [Cell(c, line) for c in columns] + [Cell("", line)] * unlabelled,
                line=line)]
     unplaced: list[Cell] = []
+
+    def leave_out(what: list[Cell], why: str) -> None:
+        warnings.append(f"{path}:{what[0].line}: {' '.join(c.text for c in what)}: {why}; not read")
+        unplaced.extend(c for c in what if parse_amount(c.text) is not None)
+
     for label, values in runs:
         if not values:
             continue
         if not label or len(values) > n:
             keep = values[:n] if label and len(values) % n == 0 else []
-            rest = values[len(keep):]
-            warnings.append(f"{path}:{rest[0].line}: {' '.join(c.text for c in rest)}: figures after "
-                            f"{'no label' if not label else repr(label)} in a flattened table of {n} columns; "
-                            "which row they belong to is not printed; not read")
-            unplaced += [c for c in rest if parse_amount(c.text) is not None]
+            leave_out(values[len(keep):], f"figures after {'no label' if not label else repr(label)} in a flattened "
+                      f"table of {n} columns: which row they belong to is not printed")
             values = keep
+            if not values:
+                continue
+        if ends_text and (label, values) == runs[-1] and len(values) < n:
+            warnings.append(f"{path}:{values[0].line}: the text ends inside the row {label!r} of a flattened table "
+                            f"({len(values)} of its {n} figures): they are read from the left, as printed before the cut")
+            values = values + [Cell("", values[-1].line)] * (n - len(values))
+        elif unlabelled and len(values) < n:
+            values = _typed(label, values, len(columns), unlabelled, leave_out)
             if not values:
                 continue
         out.append(Row(cells=[Cell(label, values[0].line), *values], line=values[0].line, by_shape=True))
@@ -152,6 +166,35 @@ def label_rows(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
         return []
     out[0].unplaced = unplaced
     return out
+
+
+def _amount(c: Cell):
+    """The amount a cell prints, a percentage's too (-5.66%); None for a malformed figure."""
+    return parse_amount(nfkc(c.text).strip().removesuffix("%"))
+
+
+def _percent(c: Cell) -> bool:
+    return nfkc(c.text).strip().endswith("%")
+
+
+def _typed(label: str, values: list[Cell], amounts_wide: int, rates_wide: int, leave_out) -> list[Cell]:
+    """A short row under amount columns then unlabelled percentage columns: its amounts for the amount columns
+    (all of them, or fewer for the table's arithmetic to place), its percentages after them only when they fill
+    the percentage columns (which of these a lone one stands under is not printed)."""
+    amounts = [c for c in values if not _percent(c)]
+    rates = values[len(amounts):]
+    if len(amounts) > amounts_wide or not all(map(_percent, rates)):
+        leave_out(values, f"figures of {label!r} that do not fit the flattened table's columns")
+        return []
+    if len(amounts) == amounts_wide and len(rates) == rates_wide:
+        return values
+    if rates:
+        leave_out(rates, f"percentages of {label!r}, fewer than the columns of percentages: under which column "
+                  "each stands is not printed")
+    if len(amounts) == amounts_wide:
+        blank = Cell("", amounts[-1].line)
+        return amounts + [blank] * rates_wide
+    return amounts
 
 
 def _runs(cells: list[Cell]) -> list[tuple[str, list[Cell]]]:
@@ -175,6 +218,6 @@ def _runs(cells: list[Cell]) -> list[tuple[str, list[Cell]]]:
 
 def _label(parts: list[str]) -> str:
     out = ""
-    for p in parts:
+    for p in filter(None, parts):
         out += ("" if not out or (_CJK_END.search(out) and _CJK_START.match(p)) else " ") + p
     return out
