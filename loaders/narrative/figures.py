@@ -38,7 +38,7 @@ _MEASURE_ACTUAL = re.compile(r"(决算支出|决算|执行|实际执行|(?:完�
 _REVISED = re.compile(r"调整(?:预算)?后")
 _FUND_BEFORE = re.compile(r"(一般公共|政府性基金|国有资本经营|社会保险基金|部门|单位|财政)$")
 _TRAIL = re.compile(r"(为|是|:|达到|达|约为|约|共计|共有|共|各|均|分别为|分别是|分别|合计为|总计为|有)$")
-_LEAD = re.compile(r"^(其中|另外|此外|同时|以及|及|和|主要用于以下方面|具体情况如下|我部门\(单位\)|我单位\(部门\)|我部门|"
+_LEAD = re.compile(r"^(其中|包括|包含|另外|此外|同时|以及|及|和|主要用于以下方面|具体情况如下|我部门\(单位\)|我单位\(部门\)|我部门|"
                    r"我单位|我局|我委|我院|本部门|本单位|全年|累计|共有|共计|共)+")
 _COMPARE = re.compile(r"^(?:与|较|比|相比|同比)\s*(?:上年度?|上一年度?|去年|上年同期|\d{4}\s*年度?)?(?:同期)?"
                       r"(?:年初)?(?:预算|决算|执行)?(?:数)?(?:相比|比较|对比)?")
@@ -112,15 +112,32 @@ def figures_in_line(ln: Line, kind: str, path: str, warnings: list[str], about: 
     if about:
         last["money"] = last["any"] = _Subject([about], None, "万元")
     whole = None  # the subject an inclusion (含 A …, B …; 其中: A …, B …) lists parts of
+    opened = None  # the subject before a bracket (A 500万元(其中 B …, C …),占…%): what follows it is A's again
     for clauses in sentence_clauses(ln.t.cut_prefix(_ORDINAL_LEAD)):
         for i, c in enumerate(clauses):
             if whole is not None and (i == 0 or _after_semicolon(ln.t.n, c.at)):
                 last["money"] = last["any"] = whole  # 含A 250万元,B 537.31万元;比2012年预算增加…: the whole again
                 whole = None
+            if i == 0:
+                opened = None
+            elif opened is not None and _after_bracket(ln.t.n, c.at):
+                last["money"] = last["any"] = opened
+                opened = whole = None
             if whole is None and _INCLUDES.match(c.n):
                 whole = last["money"]
             out += _clause_figures(c, ln, last, defaults, path, warnings)
+            if c.n.count("(") > c.n.count(")") and last["money"] is not None:
+                opened = last["money"]
     return out
+
+
+def _after_bracket(n: str, at: int) -> bool:
+    """Whether the text before position `at` is a closing bracket and the clause's separator (…0 万元),占),
+    read back from `at`."""
+    k = at - 1
+    while k >= 0 and (n[k].isspace() or n[k] in ",，"):
+        k -= 1
+    return k >= 0 and n[k] == ")"
 
 
 def _after_semicolon(n: str, at: int) -> bool:
