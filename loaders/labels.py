@@ -96,7 +96,8 @@ def read_meta(table: Table, text: str) -> bool:
     hit = False
     rest = t  # the cell after the department name: year and unit may share the cell
     m = _DEPT.match(t)
-    if m and not _UNIT_WORD.fullmatch(m.group(1).strip()):  # 单位：万元 is the unit, not a department
+    # 单位：万元 is the unit, not a department, and so is one cut short (單位:萬)
+    if m and not _UNIT_WORD.fullmatch(m.group(1).strip()) and not _UNIT.match(t):
         name = m.group(1)
         cut = _AFTER_NAME.search(name)
         name, rest = (name[:cut.start()], name[cut.start():]) if cut else (name, "")

@@ -189,3 +189,24 @@ def test_a_word_document_of_pipe_paragraphs_gets_the_second_reading_text_gets(tm
     assert got == [(6, "合计", "本年预算数", D("4196")), (8, "1、因公出国(境)费用", "本年预算数", D("0")),
                    (9, "2、公务接待费", "本年预算数", D("2747")), (10, "3、公务用车费", "本年预算数", D("1449")),
                    (11, "其中:(1)公务用车运行维护费", "本年预算数", D("1449")), (12, "(2)公务用车购置", "本年预算数", D("0"))]
+
+
+YUANLING = ROOT / "tests" / "fixtures" / "hand-read" / "yuanling_xian_2021_sangong.txt"
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "pdf"])
+def test_a_unit_cut_short_names_no_body_in_any_format(fmt, tmp_path):
+    """沅陵县's table declares 單位:萬 (its unit cut short): read as 万元, never as a department called 万 (which
+    named the whole disclosure 万2021年度“三公”经费预算 and stopped bench/corpus.py from making its copies). As
+    text and as the .docx and PDF bench/corpus.py makes from its rows, the same six figures come out."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    from cnbudget import loaders
+    path = corpus.write(YUANLING.read_text(encoding="utf-8"), fmt, tmp_path / f"yuanling.{fmt}")
+    document = loaders.load_file(path)
+    assert document.department is None and [(t.department, t.unit) for t in document.tables] == [(None, "万元")]
+    assert sorted((o.row_label, o.amount) for o in document.observations) == sorted([
+        ("合计", D("4196")), ("1、因公出国(境)费用", D("0")), ("2、公务接待费", D("2747")), ("3、公务用车费", D("1449")),
+        ("其中:(1)公务用车运行维护费", D("1449")), ("(2)公务用车购置", D("0"))])
