@@ -210,3 +210,15 @@ def test_a_unit_cut_short_names_no_body_in_any_format(fmt, tmp_path):
     assert sorted((o.row_label, o.amount) for o in document.observations) == sorted([
         ("合计", D("4196")), ("1、因公出国(境)费用", D("0")), ("2、公务接待费", D("2747")), ("3、公务用车费", D("1449")),
         ("其中:(1)公务用车运行维护费", D("1449")), ("(2)公务用车购置", D("0"))])
+
+
+def test_a_flat_line_whose_title_is_on_the_lines_above_is_read_as_before():
+    """公开01表 of the flattened variant with its title and marker on lines of their own: the line is the table's
+    body, read by the stream reading (the reading by shape needs a title and unit on the line itself)."""
+    from cnbudget.loaders.layouts import rows_of
+    line = (ROOT / "tests" / "fixtures" / "variants" / "flat_2020_js_01_05_07.txt").read_text(
+        encoding="utf-8").split("\n")[2]
+    text = "收入支出决算总表\n公开01表\n" + line[line.index("收入 支出"):]
+    layout, rows = rows_of(text, "p", [])
+    assert layout.name == "flat"
+    assert rows[5].texts[:4] == ["一、一般公共预算财政拨款收入", "1", "13,190.69", "一、一般公共服务支出"]

@@ -149,8 +149,9 @@ def _line_rows(items: list[Cell], path: str, warnings: list[str], ends_text: boo
 def _table(items: list[Cell], path: str, warnings: list[str], ends_text: bool = False) -> list[Row]:
     # a title, its unit and column labels: readable by its shape (flat_labels) where the stream reading fails
     shaped = flat_labels.opens_table([c.text for c in items[:16]], 0)
-    if not is_anchor(items[0].text):
-        return _shaped_table(items, path, warnings, ends_text) or [paragraph(Cell(" ".join(c.text for c in items), items[0].line))]
+    if shaped and not is_anchor(items[0].text):
+        return _shaped_table(items, path, warnings, ends_text) or [paragraph(Cell(" ".join(c.text for c in items),
+                                                                                   items[0].line))]
     k = 0
     heads: list[Row] = []
     while k < len(items) and (is_anchor(items[k].text) or is_meta(items[k].text)
