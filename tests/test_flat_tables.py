@@ -222,3 +222,17 @@ def test_a_flat_line_whose_title_is_on_the_lines_above_is_read_as_before():
     layout, rows = rows_of(text, "p", [])
     assert layout.name == "flat"
     assert rows[5].texts[:4] == ["一、一般公共预算财政拨款收入", "1", "13,190.69", "一、一般公共服务支出"]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "pdf"])
+def test_the_revenue_table_as_a_word_excel_or_pdf_table(fmt, tmp_path):
+    """西夏区's table written as a table of a .docx, .xlsx or PDF (bench/corpus.py's writers, from the rows the text
+    gives): found by its header of column labels under its title and unit, its rows read whatever their labels
+    name (增值税 is no item of the vocabulary), the same figures as the text."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    from cnbudget import loaders
+    document = loaders.load_file(corpus.write(XIXIA.read_text(encoding="utf-8"), fmt, tmp_path / f"xixia.{fmt}"))
+    assert sorted((o.row_label, o.column.label, o.amount) for o in document.observations) == sorted(XIXIA_FIGURES)
