@@ -24,9 +24,6 @@ class Row:
     # figures the layout found in this row's table but could not place in any row (not loaded; the table's sum
     # checks cannot be decided without them)
     unplaced: list[Cell] = field(default_factory=list)
-    # a data row the layout recovered from its table's shape (a flattened table's label and figures): a row of
-    # that table whatever its label names
-    by_shape: bool = False
 
     @property
     def texts(self) -> list[str]:

@@ -161,7 +161,7 @@ def label_rows(items: list[Cell], path: str, warnings: list[str], ends_text: boo
             values = _typed(label, values, len(columns), unlabelled, leave_out)
             if not values:
                 continue
-        out.append(Row(cells=[Cell(label, values[0].line), *values], line=values[0].line, by_shape=True))
+        out.append(Row(cells=[Cell(label, values[0].line), *values], line=values[0].line))
     if len(out) - 1 < MIN_ROWS:
         return []
     out[0].unplaced = unplaced

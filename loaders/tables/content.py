@@ -3,7 +3,9 @@
 A table is a header row whose labels are known column labels (预算数, 决算数, 本年预算数, 小计, 其中…, 增减,
 完成率; items.ttl) or stub labels (项目, 科目名称), over rows whose stubs are known items (三公 categories,
 income and expenditure items, subject names or codes) with amounts. Its title is the nearest short text
-ending in 表 above the header, its unit the nearest 单位 declaration between them.
+ending in 表 above the header, its unit the nearest 单位 declaration between them. Under a header with both a
+title and a unit above it, a row of a label then figures is the table's whatever its label names (a revenue
+table's 增值税, 房产税: items no vocabulary here lists).
 """
 from __future__ import annotations
 
@@ -55,8 +57,6 @@ def is_item_row(row: Row) -> bool:
     """A data row: a known item's stub, then amounts (or words standing for none); or, under categories as
     columns, amounts alone."""
     texts = _texts(row)
-    if row.by_shape:  # the layout recovered it from its table's shape: its label need not name a known item
-        return True
     if not row.paragraph and texts and all(parse_amount(t) is not None for t in texts):
         return True
     if row.paragraph or not texts or not (is_item_label(texts[0]) or _YEAR_STUB.match(clean_label(texts[0]))):
