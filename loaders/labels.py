@@ -21,7 +21,7 @@ _DEPT = re.compile(r"^(?:部门|单位|编制单位|部门名称|单位名称|�
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # 单位：万元; cut short by the page (单位:万, 單位:萬 before conversion) or spaced out (万 元): not 单位：元宝山区…
 _UNIT = re.compile(r"(?:金额|货币)?单位\s*[:：]\s*(万|元|千|亿)\s*(元?)(?![\u4e00-\u9fff])")
-_UNIT_WORD = re.compile(r"(万元|元|千元|亿元|万|亿)")  # 單位:萬: a unit cut short
+_UNIT_WORD = re.compile(r"(万元|元|千元|亿元)")
 # where a department name printed in the same cell as the year or unit ends
 _AFTER_NAME = re.compile(r"\s*(?:(?:19|20)\d{2}\s*年|(?:金额|货币)?单位\s*[:：])")
 _NOTE = re.compile(r"^\s*(注|备注)\s*[:：]")
@@ -96,7 +96,8 @@ def read_meta(table: Table, text: str) -> bool:
     hit = False
     rest = t  # the cell after the department name: year and unit may share the cell
     m = _DEPT.match(t)
-    if m and not _UNIT_WORD.fullmatch(m.group(1).strip()):  # 单位：万元 is the unit, not a department
+    # 单位：万元 is the unit, not a department, and so is one cut short (單位:萬)
+    if m and not _UNIT_WORD.fullmatch(m.group(1).strip()) and not _UNIT.match(t):
         name = m.group(1)
         cut = _AFTER_NAME.search(name)
         name, rest = (name[:cut.start()], name[cut.start():]) if cut else (name, "")

@@ -3,9 +3,8 @@ SOURCES.md): how many come out of `kg load` on the same line, with the same amou
 same row and the same unit, each figure matched to a figure of its own (two columns holding the same amount on one
 line need two figures). The loaded figures are read through the public tidy CSV (`kg export --format csv`).
 
-Reading these layouts is issue 14, still open. `FOUND_SO_FAR` holds what came out when the test was written (a
-regression fails); the issue's target, 0.95 per document and overall, is marked as expected to fail until the
-readers reach it (strict: the day it passes, the mark must go)."""
+Reading these layouts is issue 14. `FOUND_SO_FAR` holds what comes out now (a regression fails); the issue's
+target, 0.95 per document and overall, is held too."""
 from __future__ import annotations
 
 import csv
@@ -22,7 +21,7 @@ from conftest import ROOT, run
 COLLECTED = ROOT / "tests" / "fixtures" / "collected"
 DOCUMENTS = json.loads((COLLECTED / "figures.json").read_text(encoding="utf-8"))["documents"]
 
-# figures found per document on 2026-11-30, by the matching below: 127 of 211 when written, 199 since raised
+# figures found per document on 2026-11-30, by the matching below: 127 of 211 when written, 209 since raised
 FOUND_SO_FAR = {
     "guilin_sfj_2015_sangong_ys.txt": 9, "chongqing_jiangbei_2021_sangong_ys.txt": 10,
     "xuanzhou_sjj_2018_sangong_ys.txt": 6, "xuanzhou_zgw_2020_sangong_ys.txt": 8,
@@ -32,7 +31,7 @@ FOUND_SO_FAR = {
     "mianzhu_shi_2025_sangong_ys.txt": 8, "fuling_qxz_2023_js.txt": 15, "fuling_qxz_2024_sangong_ys.txt": 6,
     "wuqing_hexiwu_2023_ys.txt": 6, "wuzhou_zhongxue_2023_ys_p5.txt": 10, "wuzhou_keyan_2021_ys_p5.txt": 10,
     "wuzhou_shiye_2021_ys_p6.txt": 9, "shanwei_shiji_2018_js.txt": 9,
-    "jinhua_jiuzhuzhan_2021_js.txt": 9, "yinchuan_xixia_2021_yszx.txt": 0,
+    "jinhua_jiuzhuzhan_2021_js.txt": 10, "yinchuan_xixia_2021_yszx.txt": 9,
     "ningxia_jgswglj_2013_ys.txt": 8,
 }
 
@@ -147,7 +146,6 @@ def test_no_collected_document_loses_figures_it_gave(found):
     assert not lost, lost
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: tables found by content in every published layout")
 def test_collected_figures_come_out(found):
     shares = {name: hits / total for name, (hits, total) in found.items()}
     overall = sum(h for h, _ in found.values()) / sum(t for _, t in found.values())

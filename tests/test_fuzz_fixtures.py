@@ -103,7 +103,7 @@ def test_every_fixture_as_it_is_keeps_the_property():
             loaded += bool(loaded_figures(prepare_strict(path, None, Limits()).quads))
         except LoadError:
             pass
-    assert len(TEXTS) == 42 and loaded >= 30
+    assert len(TEXTS) == 43 and loaded >= 30
 
 
 @FIXED

@@ -226,11 +226,3 @@ def test_the_fragments_graphs_conform_to_the_shapes(fragments_store):
     conforms, _, text = validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none")
     assert conforms, text[:3000]
 
-
-def test_a_unit_cut_short_is_not_a_department():
-    """沅陵县's 三公 table prints 「單位:萬」 over its header (line 4): 萬 (万元 cut short) is the table's unit, not
-    the name of a department, and the title is not made 「万2021年度…」 from it."""
-    from cnbudget import loaders
-    doc = loaders.load_file(ROOT / "tests" / "fixtures" / "hand-read" / "yuanling_xian_2021_sangong.txt")
-    assert [t.department for t in doc.tables] == [None] and [t.unit for t in doc.tables] == ["万元"]
-    assert doc.department != "万" and not doc.title.startswith("万")

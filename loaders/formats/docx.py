@@ -31,6 +31,7 @@ def read(path: str, data: bytes = b"", limits: Limits | None = None) -> Renderin
     except Exception as e:  # not a zip, no word/document.xml, broken XML …: python-docx raises many kinds
         raise unreadable(path, "Word .docx", e, data) from None
     out = Rendering(path=path, limits=limits)
+    out.alternative = out.paragraphs_as_text
     tables = paragraphs = 0
     for block in document.iter_inner_content():  # paragraphs and tables in document order
         if isinstance(block, Table):
@@ -42,7 +43,7 @@ def read(path: str, data: bytes = b"", limits: Limits | None = None) -> Renderin
             paragraphs += 1
             out.locate(f"paragraph {paragraphs}")
             out.paragraph(block.text)
-    return out
+    return out.flattened_tables()
 
 
 def _cells(row) -> list[str]:

@@ -80,6 +80,7 @@ def read(path: str, data: bytes = b"", limits: Limits | None = None) -> Renderin
         raise LoadError(path, None, f"the PDF has no text layer (a scanned image of {len(pages)} page(s)?); "
                         "run OCR on it first, e.g. `ocrmypdf in.pdf out.pdf`, or load the original document")
     out = Rendering(path=path, limits=limits)
+    out.alternative = out.paragraphs_as_text
     last = None  # the paragraph read last, until the next item: a page break may fall inside it
     for number, items in found:
         out.locate(f"page {number}")
@@ -99,7 +100,7 @@ def read(path: str, data: bytes = b"", limits: Limits | None = None) -> Renderin
                 out.table_row(row)
     if last is not None:
         out.paragraph(last.text)
-    return out
+    return out.flattened_tables()
 
 
 def _page_items(page) -> list:

@@ -138,8 +138,40 @@ class Rendering:
         k = bisect.bisect_right(self._starts, line) - 1
         return self._places[k] if k >= 0 else None
 
-    # a second reading, tried when nothing was found in the first (text read line by line)
+    # a second reading, tried when nothing was found in the first (text read line by line; an Office or PDF
+    # document's paragraphs read as text: `paragraphs_as_text`)
     alternative: "Callable[[], Rendering] | None" = None
+
+    def flattened_tables(self) -> "Rendering":
+        """This rendering with its paragraphs that are tables flattened into one line read as those tables, as
+        a text's are (loaders/layouts/flat.py): a Word or PDF document's first reading."""
+        from cnbudget.loaders.layouts.flat import paragraph_tables
+        self.rows = paragraph_tables(self.rows, self.path, self.warnings)
+        return self
+
+    def paragraphs_as_text(self) -> "Rendering":
+        """The second reading of a Word or PDF document whose tables and paragraphs gave nothing: its paragraphs
+        read as the lines of a text, in the layout the text layouts detect (a table typed or pasted as text: one
+        flattened line, '|' bars, aligned spaces), each on its own line; its table rows as they were. The same
+        reading again where the paragraphs are in no layout but running text."""
+        from cnbudget.loaders import layouts  # the text layouts, read only for this second reading
+        lines = [""] * self.next_line
+        for r in self.rows:
+            if r.paragraph:
+                lines[r.line - 1] = r.cells[0].text
+        notes = list(self.warnings)
+        try:
+            layout = layouts.detect("\n".join(lines), self.path)
+        except LoadError:
+            layout = layouts.LINES
+        if layout is layouts.LINES:
+            return self
+        notes.append(f"{self.path}: nothing found in its tables and paragraphs; its paragraphs read as text in the "
+                     f"{layout.name} layout ({layout.description})")
+        read = layout.produce("\n".join(lines), self.path, notes)
+        rows = sorted(read + [r for r in self.rows if not r.paragraph], key=lambda r: r.line)
+        return Rendering(rows=rows, warnings=notes, next_line=self.next_line, _starts=self._starts,
+                         _places=self._places, path=self.path, limits=self.limits)
 
     def located(self, error: LoadError) -> LoadError:
         """`error` with the place of its line in the document's own terms added to the reason."""

@@ -21,8 +21,10 @@ order  name             what the text looks like (how it is recognised)         
 40     comma-separated  fields apart by commas or semicolons, figures among them (20%  layouts.refusals
                         of the lines or more): refused
 50     flat             a table flattened into one very long line: title, unit,        layouts.flat
-                        header and rows, cells apart by single spaces or tabs (one
-                        such line)
+                        header and rows, cells apart by single spaces or tabs (one     (flat_pairs,
+                        such line); a title the vocabulary lacks read by the table's   flat_labels)
+                        shape: its unit, column labels, then labels each followed by
+                        its figures
 60     spaces           one row per line, cells apart by 2+ spaces / full-width        layouts.spaces
                         spaces (a run of them inside 20% of the lines or more)
 70     blank-separated  one cell per line, a blank line between cells (after 60% of    layouts.lines
@@ -35,7 +37,9 @@ order  name             what the text looks like (how it is recognised)         
 =====  ===============  =============================================================  ================
 
 A text with a flat line (30+ cells, 8+ amounts, no sentence, a table title or 公开NN表 in or just
-above it: no other layout prints one) is `flat`, whatever its other lines.
+above it, or a title ending in 表 with a 单位 and column labels after it: no other layout prints one) is
+`flat`, whatever its other lines. A Word or PDF paragraph that is a flat line is read the same way
+(`flat.paragraph_tables`).
 
 Before any of this the text is normalised (`loaders.text.simplified_text`, called by `detect` and by
 every producer): the pinyin readings a character converter leaves (預(yù)算) are removed, and a text in

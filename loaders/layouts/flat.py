@@ -31,8 +31,9 @@ import re
 from functools import lru_cache
 from itertools import islice
 
-from cnbudget.loaders.labels import is_marker, is_meta
+from cnbudget.loaders.labels import declared_unit, is_marker, is_meta
 from cnbudget.loaders.layouts.common import is_anchor, is_prose, paragraph, single
+from cnbudget.loaders.layouts import flat_labels
 from cnbudget.loaders.layouts.flat_pairs import label_rows
 from cnbudget.loaders.layouts.registry import Layout, NormalisedText, normalised, register
 from cnbudget.loaders.layouts.stream import decimal_amounts, figure_text, group, header_candidates, side_columns
@@ -65,7 +66,8 @@ def is_flat_line(line: str, anchored: bool = False) -> bool:
     # counted up to MIN_AMOUNTS: the rest of a long line need not be parsed to know
     if len(tokens) < MIN_CELLS or len(list(islice(filter(_amount, tokens), MIN_AMOUNTS))) < MIN_AMOUNTS:
         return False
-    return anchored or any(is_anchor(t) for t in tokens)
+    return anchored or any(is_anchor(t) for t in tokens) or any(flat_labels.opens_table(tokens, k)
+                                                                for k in range(len(tokens)))
 
 
 def flat_lines(text: str) -> list[int]:
@@ -100,12 +102,14 @@ def _cells(line: str, n: int) -> list[Cell]:
 def flat_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
     flat = set(flat_lines(text))
     rows: list[Row] = []
-    for n, raw in enumerate(text.split("\n"), 1):
+    lines = text.split("\n")
+    last = max((n for n, raw in enumerate(lines, 1) if raw.strip()), default=0)
+    for n, raw in enumerate(lines, 1):
         line = raw.rstrip("\r").strip()
         if not line:
             continue
         if n in flat:
-            rows += _line_rows(_cells(line, n), path, warnings)
+            rows += _line_rows(_cells(line, n), path, warnings, n == last)
         elif is_prose(line) or not (is_anchor(line) or is_meta(line)):
             rows.append(paragraph(Cell(line, n)))
         else:
@@ -113,22 +117,41 @@ def flat_rows(text: str, path: str, warnings: list[str]) -> list[Row]:
     return rows
 
 
-def _line_rows(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
+def paragraph_tables(rows: list[Row], path: str, warnings: list[str]) -> list[Row]:
+    """Rows of a Word or PDF document with each paragraph that is a flat line (a table flattened into one
+    paragraph, as a converter or a copy leaves it) read as the table it is, as in a text."""
+    last = max((k for k, r in enumerate(rows) if r.paragraph), default=-1)
+    out: list[Row] = []
+    for k, row in enumerate(rows):
+        if row.paragraph and is_flat_line(row.cells[0].text.strip()):
+            out += _line_rows(_cells(row.cells[0].text.strip(), row.line), path, warnings, k == last == len(rows) - 1)
+        else:
+            out.append(row)
+    return out
+
+
+def _line_rows(items: list[Cell], path: str, warnings: list[str], ends_text: bool = False) -> list[Row]:
     """The rows of one flat line: a table from each anchor on; cells before the first are running text."""
-    starts = [k for k, c in enumerate(items) if is_anchor(c.text)
-              and not (k > 0 and is_anchor(items[k - 1].text))]
+    texts = [c.text for c in items]
+    starts = [k for k, c in enumerate(items) if is_anchor(c.text) and not (k > 0 and is_anchor(items[k - 1].text))
+              or flat_labels.opens_table(texts, k)]
     rows: list[Row] = []
     if not starts or starts[0] > 0:
         lead = items[:starts[0] if starts else len(items)]
         if not starts:  # the table's head is on the lines above: this line is its body
-            return _table(lead, path, warnings)
+            return _table(lead, path, warnings, ends_text)
         rows.append(paragraph(Cell(" ".join(c.text for c in lead), lead[0].line)))
     for a, b in zip(starts, starts[1:] + [len(items)]):
-        rows += _table(items[a:b], path, warnings)
+        rows += _table(items[a:b], path, warnings, ends_text and b == len(items))
     return rows
 
 
-def _table(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
+def _table(items: list[Cell], path: str, warnings: list[str], ends_text: bool = False) -> list[Row]:
+    # a title, its unit and column labels: readable by its shape (flat_labels) where the stream reading fails
+    shaped = flat_labels.opens_table([c.text for c in items[:16]], 0)
+    if shaped and not is_anchor(items[0].text):
+        return _shaped_table(items, path, warnings, ends_text) or [paragraph(Cell(" ".join(c.text for c in items),
+                                                                                   items[0].line))]
     k = 0
     heads: list[Row] = []
     while k < len(items) and (is_anchor(items[k].text) or is_meta(items[k].text)
@@ -136,19 +159,44 @@ def _table(items: list[Cell], path: str, warnings: list[str]) -> list[Row]:
         heads.append(single(items[k]))
         k += 1
     body = items[k:]
-    table, used = _body(body, path, warnings)
+    tried: list[str] = []
+    table, used = _body(body, path, tried)
     if not table and heads:  # a header the stream reading cannot decode: labels each with its figure
-        table = label_rows(body, path, warnings)
+        table = label_rows(body, path, tried)
         used = len(body) if table else 0
     rest = body[used:]
+    unread = any(parse_amount(c.text) is not None for c in rest)
+    if shaped and (not table or unread):
+        other: list[str] = []
+        by_shape = _shaped_table(items, path, other, ends_text)
+        if by_shape:
+            warnings += other
+            return by_shape
+        if table:  # a header of column labels whose columns neither reading fits the rows to: none is guessed
+            warnings.append(f"{path}:{items[0].line}: the flattened table {items[0].text!r}: its header does not "
+                            "give columns that its rows fit; its figures are not read")
+            return [single(items[0]), paragraph(Cell(" ".join(c.text for c in items[1:]), items[0].line))]
+    warnings += tried
     out = heads + table
     if rest:
-        if table and any(parse_amount(c.text) is not None for c in rest):
+        if table and unread:
             warnings.append(f"{path}:{rest[0].line}: the cells of the flattened table {_name(heads)} could not be "
                             f"followed past cell {k + used + 1} ({rest[0].text!r}): a row that does not fit its "
                             "header; the figures after it are not read")
         out.append(paragraph(Cell(" ".join(c.text for c in rest), rest[0].line)))
     return out
+
+
+def _shaped_table(items: list[Cell], path: str, warnings: list[str], ends_text: bool = False) -> list[Row] | None:
+    """A table told by its shape (`flat_labels`): its title, the cells up to its unit (a note, 表一: running
+    text before the title, where neither the title's metadata nor the header takes it), its unit, then its
+    header and rows; None when they do not read so."""
+    unit = next(k for k in range(1, len(items)) if declared_unit(items[k].text))
+    heads = [single(items[0]), single(items[unit])]
+    if unit > 1:
+        heads.insert(0, paragraph(Cell(" ".join(c.text for c in items[1:unit]), items[1].line)))
+    table = flat_labels.label_rows(items[unit + 1:], path, warnings, ends_text)
+    return heads + table if table else None
 
 
 def _name(heads: list[Row]) -> str:

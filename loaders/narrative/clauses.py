@@ -14,7 +14,8 @@ from cnbudget.loaders.narrative.printed import NUMBER, PrintedText
 from cnbudget.loaders.text import parse_amount
 
 _UNITS = r"个百分点|亿元|万元|千元|元|%|人次|台\(套\)|台套|辆|台|套|个|人|次|批|项|家|户|名|件"
-_TOKEN = re.compile(rf"(?<![\dA-Za-z.\-])(?P<num>-?(?:{NUMBER}))\s*(?P<unit>{_UNITS})?")
+# 500.12 万 元: a PDF's text spaces a unit's characters apart too
+_TOKEN = re.compile(rf"(?<![\dA-Za-z.\-])(?P<num>-?(?:{NUMBER}))\s*(?P<unit>{_UNITS}|[万千亿][ \t]+元)?")
 # matched where a number ends (pattern.match(text, pos): no slice of the rest of the clause per number)
 _DATE_AFTER = re.compile(r"\s*(?:年|月|日|号|时|周岁|岁)")  # 2020年, 10月: not figures
 _THRESHOLD_AFTER = re.compile(r"\s*(?:及)?(?:以上|以下|以内)")  # 单位价值50万元以上…: part of a label
@@ -108,6 +109,8 @@ def number_groups(c: PrintedText) -> list[NumberGroup]:
         if run[2]:
             continue
         unit = m.group("unit")
+        if unit and unit[-1] == "元" and len(unit) > 2:
+            unit = unit[0] + "元"
         cut = None if unit else _CUT_UNIT.match(c.n, m.end("num"))
         if cut:  # a page or line cut inside 万元 (matched in place: slicing the rest off each number was quadratic)
             unit = cut.group(1) + "元"

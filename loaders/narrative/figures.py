@@ -38,7 +38,7 @@ _MEASURE_ACTUAL = re.compile(r"(决算支出|决算|执行|实际执行|(?:完�
 _REVISED = re.compile(r"调整(?:预算)?后")
 _FUND_BEFORE = re.compile(r"(一般公共|政府性基金|国有资本经营|社会保险基金|部门|单位|财政)$")
 _TRAIL = re.compile(r"(为|是|:|达到|达|约为|约|共计|共有|共|各|均|分别为|分别是|分别|合计为|总计为|有)$")
-_LEAD = re.compile(r"^(其中|含|包括|另外|此外|同时|以及|及|和|主要用于以下方面|具体情况如下|我部门\(单位\)|我单位\(部门\)|我部门|"
+_LEAD = re.compile(r"^(其中|含|包括|包含|另外|此外|同时|以及|及|和|主要用于以下方面|具体情况如下|我部门\(单位\)|我单位\(部门\)|我部门|"
                    r"我单位|我局|我委|我院|本部门|本单位|全年|累计|共有|共计|共)+")
 _COMPARE = re.compile(r"^(?:与|较|比|相比|同比)\s*(?:上年度?|上一年度?|去年|上年同期|\d{4}\s*年度?)?(?:同期)?"
                       r"(?:年初)?(?:预算|决算|执行)?(?:数)?(?:相比|比较|对比)?")
@@ -62,6 +62,7 @@ class _Subject:
     phase: str | None
     unit: str
     measure: str | None = None
+    values: tuple = ()
 
 
 def _bare_label(t: PrintedText) -> PrintedText:
@@ -124,16 +125,24 @@ def figures_in_line(ln: Line, kind: str, path: str, warnings: list[str], about: 
     whole = carried[0] if carried else None
     opening = whole is not None
     ends_open = False
+    opened = None  # the subject before a bracket (A 500万元(其中 B …, C …),占…%): what follows it is A's again
     for clauses in sentence_clauses(ln.t.cut_prefix(_ORDINAL_LEAD)):
         for i, c in enumerate(clauses):
             if whole is not None and not opening and (i == 0 or _after_semicolon(ln.t.n, c.at)):
                 last["money"] = last["any"] = whole  # 含A 250万元,B 537.31万元;比2012年预算增加…: the whole again
                 whole = None
             opening = False
+            if i == 0:
+                opened = None
+            elif opened is not None and _after_bracket(ln.t.n, c.at):
+                last["money"] = last["any"] = opened
+                opened = whole = None
             ends_open = whole is None and bool(_INCLUDES.fullmatch(c.n)) and last["money"] is not None
             if whole is None and _INCLUDES.match(c.n):
                 whole = last["money"]
             out += _clause_figures(c, ln, last, defaults, path, warnings, whole)
+            if c.n.count("(") > c.n.count(")") and last["money"] is not None:
+                opened = last["money"]
     if carried is not None:
         carried[0] = whole if ends_open and ln.t.n.rstrip().endswith(":") else None
     return out
@@ -153,6 +162,15 @@ def _part_of(whole: _Subject | None, label: str) -> str | None:
         return None
     name = whole.labels[0]
     return None if _UNIT_TOTAL.match(name) or _NATURE_PARTS.search(name) else name
+
+
+def _after_bracket(n: str, at: int) -> bool:
+    """Whether the text before position `at` is a closing bracket and the clause's separator (…0 万元),占),
+    read back from `at`."""
+    k = at - 1
+    while k >= 0 and (n[k].isspace() or n[k] in ",，"):
+        k -= 1
+    return k >= 0 and n[k] == ")"
 
 
 def _after_semicolon(n: str, at: int) -> bool:
@@ -204,9 +222,27 @@ def _clause_figures(c: PrintedText, ln: Line, last: dict[str, _Subject | None], 
                               unit=printed_unit, line=ln.line_at(c.at + g.start), item=_vocab_item(of or lab),
                               phase=phase))
         if unit not in ("%", "个百分点"):
-            subject = _Subject(labels, phase, unit, measure)
+            subject = _Subject(labels, phase, unit, measure, tuple(values))
+            if unit in _MONEY and last["money"] is not None:
+                subject = _both_totals(last["money"], subject) or subject
             last["money" if unit in _MONEY else "count"] = last["any"] = subject
     return out
+
+
+_INCOME_TOTAL = re.compile(r"(.*)收入(总计|合计)")
+
+
+def _both_totals(before: _Subject, subject: _Subject) -> _Subject | None:
+    """收入总计 N, 支出总计 N: what the next clause says of neither (与上年相比,增加…) is of both, the 收入支出总计
+    (收、支总计 read back); None for any other pair."""
+    if len(before.labels) != 1 or len(subject.labels) != 1 or before.values != subject.values \
+            or before.measure != subject.measure:
+        return None
+    m = _INCOME_TOTAL.fullmatch(before.labels[0])
+    if not m or subject.labels[0] not in ("支出" + m.group(2), m.group(1) + "支出" + m.group(2)):
+        return None
+    return _Subject([m.group(1) + "收入支出" + m.group(2)], subject.phase, subject.unit, subject.measure,
+                    subject.values)
 
 
 # 公务用车运行维护费支出决算比预算无增减变化: a subject stated unchanged, no figure, that the next clause continues

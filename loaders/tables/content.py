@@ -3,7 +3,9 @@
 A table is a header row whose labels are known column labels (预算数, 决算数, 本年预算数, 小计, 其中…, 增减,
 完成率; items.ttl) or stub labels (项目, 科目名称), over rows whose stubs are known items (三公 categories,
 income and expenditure items, subject names or codes) with amounts. Its title is the nearest short text
-ending in 表 above the header, its unit the nearest 单位 declaration between them.
+ending in 表 above the header, its unit the nearest 单位 declaration between them. Under a header with both a
+title and a unit above it, a row of a label then figures is the table's whatever its label names (a revenue
+table's 增值税, 房产税: items no vocabulary here lists).
 """
 from __future__ import annotations
 
@@ -63,6 +65,13 @@ def is_item_row(row: Row) -> bool:
     return any(parse_amount(t) is not None for t in rest) or all(is_filler(t) for t in rest)
 
 
+def _labelled_figures(row: Row) -> bool:
+    """A label, then figures only (amounts, percentages, words standing for none)."""
+    texts = _texts(row)
+    return (not row.paragraph and len(texts) >= 2 and parse_amount(texts[0]) is None and not looks_numeric(texts[0])
+            and all(parse_amount(t.strip().removesuffix("%")) is not None or is_filler(t) for t in texts[1:]))
+
+
 def find_by_content(rows: list[Row], covered: set[int]) -> list[ContentStart]:
     """Header rows over item rows with amounts, outside the rows of the tables found otherwise."""
     starts: list[ContentStart] = []
@@ -74,14 +83,19 @@ def find_by_content(rows: list[Row], covered: set[int]) -> list[ContentStart]:
         k = i + 1
         while k < len(rows) and k - i <= 3 and is_header_row(rows[k]) or (k < len(rows) and _subheader(rows[k])):
             k += 1
+        start = _start(rows, i)
+        # a title (…表) and its unit above the header: the rows under it are its own, whatever their labels name
+        titled = start.title_row is not None and start.unit is not None
         body = 0
         while k < len(rows) and not rows[k].paragraph and (is_item_row(rows[k]) or not _texts(rows[k])
-                                                            or len(_texts(rows[k])) == 1):
+                                                            or len(_texts(rows[k])) == 1
+                                                            or titled and _labelled_figures(rows[k])):
             texts = _texts(rows[k])
-            body += bool(texts) and is_item_row(rows[k]) and _has_amount(rows[k]) and not is_total_label(texts[0])
+            body += (bool(texts) and (is_item_row(rows[k]) or titled and _labelled_figures(rows[k]))
+                     and _has_amount(rows[k]) and not is_total_label(texts[0]))
             k += 1
         if body:
-            starts.append(_start(rows, i))
+            starts.append(start)
             covered.update(range(i, k))
             i = k
         else:

@@ -99,7 +99,8 @@ def read_columns(headers: list[Row], width: int, data: list[Row], colnums: list[
 def _labels_below(data: list[Row], p: int) -> bool:
     """Whether the cells under a blank header cell are labels (a stub the header leaves unnamed), not figures."""
     texts = [r.cells[p].text for r in data if p < len(r.cells) and not is_blank(r.cells[p].text)]
-    return bool(texts) and not any(parse_amount(t) is not None for t in texts)
+    # a percentage (88.85%) is a figure too: a column of rates whose label the converter lost
+    return bool(texts) and not any(parse_amount(t.strip().removesuffix("%")) is not None for t in texts)
 
 
 def _roles_from_data(data: list[Row], width: int) -> list[str]:

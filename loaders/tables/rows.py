@@ -132,6 +132,9 @@ def _read_by_arithmetic(table: Table, data: list[Row], deferred: list, roles: li
         rows_info.append((index, vocab.item_for(label) if label else None, bool(label) and is_total_label(label)))
     known = {index for index, _, _ in rows_info} - {index for index, _, _, _ in deferred}
     name = table.number or table.title
+    full = [r for r in data if len(r.cells) == len(roles)]
+    rates = {p for p in value_positions if any(not is_blank(r.cells[p].text) for r in full)
+             and all(is_blank(r.cells[p].text) or _percent(r.cells[p]) for r in full)}
     for index, row, leading, values in deferred:
         stub: dict[int, Cell] = {}
         if len(leading) == 1:
@@ -168,7 +171,14 @@ def _read_by_arithmetic(table: Table, data: list[Row], deferred: list, roles: li
                 columns={p: by_position[p] for p in open_positions}))
         else:
             short.append(row.line)
-            table.observations += place(dict(zip(value_positions[len(value_positions) - len(values):], values)), True)
+            # amounts right-aligned under the columns of amounts: a column printing only percentages takes none
+            under = [p for p in value_positions if p not in rates] if not any(map(_percent, values)) else []
+            under = under if len(under) >= len(values) else value_positions
+            table.observations += place(dict(zip(under[len(under) - len(values):], values)), True)
+
+
+def _percent(cell: Cell) -> bool:
+    return nfkc(cell.text).strip().endswith("%")
 
 
 def _place_pairs(cells, roles, sides, n_sides):
