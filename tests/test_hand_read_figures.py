@@ -159,7 +159,10 @@ def test_no_document_loses_figures_it_gave(found):
     assert not lost, lost
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: tables found by content in every published layout")
+@pytest.mark.xfail(strict=True, reason="issue 14: 教育局 (unknown_jiaoyuju_2020_ys) is 8 of 9: its 12,204.85 closes "
+                   "本年支出合计 on any of the 25 expenditure rows that print no figure, and the flattened line puts "
+                   "it after 六、科学技术支出 2020年预算数, not after 五、教育支出 (the hand reader's row); it is left "
+                   "out with a chk:TotalWithUnplacedFigures finding. Overall 67 of 68.")
 def test_hand_read_figures_come_out(found):
     shares = {name: hits / total for name, (hits, total, _) in found.items()}
     overall = sum(h for h, _, _ in found.values()) / sum(t for _, t, _ in found.values())
