@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import socket
@@ -297,12 +298,21 @@ def main() -> None:
         for f in files[done:n]:
             os.link(f, step / f.name)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        seconds = timed_run([*KG, "load", "--store", str(store), "--no-progress", str(step)],
-                            stdout=open(work / f"load-{n}.log", "w"), stderr=subprocess.STDOUT)
+        log = work / f"load-{n}.log"
+        start = time.perf_counter()
+        # a document refused (exit status 1: the corpus's copies of one disclosure whose body the renaming cannot
+        # reach, refused as looking cut off) is counted, not the end of the run
+        code = subprocess.run([*KG, "load", "--store", str(store), "--no-progress", str(step)],
+                              stdout=open(log, "w"), stderr=subprocess.STDOUT).returncode
+        seconds = time.perf_counter() - start
+        summary = re.search(r"(\d+) documents loaded, (\d+) failed", log.read_text(encoding="utf-8"))
+        if code not in (0, 1) or summary is None:
+            sys.exit(f"kg load stopped (exit status {code}): see {log}")
         after = resource.getrusage(resource.RUSAGE_CHILDREN)  # kg load and its workers (waited for)
         cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         shutil.rmtree(step)
-        entry = {"n": n, "added": n - done, "seconds": seconds, "cpu_seconds": cpu, "disk": du(store),
+        entry = {"n": n, "added": n - done, "loaded": int(summary.group(1)), "failed": int(summary.group(2)),
+                 "seconds": seconds, "cpu_seconds": cpu, "disk": du(store),
                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                  "corpus_bytes": sum(f.stat().st_size for f in files[:n])}
         print(f"{n:>6} docs: +{n - done} in {seconds:,.0f} s ({(n - done) / seconds:.2f} docs/s), "
