@@ -87,7 +87,7 @@ class Snapshots(Generic[_S]):
         old, self._pin = self._pin, _pinned.pin(self.path)
         self._store = None
         if old is not None:
-            old.release()
+            old.release(keep=0)  # one reader at a time holds this snapshot (a query worker)
         return self.open_store(self._pin.folder)
 
     def forget(self) -> None:

@@ -1,18 +1,20 @@
 """A reader's own copy of the store's files, so that a writer beside it cannot remove them.
 
-pyoxigraph opens a store read-only as a snapshot of the files the writer had, and opens each table file
-(*.sst) only when a query first needs it. A `kg load` running beside the reader merges and removes table
-files; a query that then needs one fails, and pyoxigraph 0.5 does not stop there: a query that reads all
-its input before answering (ORDER BY, GROUP BY, COUNT …) asks the failed file again and again, forever,
-its memory growing by hundreds of megabytes a second (tests/test_serve_loading.py). So a reader opens
-a copy instead, in the store folder (`kg-readers/<process>-<n>`): the table files hard-linked (they are
-never changed, only removed: the link keeps them), the rest copied (the write-ahead log is reused by the
-writer, the MANIFEST appended). The copy is taken again if the MANIFEST changed while it was taken: the
-writer records every change of the table files there before removing any.
+pyoxigraph opens a store read-only as a snapshot of the files the writer had; it opens the first 16 table
+files (*.sst) with the store and the others when a query first needs them. A `kg load` running beside the
+reader merges table files and removes them; a query that then needs one fails, and pyoxigraph 0.5 does not
+stop there: a query that reads all its input before answering (COUNT, GROUP BY, ORDER BY …) asks for the
+missing file again and again, forever, its memory growing by hundreds of megabytes a second (seen with
+bench/serve.py on 100 documents). So a reader opens a copy instead, in the store folder
+(`kg-readers/<process>-<n>`): the table files hard-linked (they are never changed, only removed: the link
+keeps them), the rest copied (the writer reuses its write-ahead logs and appends to the MANIFEST). The copy
+is taken again if the MANIFEST changed while it was taken: the writer records there every change of its
+table files before it removes any.
 
-A copy is removed once its reader let it go and `KEEP` seconds have passed (a query may still read it),
-and at the reader's exit; a copy of a process that is gone, by the next reader. Where no copy can be
-made (a store on read-only media, a filesystem without hard links) the reader opens the folder itself.
+A copy is removed once its reader let it go and `KEEP` seconds have passed (a query may still read it; a
+query worker, which answers one query at a time, keeps none), and at the reader's exit; a copy of a process
+that is gone, by the next reader. Where no copy can be made (a store on read-only media, a filesystem
+without hard links) the reader opens the folder itself.
 
 Imports only the standard library: the query workers (api/worker.py) use it.
 """
@@ -31,7 +33,7 @@ _TRIES = 20
 
 _numbers = itertools.count()
 _lock = threading.Lock()
-_released: dict[str, float] = {}  # this process's copies let go: folder → when
+_released: dict[str, float] = {}  # this process's copies let go: folder → when it may be removed
 _held: set[str] = set()
 
 
@@ -41,12 +43,14 @@ class Pin:
     def __init__(self, folder: str, copied: bool):
         self.folder, self.copied = folder, copied
 
-    def release(self) -> None:
+    def release(self, keep: float = KEEP) -> None:
+        """No longer read here: removed `keep` seconds from now (by the next `pin` of this process, or at exit);
+        0 where nothing can still be reading it (a query worker answers one query at a time)."""
         if self.copied:
             with _lock:
                 if self.folder in _held:
                     _held.discard(self.folder)
-                    _released[self.folder] = time.monotonic()
+                    _released[self.folder] = time.monotonic() + keep
 
 
 def pin(path: str) -> Pin:
@@ -101,10 +105,10 @@ def _read(path: str) -> bytes:
 
 
 def _sweep(root: str) -> None:
-    """Remove this process's copies let go more than KEEP seconds ago, and the copies of processes gone."""
+    """Remove this process's copies let go and kept long enough, and the copies of processes gone."""
     now = time.monotonic()
     with _lock:
-        old = [f for f, t in _released.items() if now - t > KEEP]
+        old = [f for f, t in _released.items() if now >= t]
         for f in old:
             del _released[f]
     for f in old:
