@@ -9,8 +9,9 @@ graph or its new one, never part of one (a document is written in one transactio
 opening is slow (a load has a long log to replay), a query worker keeps its snapshot longer (OPEN_SHARE). The
 server's own process (pages, catalog) opens it again only once the writer has finished (`settled`): opened
 again and again beside a writer, within one process with many threads reading, its memory was seen to grow
-by gigabytes in a minute (bench/serve.py): a query there met a table file the writer had removed from its
-snapshot, and pyoxigraph asked for it again and again (tests/test_serve_loading.py); `pinned` copies prevent it.
+by gigabytes in a minute (bench/serve.py): most likely a query that met a table file the writer had removed
+from its snapshot, which pyoxigraph asks for again and again, a reader's memory growing by hundreds of MB a
+second (kg/store/pinned.py, whose copies prevent it).
 
 With `pinned`, a snapshot is opened on a reader's own copy of the store's files (kg/store/pinned.py), which
 the writer cannot remove under it.
