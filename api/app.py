@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from cnbudget import __version__
 from cnbudget.api import catalog, endpoint, hardening, pages, search
 from cnbudget.api.settings import Settings
+from cnbudget.kg.store import pinned
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -21,4 +22,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(search.router)
     pages.install(app)
     hardening.install(app, settings)
+    # the copies of the store this process read (uvicorn ends on a signal it raises again: no atexit)
+    app.router.on_shutdown.append(pinned.remove_all)
     return app

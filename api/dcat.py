@@ -11,8 +11,9 @@ here with the class the profile gives its property's range: a media type `dct:Me
 `dct:LicenseDocument`, a publisher `foaf:Agent`.
 
 `dct:issued` of a disclosure is its publication date when the store holds one (`dct:issued` on the
-disclosure), else the time it was loaded when the store records one (`prov:generatedAtTime`); with neither,
-no date is claimed.
+disclosure), else the time its graph was first loaded, and `dct:modified` the time it was last loaded, as `kg
+load` records them in the load record (kg/store/loads.py: `<graph> dct:created`, `dct:modified`, in a graph of
+their own); with neither, no date is claimed. The catalog's own `dct:modified` is the latest of these.
 """
 from __future__ import annotations
 
@@ -66,25 +67,28 @@ def L(text, lang: str | None = None, datatype: str | None = None) -> ox.Literal:
     return ox.Literal(str(text), datatype=N(datatype)) if datatype else ox.Literal(str(text))
 
 
-DISCLOSURES = """SELECT ?d ?title ?id ?year ?pub ?pubName ?issued ?loaded ?kind ?kindLabel ?place ?graph WHERE {
+DISCLOSURES = """SELECT ?d ?title ?id ?year ?pub ?pubName ?issued ?loaded ?modified ?kind ?kindLabel ?place ?graph
+WHERE {
   ?d a bud:Disclosure ; dct:title ?title .
   OPTIONAL { ?d dct:identifier ?id } OPTIONAL { ?d bud:fiscalYear ?year }
-  OPTIONAL { ?d dct:issued ?issued } OPTIONAL { ?d prov:generatedAtTime ?loaded }
+  OPTIONAL { ?d dct:issued ?issued }
   OPTIONAL { ?d dct:spatial ?place FILTER(isIRI(?place)) }
   OPTIONAL { ?d dct:publisher ?pub OPTIONAL { ?pub skos:prefLabel ?pubName } }
   OPTIONAL { ?d a ?kind FILTER(?kind IN (bud:FinalAccountsDisclosure, bud:BudgetDisclosure)) OPTIONAL { ?kind rdfs:label ?kindLabel FILTER(LANG(?kindLabel) = "zh") } }
-  OPTIONAL { GRAPH ?graph { ?d a bud:Disclosure } }
+  OPTIONAL { GRAPH ?graph { ?d a bud:Disclosure }
+             OPTIONAL { ?graph dct:created ?loaded OPTIONAL { ?graph dct:modified ?modified } } }  # load record
 } ORDER BY ?year ?title"""
 
 
 def disclosures(store) -> list[dict]:
     seen: dict[str, dict] = {}
-    for d, title, ident, year, pub, pub_name, issued, loaded, _kind, kind_label, place, graph in \
+    for d, title, ident, year, pub, pub_name, issued, loaded, modified, _kind, kind_label, place, graph in \
             store.select(DISCLOSURES).rows:
         item = seen.setdefault(d.value, {"iri": d.value, "title": title.value, "id": ident.value if ident else None,
                                          "year": year.value if year else None, "publisher": pub.value if pub else None,
                                          "publisher_name": pub_name.value if pub_name else None,
-                                         "issued": issued, "loaded": loaded, "places": set(),
+                                         "issued": issued, "loaded": loaded, "modified": modified,
+                                         "places": set(),
                                          "kind": kind_label.value if kind_label else None,
                                          "graph": graph.value if graph else None, "source": []})
         item["kind"] = item["kind"] or (kind_label.value if kind_label else None)
@@ -200,6 +204,7 @@ def catalog_triples(settings: Settings) -> list[ox.Triple]:
     for fmt in EXPORT_FORMATS:
         if fmt in DUMPS and EXPORT_FORMATS[fmt].name == fmt:
             distribution(whole, settings.url(f"export/{fmt}"), fmt, "The whole graph")
+    latest = None  # the last load of any disclosure: when the catalog changed
     for item in disclosures(settings.store):
         ds = N(item["iri"])
         add(cat, DCAT + "dataset", ds)
@@ -225,6 +230,9 @@ def catalog_triples(settings: Settings) -> list[ox.Triple]:
         issued = item["issued"] if item["issued"] is not None else item["loaded"]
         if issued is not None:
             add(ds, DCT + "issued", issued)
+        if item["modified"] is not None:
+            add(ds, DCT + "modified", item["modified"])
+            latest = max(latest or item["modified"], item["modified"], key=lambda t: t.value)
         if item["id"]:
             add(ds, DCT + "identifier", L(item["id"]))
         for k in ["部门决算" if "决算" in item["title"] else "部门预算", "预算公开", *(
@@ -248,4 +256,6 @@ def catalog_triples(settings: Settings) -> list[ox.Triple]:
         if item["graph"]:
             for fmt in GRAPH_DUMPS:
                 distribution(ds, graph_dump_url(settings, item, fmt), fmt, item["title"])
+    if latest is not None:
+        add(cat, DCT + "modified", latest)
     return c.triples

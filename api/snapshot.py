@@ -9,9 +9,15 @@ graph or its new one, never part of one (a document is written in one transactio
 opening is slow (a load has a long log to replay), a query worker keeps its snapshot longer (OPEN_SHARE). The
 server's own process (pages, catalog) opens it again only once the writer has finished (`settled`): opened
 again and again beside a writer, within one process with many threads reading, its memory was seen to grow
-by gigabytes in a minute (bench/serve.py); the query workers do not show it.
+by gigabytes in a minute (bench/serve.py): most likely a query that met a table file the writer had removed
+from its snapshot, which pyoxigraph asks for again and again, a reader's memory growing by hundreds of MB a
+second (kg/store/pinned.py, whose copies prevent it: so opened again throughout a load, it stayed under 300 MB).
+It still waits for the writer to finish: each opening replays the writer's log while pages wait (p99 2.6 s).
 
-Imports only the standard library: the query worker (api/worker.py) uses it too.
+With `pinned`, a snapshot is opened on a reader's own copy of the store's files (kg/store/pinned.py), which
+the writer cannot remove under it.
+
+Imports only the standard library and kg/store/pinned.py: the query worker (api/worker.py) uses it too.
 """
 from __future__ import annotations
 
@@ -19,6 +25,8 @@ import os
 import threading
 import time
 from typing import Callable, Generic, TypeVar
+
+from cnbudget.kg.store import pinned as _pinned
 
 MIN_AGE = 2.0  # seconds a snapshot is kept at least, while a writer changes the folder
 # and, in a query worker, at least this many times as long as it took to open: opening replays the writer's
@@ -33,6 +41,8 @@ def signature(path: str) -> tuple:
     out = []
     with os.scandir(path) as entries:
         for e in entries:
+            if e.name == _pinned.READERS:  # the readers' copies, not the store's files
+                continue
             try:
                 st = e.stat()
             except FileNotFoundError:  # removed while listed (a compaction)
@@ -45,10 +55,12 @@ class Snapshots(Generic[_S]):
     """`current()`: the store `open_store(path)` gave, opened again when the folder has changed."""
 
     def __init__(self, path: str, open_store: Callable[[str], _S], min_age: float = MIN_AGE, open_share: float = 0,
-                 settled: bool = False):
+                 settled: bool = False, pinned: bool = False):
         """`settled`: open it again only once the folder has stayed unchanged for `min_age` (a writer has
-        finished), not while it changes."""
+        finished), not while it changes. `pinned`: `open_store` is given a copy of the folder's files
+        (kg/store/pinned.py), let go when the snapshot is replaced."""
         self.path, self.open_store, self.min_age, self.open_share = path, open_store, min_age, open_share
+        self.pinned, self._pin = pinned, None
         self.settled, self._seen = settled, None
         self._store: _S | None = None
         self._signature: tuple | None = None
@@ -66,10 +78,19 @@ class Snapshots(Generic[_S]):
                 self._seen, self._checked = sig, now  # still changing: the snapshot held goes on
                 return self._store
             if self._store is None or sig != self._signature:
-                self._store, self._signature = self.open_store(self.path), sig
+                self._store, self._signature = self._open(), sig
                 self._keep = max(self.min_age, self.open_share * (time.monotonic() - now))
             self._checked = now
             return self._store
+
+    def _open(self) -> _S:
+        if not self.pinned:
+            return self.open_store(self.path)
+        old, self._pin = self._pin, _pinned.pin(self.path)
+        self._store = None
+        if old is not None:
+            old.release(keep=0)  # one reader at a time holds this snapshot (a query worker)
+        return self.open_store(self._pin.folder)
 
     def forget(self) -> None:
         """Open it again next time (its files went away under it)."""

@@ -8,7 +8,8 @@ is `kg/worker.py`'s. It imports only pyoxigraph and that module, so it starts qu
 
 `serve()` is the same worker kept for many queries (api/pool.py): one request a line on standard input, each
 answer written to the file the request names, a status line on standard output after each; the store kept open
-while its folder is unchanged (api/snapshot.py), not opened again for every query.
+while its folder is unchanged (api/snapshot.py), not opened again for every query, on a copy of its files that a
+writer beside it cannot remove (kg/store/pinned.py).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import pyoxigraph as ox
 
 from cnbudget.api.snapshot import OPEN_SHARE, Snapshots
 from cnbudget.kg import worker as _base
+from cnbudget.kg.store import pinned
 
 _SNAPSHOTS: dict[str, Snapshots] = {}  # in serve(): the store of each path, kept open
 
@@ -84,6 +86,7 @@ def _end_with_parent() -> None:
     parent = os.getppid()
     while os.getppid() == parent:  # a parent killed outright leaves its workers to init
         time.sleep(1)
+    pinned.remove_all()
     os._exit(1)
 
 
@@ -97,7 +100,7 @@ def serve() -> None:
             request = json.loads(line)
             path = request["path"]
             if path not in _SNAPSHOTS:
-                _SNAPSHOTS[path] = Snapshots(path, ox.Store.read_only, open_share=OPEN_SHARE)
+                _SNAPSHOTS[path] = Snapshots(path, ox.Store.read_only, open_share=OPEN_SHARE, pinned=True)
             try:
                 with open(request["out"], "wb") as out:
                     status = answer(request, out)
@@ -112,6 +115,7 @@ def serve() -> None:
     t = threading.Thread(target=loop)
     t.start()
     t.join()
+    pinned.remove_all()
     os._exit(0)
 
 

@@ -27,6 +27,7 @@ from cnbudget.ontology import ontology_files
 from cnbudget.kg.interpret.budget_execution import analyse
 from cnbudget.kg.interpret.reconcile import reconcile
 from cnbudget.kg.store import GraphStore
+from cnbudget.kg.store.loads import now as load_time, record_loads
 from cnbudget.loaders import LoadError, Limits, iter_files, load_data, read_bytes
 from cnbudget.loaders.errors import CUT_OFF, printable
 
@@ -282,6 +283,7 @@ def load_paths(store: GraphStore, paths: list[str], base: str | None = None, pro
     batch = Batch()
     pending: list[Prepared] = []
     started = False
+    when = load_time()
 
     def flush() -> None:
         nonlocal started
@@ -295,6 +297,8 @@ def load_paths(store: GraphStore, paths: list[str], base: str | None = None, pro
             reports.append(report)
             if progress:
                 progress(report)
+        # when each was loaded, in a graph of its own: the document's graph stays the same on a reload
+        record_loads(store, base, [p.graph for p in pending if p.report.status == "loaded"], when)
         pending.clear()
 
     for p, waiting in prepared(files, base, jobs, ahead=group, limits=limits):

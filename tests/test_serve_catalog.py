@@ -6,6 +6,7 @@ import re
 import socket
 import time
 import urllib.parse
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,6 +38,7 @@ def graph(body: bytes, fmt) -> ox.Store:
 
 def q(g: ox.Store, sparql: str) -> list:
     return list(g.query(sparql, prefixes={"dcat": DCAT, "dct": DCT, "void": "http://rdfs.org/ns/void#",
+                                          "xsd": "http://www.w3.org/2001/XMLSchema#",
                                           "bud": "https://w3id.org/cnbudget/def#"}))
 
 
@@ -51,6 +53,10 @@ def test_catalog_has_a_dataset_per_disclosure_with_distributions_and_the_endpoin
     assert {r["d"].value for r in datasets} == disclosures
     for r in datasets:
         assert r["year"].value == "2020" and int(r["n"].value) >= 7 and int(r["keys"].value) >= 2
+    # when each was loaded, from the load record (a reload: the test of issued below)
+    dated = q(g, """SELECT ?d ?issued ?modified WHERE { ?d a dcat:Dataset ; dct:issued ?issued ;
+        dct:modified ?modified FILTER(DATATYPE(?issued) = xsd:dateTime && ?modified >= ?issued) }""")
+    assert {r["d"].value for r in dated} == disclosures
     service = q(g, "SELECT ?s ?url WHERE { ?c dcat:service ?s . ?s a dcat:DataService ; dcat:endpointURL ?url }")
     assert [r["url"].value for r in service] == [PUBLIC + "sparql"]
     # every download URL is under the public URL and is served here
@@ -116,28 +122,42 @@ def test_catalog_gives_what_dcat_ap_recommends_where_it_is_known(server):
     assert "政府信息公开条例" in terms[0]["t"].value
 
 
-def test_issued_is_the_publication_date_else_the_load_time(tmp_path):
+def test_issued_is_the_first_load_and_a_reload_leaves_the_document_graph_as_it_was(tmp_path):
     from cnbudget.api import dcat
     from cnbudget.api.settings import Settings
-    from cnbudget.kg.store import open_store
+    from cnbudget.kg.store import Store
     path = str(tmp_path / "kg-store")
-    run("load", "--store", path, str(SAMPLE))
 
-    def issued(*quads) -> list[str]:
-        raw = ox.Store(path)
-        raw.extend(quads)
-        del raw
-        store = open_store(path, read_only=True)
-        return sorted(o.value for s, p, o in dcat.catalog_triples(Settings(store=store))
-                      if p.value == DCT + "issued")
-    d = select(open_store(path, read_only=True), "SELECT ?d ?g WHERE { GRAPH ?g { ?d a bud:Disclosure } }")[0]
+    def utc() -> str:
+        return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def dates() -> dict[str, list[str]]:
+        store = Store(path, read_only=True)
+        return {name: sorted(o.value for s, p, o in dcat.catalog_triples(Settings(store=store))
+                             if s == doc and p.value == DCT + name) for name in ("issued", "modified")}
+
+    def document_graph() -> bytes:  # the document's graph as the store holds it, quad by quad in its order
+        return ox.serialize(list(Store(path, read_only=True).quads(g.value)), format=ox.RdfFormat.N_QUADS)
+
+    started = utc()
+    run("load", "--store", path, str(SAMPLE))
+    finished = utc()
+    d = select(Store(path, read_only=True), "SELECT ?d ?g WHERE { GRAPH ?g { ?d a bud:Disclosure } }")[0]
     doc, g = ox.NamedNode(d["d"]), ox.NamedNode(d["g"])
-    assert issued() == []  # neither is recorded: no date is claimed
-    loaded = ox.Literal("2026-11-30T04:00:00Z", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))
-    assert issued(ox.Quad(doc, ox.NamedNode("http://www.w3.org/ns/prov#generatedAtTime"), loaded, g)) == [
-        "2026-11-30T04:00:00Z"]
+    first, graph = dates(), document_graph()
+    assert len(first["issued"]) == 1 and started <= first["issued"][0] <= finished  # no date printed: the load's
+    assert first["modified"] == first["issued"]
+    time.sleep(1.1)  # the record is to the second
+    run("load", "--store", path, str(SAMPLE))
+    again = dates()
+    assert document_graph() == graph  # the load time is recorded outside the document's graph
+    assert again["issued"] == first["issued"] and again["modified"][0] > first["modified"][0]
+    # a publication date the document prints (dct:issued on the disclosure, in its graph) comes first
     published = ox.Literal("2021-09-10", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
-    assert issued(ox.Quad(doc, ox.NamedNode(DCT + "issued"), published, g)) == ["2021-09-10"]
+    raw = ox.Store(path)
+    raw.add(ox.Quad(doc, ox.NamedNode(DCT + "issued"), published, g))
+    del raw
+    assert dates() == {"issued": ["2021-09-10"], "modified": again["modified"]}
 
 
 def test_catalog_as_jsonld_and_html(server):

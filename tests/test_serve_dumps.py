@@ -70,7 +70,11 @@ def by_pyoxigraph(body: bytes, fmt) -> set[tuple]:
 
 def by_rdflib(body: bytes, fmt: str) -> set[tuple]:
     ds = rdflib.Dataset()
-    ds.parse(data=body, format=fmt)
+    normalize, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False  # the lexical forms as written
+    try:  # (rdflib writes …Z, the load record's times, as …+00:00)
+        ds.parse(data=body, format=fmt)
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalize
     return {(rdflib_term(s), rdflib_term(p), rdflib_term(o), rdflib_term(g)) for s, p, o, g in ds.quads()}
 
 

@@ -10,12 +10,14 @@ docs/architecture.md, "5. Store"):
 - the graphs derived from all documents (labels, class names, code-list links, year links) are rebuilt
   at the end of a load: a load under way is in the journal, with the departments it touches, and one cut
   off has them rebuilt.
-One process writes at a time (a lock file naming it); readers open the store read-only, retrying while a
-writer's compaction removes files their snapshot named.
+One process writes at a time (a lock file naming it); readers open the store read-only, on a copy of its
+files the writer cannot remove (pinned.py), retrying while a writer's compaction removes files their snapshot
+named where no copy can be made.
 """
 from __future__ import annotations
 
 import time
+import weakref
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, TypeVar
 
@@ -26,6 +28,7 @@ from cnbudget.kg.store.base import GraphStore, Rows, dump_prefixes, store_path, 
 from cnbudget.kg.store.counts import COUNTS_FILE, QuadCounts
 from cnbudget.kg.store.locks import (READ_RETRY_SECONDS, WRITER_LOCK, StoreBusy, StoreUnreadable, files_gone,
                                      first_line, lock_for_writing, lock_holder, written)
+from cnbudget.kg.store.pinned import READERS, pin
 from cnbudget.ontology import PREFIXES
 
 # an internal graph, empty but while a load is under way
@@ -58,7 +61,8 @@ def check_store_folder(path: str | Path, read_only: bool) -> None:
     if not p.exists() or is_store_folder(p):
         return
     try:
-        empty = all(f.name in (WRITER_LOCK, COUNTS_FILE) for f in p.iterdir())  # the lock: a first load cut off at its start
+        # the lock: a first load cut off at its start; the readers' copies
+        empty = all(f.name in (WRITER_LOCK, COUNTS_FILE, READERS) for f in p.iterdir())
     except OSError as e:
         raise NotAStoreError(f"cannot read the store folder {path}: {e.strerror or e}") from None
     if read_only:
@@ -82,7 +86,9 @@ class Store(GraphStore):
         self._lock = None
         self._touched: set[tuple[str, str]] = set()
         self._counts = QuadCounts(self.path)
+        self._pin: list = [None]  # read-only: the copy of the files it reads (pinned.py), let go with the store
         if read_only:
+            weakref.finalize(self, _let_go, self._pin)
             self._reading(lambda: None)  # opens it
         else:
             Path(self.path).mkdir(parents=True, exist_ok=True)
@@ -269,6 +275,7 @@ class Store(GraphStore):
     def close(self) -> None:
         """Close the store (and give up the writer's lock); deleting the last reference does the same."""
         self._store = None
+        _let_go(self._pin)
         if self._lock is not None:
             self._lock.close()
             self._lock = None
@@ -286,7 +293,9 @@ class Store(GraphStore):
         while True:
             try:
                 if self._store is None:
-                    self._store = ox.Store.read_only(self.path)
+                    _let_go(self._pin)
+                    self._pin[0] = pin(self.path)
+                    self._store = ox.Store.read_only(self._pin[0].folder)
                 return read()
             except (OSError, RuntimeError) as e:
                 if not files_gone(e):
@@ -338,6 +347,14 @@ class Store(GraphStore):
 
 
 _T = TypeVar("_T")
+
+
+def _let_go(held: list) -> None:
+    if held[0] is not None:
+        held[0].release()
+        held[0] = None
+
+
 _BULK_BYTES = 1 << 20  # N-Quads written by the bulk loader from this size, in a transaction below it
 
 
