@@ -34,7 +34,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from cnbudget.kg.store import GraphStore, RemoteError, RemoteStore, Rows
+from cnbudget.kg.store import GraphStore, RemoteError, RemoteStore, Rows, pinned
 from cnbudget.kg.store.embedded import check_store_folder
 from cnbudget.kg.worker import WorkerLog
 from cnbudget.ontology import PREFIXES
@@ -300,7 +300,16 @@ def run_worker(module: str, request: dict, path: str, limits: Limits) -> tuple[d
     started = time.monotonic()
     paths = [p for p in sys.path if p]
     boot = f"import sys; sys.path[:0] = {paths!r}; from {module} import main; main()"
-    request = {**request, "path": os.path.abspath(path)}
+    # the child reads a copy of the store's files that a `kg load` beside it cannot remove (pinned.py: a query
+    # meeting a removed file loops in pyoxigraph 0.5); let go when the child has ended
+    pin = pinned.pin(os.path.abspath(path))
+    try:
+        return _run_child(boot, {**request, "path": pin.folder}, limits, started)
+    finally:
+        pin.release(keep=0)
+
+
+def _run_child(boot: str, request: dict, limits: Limits, started: float) -> tuple[dict, BinaryIO]:
     spool = tempfile.TemporaryFile()
     err = WorkerLog()
     proc = subprocess.Popen([sys.executable, "-I", "-c", boot], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
