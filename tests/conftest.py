@@ -40,11 +40,17 @@ def select(store: Store, sparql: str) -> list[dict]:
     return [{v: (t.value if t is not None else None) for v, t in zip(rows.variables, r)} for r in rows.rows]
 
 
-def nquads(store_args: tuple[str, str]) -> set[str]:
+def all_nquads(store_args: tuple[str, str]) -> set[str]:
     """The store's quads as N-Quads lines; `store_args` is ("--store", PATH) or ("--endpoint", URL)."""
     flag, where = store_args
     store = open_store(**{("path" if flag == "--store" else "endpoint"): where}, read_only=True)
     return set(store.dump(ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
+
+
+def nquads(store_args: tuple[str, str]) -> set[str]:
+    """`all_nquads` but the load record's (`<base>graph/loads`, kg/store/loads.py: when each graph was loaded,
+    which two loads of the same documents do not share)."""
+    return {q for q in all_nquads(store_args) if not q.endswith("/graph/loads> .")}
 
 
 def assert_bad_file_leaves_store_unchanged(store_args: tuple[str, str], bad: Path, expect_line: int | None,

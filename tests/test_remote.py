@@ -15,8 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import (OBSERVATIONS_PER_TABLE, SAMPLE, assert_bad_file_leaves_store_unchanged, malformed_amount,
-                      nquads, numeric_cells_by_table, run, select)
+from conftest import (OBSERVATIONS_PER_TABLE, SAMPLE, all_nquads, assert_bad_file_leaves_store_unchanged,
+                      malformed_amount, nquads, numeric_cells_by_table, run, select)
 from cnbudget.kg.queries import catalog
 from cnbudget.kg.store.remote import RemoteStore
 from cnbudget.kg.store import Store
@@ -89,7 +89,7 @@ def test_same_graphs_and_triple_count(sample_store, endpoint):
 def test_same_quads(sample_store, endpoint):
     def by_kind(store_args) -> tuple[set[str], set[str]]:
         """The quads but the load record's; the load record without its times (each store was loaded apart)."""
-        lines = nquads(store_args)
+        lines = all_nquads(store_args)
         record = {q for q in lines if q.endswith("/graph/loads> .")}
         return lines - record, {q.split('"')[0] for q in record}
     remote, local = by_kind(("--endpoint", endpoint)), by_kind(("--store", sample_store))
