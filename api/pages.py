@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+import weakref
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,11 +26,17 @@ from cnbudget.kg.queries import catalog as named_queries
 from cnbudget.ontology import PREFIXES
 
 HERE = Path(__file__).resolve().parent
-templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+# compiled once: the templates are files of the package, not edited while it runs (no stat of each per page)
+templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
+                        auto_reload=False)
 
 RDF_TYPES = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
 _HTML_FIRST = ["text/html", *RDF_TYPES]
 _LABELS = ("skos:prefLabel", "rdfs:label", "dct:title", "skos:notation")
+# a pattern each, joined by UNION: the path skos:prefLabel|rdfs:label|… after VALUES took 3 times as long
+_LABELLED = " UNION ".join(f"{{ ?x {p} ?l BIND({i} AS ?r) }}" for i, p in enumerate(_LABELS))
+_NUMBERS = {PREFIXES["xsd"] + n for n in ("integer", "decimal", "double", "float", "int", "long",
+                                          "nonNegativeInteger")}
 FIGURE_LIMIT = 5000
 INCOMING_LIMIT = 500
 
@@ -87,23 +96,42 @@ class View:
 
 
 def labels_of(store, iris: set[str]) -> dict[str, str]:
-    """A label for each IRI that has one (Chinese first)."""
-    out: dict[str, str] = {}
+    """A label for each IRI that has one: a Chinese one first, then by the order of _LABELS."""
+    best: dict[str, tuple[tuple[bool, int], str]] = {}
     todo = sorted(i for i in iris if not any(c in i for c in '<>"{}|^`\\ '))
     for start in range(0, len(todo), 400):
         chunk = " ".join(f"<{i}>" for i in todo[start:start + 400])
-        rows = store.select(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {chunk} }} "
-                            f"?x {'|'.join(_LABELS)} ?l }}").rows
-        for x, label in rows:
-            if x.value not in out or (getattr(label, "language", None) == "zh"):
-                out[x.value] = label.value
-    return out
+        for x, label, rank in store.select(f"SELECT ?x ?l ?r WHERE {{ VALUES ?x {{ {chunk} }} {_LABELLED} }}").rows:
+            key = (getattr(label, "language", None) != "zh", int(rank.value))
+            if x.value not in best or key < best[x.value][0]:
+                best[x.value] = (key, label.value)
+    return {x: label for x, (_key, label) in best.items()}
+
+
+def _term_order(t) -> tuple:
+    """Terms in SPARQL's ORDER BY order, near enough for a page: blank nodes, IRIs, then literals, numbers
+    by value."""
+    if isinstance(t, ox.BlankNode):
+        return (0, 0, t.value)
+    if isinstance(t, ox.NamedNode):
+        return (1, 0, t.value)
+    if t.datatype is not None and t.datatype.value in _NUMBERS:
+        try:
+            number = Decimal(t.value)
+        except ArithmeticError:
+            number = None
+        if number is not None and number.is_finite():
+            return (2, 0, number)
+    return (2, 1, t.value, t.language or "", t.datatype.value if t.datatype else "")
 
 
 def describe(store, iri: str) -> dict:
     """What a page of `iri` shows: its statements, what points to it, an organization's figures."""
     node = f"<{iri}>"
-    outgoing = store.select(f"SELECT DISTINCT ?p ?o WHERE {{ {node} ?p ?o }} ORDER BY ?p ?o").rows
+    # its statements without DISTINCT and ORDER BY, made distinct and sorted here: the engine's sort of terms
+    # cost more than the lookup (the union of the graphs may give a statement twice)
+    outgoing = sorted({(p, o): None for p, o in store.select(f"SELECT ?p ?o WHERE {{ {node} ?p ?o }}").rows},
+                      key=lambda row: (row[0].value, _term_order(row[1])))
     incoming = store.select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?p ?s "
                             f"LIMIT {INCOMING_LIMIT + 1}").rows
     types = {o.value for p, o in outgoing if p.value == PREFIXES["rdf"] + "type"}
@@ -123,11 +151,44 @@ def triples_of(store, iri: str) -> list[ox.Triple]:
     return store.construct(f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}")
 
 
+class VocabularyLabels:
+    """Labels of the terms outside the base IRI (the ontology, its code lists, the W3C vocabularies): few, and
+    most of them on every page (each property has one), so looked up once for each snapshot of the store
+    (`CurrentStore.current()`). The data's own resources are looked up for each page."""
+
+    LIMIT = 20_000  # terms kept at most (a store may point to any number of outside IRIs)
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._snapshot = None  # a weak reference to the store the labels were read from
+        self._labels: dict[str, str | None] = {}
+
+    def labels(self, settings: Settings, iris: set[str]) -> dict[str, str]:
+        current = getattr(settings.store, "current", None)
+        if current is None:  # a remote store: no snapshot to know its changes by
+            return labels_of(settings.store, iris)
+        store = current()
+        terms = {i for i in iris if not i.startswith(settings.base_iri)}
+        with self._lock:
+            if self._snapshot is None or self._snapshot() is not store:
+                self._snapshot, self._labels = weakref.ref(store), {}
+            known = {i: self._labels[i] for i in terms if i in self._labels}
+        found = labels_of(store, iris - known.keys())
+        with self._lock:
+            if self._snapshot() is store:
+                if len(self._labels) > self.LIMIT:
+                    self._labels = {}
+                self._labels.update((i, found.get(i)) for i in terms - known.keys())
+        return {**{i: label for i, label in known.items() if label is not None}, **found}
+
+
+_vocabulary = VocabularyLabels()
+
+
 def resource_page(settings: Settings, iri: str, facts: dict) -> HTMLResponse:
-    store = settings.store
     mentioned = {iri} | {t.value for row in facts["outgoing"] for t in row if isinstance(t, ox.NamedNode)} | \
                 {t.value for row in facts["incoming"] for t in row if isinstance(t, ox.NamedNode)}
-    view = View(settings, labels_of(store, mentioned))
+    view = View(settings, _vocabulary.labels(settings, mentioned))
     props: dict[str, dict] = {}
     types = []
     for p, o in facts["outgoing"]:
@@ -162,22 +223,22 @@ async def resource(request: Request, path: str) -> Response:
                                  status_code=406)
     store = settings.store
 
-    def look():
+    def answer() -> Response:  # one trip to a thread: the page is read and written there
         for iri in settings.candidates(request.url.path):
+            if media != "text/html":
+                triples = triples_of(store, iri)
+                if triples or store.select(f"ASK {{ ?s ?p <{iri}> }}").rows[0][0].value == "true":
+                    return rdf_response(triples, media)
+                continue
             facts = describe(store, iri)
             if facts["outgoing"] or facts["incoming"]:
-                return iri, facts
-        return None, None
-
-    iri, facts = await run_in_threadpool(look)
-    if iri is None:
+                return resource_page(settings, iri, facts)
         if media == "text/html":
             return html("message.html", status=404, title="Not found",
                         message="Nothing in the graph has this IRI.", iri=settings.candidates(request.url.path)[0])
         return PlainTextResponse("nothing in the graph has this IRI\n", status_code=404)
-    if media != "text/html":
-        return rdf_response(await run_in_threadpool(triples_of, store, iri), media)
-    return await run_in_threadpool(resource_page, settings, iri, facts)
+
+    return await run_in_threadpool(answer)
 
 
 # --- the ontology ----------------------------------------------------------------------------------------------

@@ -98,3 +98,34 @@ def test_ontology_and_its_terms(server):
     assert status == 200 and "https://w3id.org/cnbudget/def#Disclosure" in body.decode("utf-8")
     status, headers, body = fetch(server + "/def/Disclosure", "application/n-triples")
     assert status == 200 and b"<https://w3id.org/cnbudget/def#Disclosure>" in body
+
+
+def _label_property(path: str, old: str | None, new: str) -> None:
+    """A resource of the data with a property outside the base IRI, the property labelled `new` (instead
+    of `old`)."""
+    from cnbudget.kg.store import Store
+    writer = Store(path)
+    graph, prop = "https://w3id.org/cnbudget/id/graph/test", "http://example.org/vocab#colour"
+    drop = f'DELETE DATA {{ GRAPH <{graph}> {{ <{prop}> rdfs:label "{old}"@zh }} }} ;' if old else ""
+    writer.update(f"""{drop} INSERT DATA {{ GRAPH <{graph}> {{
+        <{BASE}thing/1> <{prop}> "红" ; rdfs:label "一件东西"@zh . <{prop}> rdfs:label "{new}"@zh }} }}""")
+    writer.flush()
+    writer.close()
+
+
+def test_a_property_label_on_a_page_follows_the_store(tmp_path):
+    """Labels of the terms outside the base IRI are kept between pages (api/pages.py VocabularyLabels): a
+    change of the store is seen once the server opens it again."""
+    import time
+    path = str(tmp_path / "kg-store")
+    _label_property(path, None, "颜色")
+    with kg_serve("--store", path, "--no-sample") as url:
+        for _ in range(2):  # the second page from the labels kept
+            page = fetch(url + "/id/thing/1")[2].decode("utf-8")
+            assert re.search(r'title="http://example.org/vocab#colour">颜色</a>', page) and "一件东西" in page
+        _label_property(path, "颜色", "色彩")
+        deadline = time.monotonic() + 30
+        while "色彩" not in page and time.monotonic() < deadline:
+            time.sleep(0.5)
+            page = fetch(url + "/id/thing/1")[2].decode("utf-8")
+        assert re.search(r'title="http://example.org/vocab#colour">色彩</a>', page) and "颜色" not in page
