@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -176,7 +177,7 @@ def select(url: str, text: str) -> list[dict]:
 
 # --- 1. rates ----------------------------------------------------------------------------------------------------
 
-def workloads(ours: str, oxigraph: str, n: int) -> dict[str, tuple[list, list]]:
+def workloads(ours: str, oxigraph: str, n: int, match: str | None = None) -> dict[str, tuple[list, list]]:
     """name → (our requests, Oxigraph's requests)."""
     observations = [r["o"] for r in select(ours, "SELECT ?o WHERE { ?o a qb:Observation ; bud:amount ?a } LIMIT 5000")]
     random.Random(7).shuffle(observations)
@@ -188,6 +189,8 @@ def workloads(ours: str, oxigraph: str, n: int) -> dict[str, tuple[list, list]]:
            "resource page (HTML)": ([("GET", ours + "/" + o[len(base):], {}, {"Accept": "text/html"}) for o in picked],
                                     [sparql(oxigraph, "/query", q) for q in lookup])}
     for name, q in sorted(catalog().items()):
+        if match and not re.search(match, name):
+            continue
         try:
             text = with_prefixes(q.bind())
             took = min(timed_once(oxigraph + "/query", text) for _ in range(3))
@@ -198,7 +201,7 @@ def workloads(ours: str, oxigraph: str, n: int) -> dict[str, tuple[list, list]]:
             reps = max(4, min(n // 4, int(8 / took)))
             out[f"{name} ({1000 * took:.0f} ms)"] = ([sparql(ours, "/sparql", text)] * reps,
                                                      [sparql(oxigraph, "/query", text)] * reps)
-    return out
+    return {k: v for k, v in out.items() if not match or re.search(match, k)}
 
 
 def timed_once(url: str, text: str) -> float:
@@ -208,8 +211,8 @@ def timed_once(url: str, text: str) -> float:
     return time.perf_counter() - start
 
 
-def rates(ours: str, oxigraph: str, rounds: int, n: int, clients: int) -> None:
-    loads = workloads(ours, oxigraph, n)
+def rates(ours: str, oxigraph: str, rounds: int, n: int, clients: int, match: str | None = None) -> None:
+    loads = workloads(ours, oxigraph, n, match)
     results: dict[str, dict[str, list]] = {k: {"ours": [], "oxigraph": []} for k in loads}
     for r in range(rounds):
         for name, (mine, theirs) in loads.items():
@@ -360,6 +363,7 @@ def main() -> None:
     parser.add_argument("--only", choices=["rates", "loading"], help="one part only")
     parser.add_argument("--workers", type=int, default=1, help="kg serve --workers")
     parser.add_argument("--no-pages", action="store_true", help="only SPARQL among the reads while loading")
+    parser.add_argument("--match", help="only the rates whose workload name matches this regular expression")
     args = parser.parse_args()
     global PAGES
     PAGES = not args.no_pages
@@ -381,7 +385,7 @@ def main() -> None:
             try:
                 n = select(ours, "SELECT (COUNT(*) AS ?n) WHERE { ?d a bud:Disclosure }")[0]["n"]
                 print(f"store {store}: {n} documents; kg serve {ours} ({args.workers} processes), oxigraph {oxigraph}")
-                rates(ours, oxigraph, args.rounds, args.requests, args.clients)
+                rates(ours, oxigraph, args.rounds, args.requests, args.clients, args.match)
             finally:
                 stop(ox_proc)  # read-only beside a writer is undefined for it: stopped before the load
                 stop(ours_proc)
