@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
 from cnbudget import __version__
@@ -29,6 +30,22 @@ HERE = Path(__file__).resolve().parent
 # compiled once: the templates are files of the package, not edited while it runs (no stat of each per page)
 templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                         auto_reload=False)
+
+
+
+def term_html(t: dict) -> Markup:
+    """A term of a page (View.term) as HTML: a link with its label, or a literal with its language or datatype.
+    A filter, not a macro: a page shows a term dozens of times, and a Jinja macro call cost more than the
+    page's queries."""
+    if t["kind"] == "iri":
+        return Markup(f'<a href="{escape(t["href"])}" title="{escape(t["iri"])}">{escape(t["text"])}</a>')
+    if t["kind"] == "blank":
+        return Markup(f'<span class="blank">{escape(t["text"])}</span>')
+    note = f' <small class="note">{escape(t["note"])}</small>' if t.get("note") else ""
+    return Markup(f'<span class="literal">{escape(t["text"])}</span>{note}')
+
+
+templates.filters["term"] = term_html
 
 RDF_TYPES = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
 _HTML_FIRST = ["text/html", *RDF_TYPES]
