@@ -51,6 +51,7 @@ RDF_TYPES = ["text/turtle", "application/n-triples", "application/ld+json", "app
 _HTML_FIRST = ["text/html", *RDF_TYPES]
 _LABELS = ("skos:prefLabel", "rdfs:label", "dct:title", "skos:notation")
 # a pattern each, joined by UNION: the path skos:prefLabel|rdfs:label|… after VALUES took 3 times as long
+_LABEL_RANK = {PREFIXES[p.split(":")[0]] + p.split(":")[1]: i for i, p in enumerate(_LABELS)}
 _LABELLED = " UNION ".join(f"{{ ?x {p} ?l BIND({i} AS ?r) }}" for i, p in enumerate(_LABELS))
 _NUMBERS = {PREFIXES["xsd"] + n for n in ("integer", "decimal", "double", "float", "int", "long",
                                           "nonNegativeInteger")}
@@ -112,17 +113,25 @@ class View:
         return {"kind": "literal", "text": str(t), "note": ""}
 
 
+def _best_labels(rows) -> dict[str, str]:
+    """(IRI, label, rank by _LABELS) rows → the best label of each IRI: a Chinese one first, then by rank."""
+    best: dict[str, tuple[tuple[bool, int], str]] = {}
+    for x, label, rank in rows:
+        key = (getattr(label, "language", None) != "zh", rank)
+        if x not in best or key < best[x][0]:
+            best[x] = (key, label.value)
+    return {x: label for x, (_key, label) in best.items()}
+
+
 def labels_of(store, iris: set[str]) -> dict[str, str]:
     """A label for each IRI that has one: a Chinese one first, then by the order of _LABELS."""
-    best: dict[str, tuple[tuple[bool, int], str]] = {}
+    out: dict[str, str] = {}
     todo = sorted(i for i in iris if not any(c in i for c in '<>"{}|^`\\ '))
     for start in range(0, len(todo), 400):
         chunk = " ".join(f"<{i}>" for i in todo[start:start + 400])
-        for x, label, rank in store.select(f"SELECT ?x ?l ?r WHERE {{ VALUES ?x {{ {chunk} }} {_LABELLED} }}").rows:
-            key = (getattr(label, "language", None) != "zh", int(rank.value))
-            if x.value not in best or key < best[x.value][0]:
-                best[x.value] = (key, label.value)
-    return {x: label for x, (_key, label) in best.items()}
+        rows = store.select(f"SELECT ?x ?l ?r WHERE {{ VALUES ?x {{ {chunk} }} {_LABELLED} }}").rows
+        out.update(_best_labels((x.value, label, int(rank.value)) for x, label, rank in rows))
+    return out
 
 
 def _term_order(t) -> tuple:
@@ -203,9 +212,10 @@ _vocabulary = VocabularyLabels()
 
 
 def resource_page(settings: Settings, iri: str, facts: dict) -> HTMLResponse:
-    mentioned = {iri} | {t.value for row in facts["outgoing"] for t in row if isinstance(t, ox.NamedNode)} | \
+    mentioned = {t.value for row in facts["outgoing"] for t in row if isinstance(t, ox.NamedNode)} | \
                 {t.value for row in facts["incoming"] for t in row if isinstance(t, ox.NamedNode)}
-    view = View(settings, _vocabulary.labels(settings, mentioned))
+    own = _best_labels((iri, o, _LABEL_RANK[p.value]) for p, o in facts["outgoing"] if p.value in _LABEL_RANK)
+    view = View(settings, {**_vocabulary.labels(settings, mentioned - {iri}), **own})
     props: dict[str, dict] = {}
     types = []
     for p, o in facts["outgoing"]:
@@ -232,7 +242,7 @@ def _formats() -> list[tuple[str, str]]:
     return [("Turtle", "turtle"), ("N-Triples", "ntriples"), ("JSON-LD", "jsonld"), ("RDF/XML", "rdfxml")]
 
 
-async def resource(request: Request, path: str) -> Response:
+async def resource(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     media = media_for(request)
     if media is None:
@@ -328,7 +338,8 @@ def install(app: FastAPI) -> None:
     settings: Settings = app.state.settings
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.query_page = query_page
-    app.add_api_route("/def", ontology, methods=["GET"])
-    app.add_api_route("/def/{path:path}", resource, methods=["GET"])
+    # plain routes: the page reads the request's path itself (FastAPI's reading of parameters cost more)
+    app.add_route("/def", ontology, methods=["GET"])
+    app.add_route("/def/{path:path}", resource, methods=["GET"])
     top = settings.local(settings.base_iri).strip("/")
-    app.add_api_route(f"/{top}/{{path:path}}", resource, methods=["GET"])
+    app.add_route(f"/{top}/{{path:path}}", resource, methods=["GET"])
