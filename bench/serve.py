@@ -228,19 +228,14 @@ def timed_once(url: str, text: str) -> float:
 
 def cpu_seconds(pid: int) -> float | None:
     """CPU time of a process and its descendants, the ones gone included once waited for (Linux /proc)."""
-    try:
-        stats = {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    with open(f"/proc/{entry}/stat") as f:
-                        fields = f.read().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                stats[int(entry)] = (int(fields[1]), sum(int(x) for x in fields[11:13]),
-                                     sum(int(x) for x in fields[13:15]))
-    except OSError:
-        return None
+    stats = {}
+    for entry in [e for e in os.listdir("/proc") if e.isdigit()] if os.path.isdir("/proc") else []:
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        stats[int(entry)] = (int(fields[1]), sum(map(int, fields[11:13])), sum(map(int, fields[13:15])))
     if pid not in stats:
         return None
     total, todo = stats[pid][2], [pid]
