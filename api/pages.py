@@ -32,7 +32,6 @@ templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=
                         auto_reload=False)
 
 
-
 def term_html(t: dict) -> Markup:
     """A term of a page (View.term) as HTML: a link with its label, or a literal with its language or datatype.
     A filter, not a macro: a page shows a term dozens of times, and a Jinja macro call cost more than the
@@ -50,7 +49,7 @@ templates.filters["term"] = term_html
 RDF_TYPES = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
 _HTML_FIRST = ["text/html", *RDF_TYPES]
 _LABELS = ("skos:prefLabel", "rdfs:label", "dct:title", "skos:notation")
-# a pattern each, joined by UNION: the path skos:prefLabel|rdfs:label|… after VALUES took 3 times as long
+# a pattern each, joined by UNION and ranked: which label a page shows does not hang on the order of the answers
 _LABEL_RANK = {PREFIXES[p.split(":")[0]] + p.split(":")[1]: i for i, p in enumerate(_LABELS)}
 _LABELLED = " UNION ".join(f"{{ ?x {p} ?l BIND({i} AS ?r) }}" for i, p in enumerate(_LABELS))
 _NUMBERS = {PREFIXES["xsd"] + n for n in ("integer", "decimal", "double", "float", "int", "long",
