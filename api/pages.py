@@ -56,6 +56,7 @@ _NUMBERS = {PREFIXES["xsd"] + n for n in ("integer", "decimal", "double", "float
                                           "nonNegativeInteger")}
 FIGURE_LIMIT = 5000
 INCOMING_LIMIT = 500
+SORTED_HERE = 50_000  # links to a resource sorted here at most (see incoming_of)
 
 
 def media_for(request: Request) -> str | None:
@@ -157,19 +158,52 @@ def describe(store, iri: str) -> dict:
     # cost more than the lookup (the union of the graphs may give a statement twice)
     outgoing = sorted({(p, o): None for p, o in store.select(f"SELECT ?p ?o WHERE {{ {node} ?p ?o }}").rows},
                       key=lambda row: (row[0].value, _term_order(row[1])))
-    incoming = store.select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?p ?s "
-                            f"LIMIT {INCOMING_LIMIT + 1}").rows
+    incoming = incoming_of(store, node)
     types = {o.value for p, o in outgoing if p.value == PREFIXES["rdf"] + "type"}
     if PREFIXES["org"] + "Organization" not in types:  # only an organization's page lists figures
         return {"outgoing": outgoing, "incoming": incoming, "figures": []}
-    figures = store.select(f"""SELECT ?table ?number ?tableTitle ?row ?measure ?amount ?unit ?line ?obs WHERE {{
+    return {"outgoing": outgoing, "incoming": incoming, "figures": figures_of(store, node)}
+
+
+def incoming_of(store, node: str) -> list:
+    """What points to a resource, (subject, property) rows ordered by property and subject, the first
+    INCOMING_LIMIT + 1. Sorted here up to SORTED_HERE of them: the engine's ORDER BY looks up the text of the
+    terms it compares (the 16,000 links to a department took it 1.1 s); past that, it sorts them."""
+    rows = store.select(f"SELECT ?s ?p WHERE {{ ?s ?p {node} }} LIMIT {SORTED_HERE + 1}").rows
+    if len(rows) > SORTED_HERE:
+        return store.select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?p ?s "
+                            f"LIMIT {INCOMING_LIMIT + 1}").rows
+    unique = sorted({(s, p): None for s, p in rows}, key=lambda row: (row[1].value, _term_order(row[0])))
+    return unique[:INCOMING_LIMIT + 1]
+
+
+def figures_of(store, node: str) -> list:
+    """An organization's figures: (table, number, title, row, measure, amount, unit, line, observation) rows,
+    ordered by table number, table, source line, the first FIGURE_LIMIT + 1. Each table's statements are read
+    once, not again for each of its observations, and the rows sorted here (a department of 16 documents has
+    16,000 observations: as one query with the table's OPTIONALs per observation, 3 s)."""
+    found = store.select(f"""SELECT ?obs ?table ?amount ?row ?measure ?unit ?line WHERE {{
         ?obs bud:department {node} ; qb:dataSet ?table ; bud:amount ?amount .
-        OPTIONAL {{ ?table bud:tableNumber ?number }} OPTIONAL {{ ?table dct:title ?tableTitle }}
         OPTIONAL {{ ?obs bud:rowLabel ?row }} OPTIONAL {{ ?obs bud:measureLabel ?measure }}
-        OPTIONAL {{ ?obs bud:currencyUnit ?unit }} OPTIONAL {{ ?table bud:currencyUnit ?unit }}
-        OPTIONAL {{ ?obs bud:sourceLine ?line }}
-    }} ORDER BY (!BOUND(?number)) ?number ?table ?line ?obs LIMIT {FIGURE_LIMIT + 1}""").rows
-    return {"outgoing": outgoing, "incoming": incoming, "figures": figures}
+        OPTIONAL {{ ?obs bud:currencyUnit ?unit }} OPTIONAL {{ ?obs bud:sourceLine ?line }} }}""").rows
+    tables: dict = {}
+    names = sorted({table.value for _obs, table, *_rest in found})
+    for start in range(0, len(names), 400):
+        chunk = " ".join(f"<{t}>" for t in names[start:start + 400])
+        for table, number, title, unit in store.select(f"""SELECT ?table ?number ?title ?unit WHERE {{
+                VALUES ?table {{ {chunk} }} OPTIONAL {{ ?table bud:tableNumber ?number }}
+                OPTIONAL {{ ?table dct:title ?title }} OPTIONAL {{ ?table bud:currencyUnit ?unit }} }}""").rows:
+            tables.setdefault(table.value, []).append((number, title, unit))
+    rows = []
+    for obs, table, amount, row, measure, unit, line in found:
+        described = tables.get(table.value, [(None, None, None)])
+        if unit is not None:  # the observation's unit; the table's only where it has none (as OPTIONAL did)
+            described = list(dict.fromkeys((number, title, unit) for number, title, _unit in described))
+        rows += [(table, number, title, row, measure, amount, table_unit, line, obs)
+                 for number, title, table_unit in described]
+    rows.sort(key=lambda r: (r[1] is None, r[1].value if r[1] is not None else "", r[0].value,
+                             () if r[7] is None else _term_order(r[7]), r[8].value))
+    return rows[:FIGURE_LIMIT + 1]
 
 
 def triples_of(store, iri: str) -> list[ox.Triple]:

@@ -76,6 +76,21 @@ def test_an_organization_page_shows_its_name_and_figures_by_table_with_source_li
     assert re.search(rf">{re.escape(fig['amount'])}</a></td><td>[^<]*</td><td class=\"num\">{fig['line']}</td>", page)
 
 
+def test_an_organization_page_lists_its_figures_and_links_in_the_order_sparql_sorts_them(server, store):
+    """The page sorts its rows itself (api/pages.py figures_of, incoming_of); SPARQL's ORDER BY is the oracle."""
+    iri = one(store, KINDS["organization"])
+    page = fetch(server + path(iri))[2].decode("utf-8")
+    figures = re.findall(r'<td class="num"><a href="(/id/[^"]+)">', page)
+    expected = [path(r["obs"]) for r in select(store, f"""SELECT ?obs WHERE {{
+        ?obs bud:department <{iri}> ; qb:dataSet ?table ; bud:amount ?amount .
+        OPTIONAL {{ ?table bud:tableNumber ?number }} OPTIONAL {{ ?obs bud:sourceLine ?line }}
+    }} ORDER BY (!BOUND(?number)) ?number ?table ?line ?obs""")]
+    assert len(figures) > 100 and figures == expected[:5000]
+    links = re.findall(r'<tr><td><a href="[^"]*" title="([^"]+)">', page.split("What points here", 1)[1])
+    expected = [r["s"] for r in select(store, f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?p ?s")]
+    assert len(links) > 100 and links == expected[:500]
+
+
 def test_values_are_linked(server, store):
     iri = one(store, KINDS["document"])
     page = fetch(server + path(iri))[2].decode("utf-8")
