@@ -76,7 +76,7 @@ def wait_for(url: str, proc: subprocess.Popen, what: str) -> None:
 
 
 PAGES = True  # resource pages among the readers' requests (--no-pages: SPARQL only)
-WORKERS = ["--workers", "1"]  # kg serve's processes (--workers of this script)
+WORKERS = ["--workers", "1"]  # kg serve's processes and its options (--workers, --concurrency of this script)
 
 
 def kg_serve(store: str) -> tuple[subprocess.Popen, str]:
@@ -301,13 +301,11 @@ def new_versions(corpus: Path, folder: Path, replaced: int, added: int, docs: in
 
 
 def _times(text: str, factor: int) -> str:
-    import re
     cell = re.compile(r"(?m)^\t(\d[\d,]*\.\d\d)$")
     return cell.sub(lambda m: "\t" + f"{Decimal(m.group(1).replace(',', '')) * factor:,.2f}", text)
 
 
 def _title(text: str) -> str:
-    import re
     m = re.search(r"(样本市\d+号生态环境局)", text)
     y = re.search(r"(20\d\d)年度", text)
     return f"{m.group(1)}{y.group(1)}年度部门决算"
@@ -407,12 +405,14 @@ def main() -> None:
     parser.add_argument("--added", type=int, default=10)
     parser.add_argument("--only", choices=["rates", "loading"], help="one part only")
     parser.add_argument("--workers", type=int, default=1, help="kg serve --workers")
+    parser.add_argument("--concurrency", type=int, help="kg serve --concurrency (its default unless given)")
     parser.add_argument("--no-pages", action="store_true", help="only SPARQL among the reads while loading")
     parser.add_argument("--match", help="only the rates whose workload name matches this regular expression")
     args = parser.parse_args()
     global PAGES
     PAGES = not args.no_pages
     WORKERS[1] = str(args.workers)
+    WORKERS.extend(["--concurrency", str(args.concurrency)] if args.concurrency else [])
     work = Path(tempfile.mkdtemp(prefix="kg-bench-serve-"))
     corpus = work / "corpus"
     make_corpus(corpus, args.docs)
