@@ -88,11 +88,11 @@ def _media(fmt: str | None, accept: str | None, kind: str) -> str | None:
     return runner.negotiate(accept, offered)
 
 
-def _respond(settings: Settings, sparql: str, defaults: list[str], named: list[str], fmt: str | None,
+def _respond(settings: Settings, pool, sparql: str, defaults: list[str], named: list[str], fmt: str | None,
              accept: str | None) -> Response:
     """The query run and its answer written, in one trip to a thread (each trip costs the event loop more
     than choosing the format does)."""
-    result = runner.run(sparql, settings.store, settings.limits, defaults, named, settings.pool)
+    result = runner.run(sparql, settings.store, settings.limits, defaults, named, pool)
     try:
         media = _media(fmt, accept, result.kind)
         if media is None:
@@ -111,7 +111,9 @@ async def answer(request: Request, settings: Settings, sparql: str, defaults: li
                  fmt: str | None = None) -> Response:
     try:
         async with settings.slots:
-            return await run_in_threadpool(_respond, settings, sparql, defaults, named, fmt,
+            # the pool taken here, on the event loop: Settings.pool makes it on first use, and two threads
+            # asking at once made two (twice the query workers)
+            return await run_in_threadpool(_respond, settings, settings.pool, sparql, defaults, named, fmt,
                                            request.headers.get("accept"))
     except guard.QueryRefused as e:
         if e.limit == "timeout":
