@@ -37,8 +37,8 @@ def error(status: int, message: str) -> PlainTextResponse:
     return PlainTextResponse(message.rstrip() + "\n", status_code=status)
 
 
-async def protocol_request(request: Request) -> tuple[str | None, str | None, list[str], list[str]] | Response:
-    """(query, update, default graphs, named graphs) of a protocol request, or the error response."""
+async def protocol_request(request: Request) -> tuple | Response:
+    """(query, update, default graphs, named graphs, format=) of a protocol request, or the error response."""
     params = list(urllib.parse.parse_qsl(request.url.query, keep_blank_values=True))
     query = update = None
     if request.method == "POST":
@@ -64,13 +64,14 @@ async def protocol_request(request: Request) -> tuple[str | None, str | None, li
         return error(403, "this endpoint is read-only: updates are not accepted")
     defaults = [v for n, v in params if n == "default-graph-uri"]
     named = [v for n, v in params if n == "named-graph-uri"]
-    return query, update, defaults, named
+    fmt = next((v for n, v in params if n == "format"), None)
+    return query, update, defaults, named, fmt
 
 
-def _media(request: Request, kind: str) -> str | None:
+def _media(fmt: str | None, accept: str | None, kind: str) -> str | None:
+    """The media type to answer a `kind` query in, by `format=` or the Accept header."""
     names, types = ((runner.RESULT_NAMES, runner.RESULT_TYPES) if kind in ("select", "ask")
                     else (runner.GRAPH_NAMES, runner.GRAPH_TYPES))
-    fmt = request.query_params.get("format")
     if fmt:
         return names.get(fmt.lower()) or (fmt if fmt in types else None)
     offered = list(types)
@@ -80,7 +81,6 @@ def _media(request: Request, kind: str) -> str | None:
     else:
         offered = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
                    "text/plain"]
-    accept = request.headers.get("accept")
     if accept and "text/html" in accept and kind in ("select", "ask"):  # a browser following a link: JSON
         accept += ", application/sparql-results+json;q=0.5"
     if accept and "text/html" in accept:
@@ -88,12 +88,33 @@ def _media(request: Request, kind: str) -> str | None:
     return runner.negotiate(accept, offered)
 
 
-async def answer(request: Request, settings: Settings, sparql: str, defaults: list[str],
-                 named: list[str]) -> Response:
+def _respond(settings: Settings, pool, sparql: str, defaults: list[str], named: list[str], fmt: str | None,
+             accept: str | None) -> Response:
+    """The query run and its answer written, in one trip to a thread (each trip costs the event loop more
+    than choosing the format does)."""
+    result = runner.run(sparql, settings.store, settings.limits, defaults, named, pool)
+    try:
+        media = _media(fmt, accept, result.kind)
+        if media is None:
+            return error(406, "no format the Accept header allows: SELECT and ASK answer in "
+                              + ", ".join(runner.RESULT_TYPES) + "; CONSTRUCT and DESCRIBE in "
+                              + ", ".join(runner.GRAPH_TYPES))
+        out = io.BytesIO()
+        runner.write(result, media, out)
+    finally:
+        result.close()
+    charset = "; charset=utf-8" if media.startswith("text/") or media.endswith(("json", "xml")) else ""
+    return Response(out.getvalue(), media_type=media + charset, headers={"Vary": "Accept"})
+
+
+async def answer(request: Request, settings: Settings, sparql: str, defaults: list[str], named: list[str],
+                 fmt: str | None = None) -> Response:
     try:
         async with settings.slots:
-            result = await run_in_threadpool(runner.run, sparql, settings.store, settings.limits, defaults, named,
-                                              settings.pool)
+            # the pool taken here, on the event loop: Settings.pool makes it on first use, and two threads
+            # asking at once made two (twice the query workers)
+            return await run_in_threadpool(_respond, settings, settings.pool, sparql, defaults, named, fmt,
+                                           request.headers.get("accept"))
     except guard.QueryRefused as e:
         if e.limit == "timeout":
             return error(503, f"{e}. The time limit is {settings.limits.timeout:g} s per query: "
@@ -108,27 +129,14 @@ async def answer(request: Request, settings: Settings, sparql: str, defaults: li
         text = str(e)  # an evaluation error is the engine's message; anything else says no more than this
         return error(500, _PATHS.sub("…", text) if text.startswith("the query failed:")
                      else "the query engine failed to answer this query")
-    try:
-        media = _media(request, result.kind)
-        if media is None:
-            return error(406, "no format the Accept header allows: SELECT and ASK answer in "
-                              + ", ".join(runner.RESULT_TYPES) + "; CONSTRUCT and DESCRIBE in "
-                              + ", ".join(runner.GRAPH_TYPES))
-        out = io.BytesIO()
-        await run_in_threadpool(runner.write, result, media, out)
-    finally:
-        result.close()
-    charset = "; charset=utf-8" if media.startswith("text/") or media.endswith(("json", "xml")) else ""
-    return Response(out.getvalue(), media_type=media + charset, headers={"Vary": "Accept"})
 
 
-@router.api_route("/sparql", methods=["GET", "POST"])
-async def sparql(request: Request):
+async def sparql(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     parsed = await protocol_request(request)
     if isinstance(parsed, Response):
         return parsed
-    query, _update, defaults, named = parsed
+    query, _update, defaults, named, fmt = parsed
     if query is None:
         accept = request.headers.get("accept", "")
         page = getattr(request.app.state, "query_page", None)
@@ -138,4 +146,9 @@ async def sparql(request: Request):
                           "with Content-Type application/sparql-query")
     if not query.strip():
         return error(400, "the query is empty")
-    return await answer(request, settings, query, defaults, named)
+    return await answer(request, settings, query, defaults, named, fmt)
+
+
+# a plain route: the protocol's parameters are read here (FastAPI's reading of them for its own parameters
+# parsed the query string, a long query's text, a second time)
+router.add_route("/sparql", sparql, methods=["GET", "POST"])

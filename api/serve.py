@@ -47,6 +47,11 @@ class CurrentStore:
         self._snapshots = Snapshots(path, lambda p: Store(p, read_only=True), settled=True)
         self._snapshots.current()  # a folder that is no store fails here, at the start
 
+    def current(self) -> Store:
+        """The store as of now: the same object until the folder is opened again (a cache of what it holds
+        lives as long as it)."""
+        return self._snapshots.current()
+
     def __getattr__(self, name):
         return getattr(self._snapshots.current(), name)
 

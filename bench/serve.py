@@ -5,11 +5,13 @@ In one run, on a store of N documents (the sample varied, as bench/run.py makes 
        - a one-resource lookup (SELECT ?p ?o WHERE { <observation> ?p ?o }, a different observation each
          request) through our /sparql, and the same SPARQL sent to `oxigraph serve-read-only` (the `oxigraph`
          CLI from PyPI, the same engine version, on the same store folder, union default graph);
-       - a resource page (HTML) of those observations, against the same lookup on Oxigraph;
+       - those observations dereferenced, as Turtle and as the HTML page, against Oxigraph answering
+         DESCRIBE <observation> as Turtle (what a client asking Oxigraph for one resource gets);
        - each named query (queries/*.rq, its default page) Oxigraph answers in 50 ms or more, through /sparql
          and sent to Oxigraph;
      ours and Oxigraph's alternated, repeated; the ratio ours/Oxigraph per round, min and median
-     (targets: >= 0.25 for lookups, >= 0.8 for queries of 50 ms or more);
+     (targets: >= 0.25 for lookups, >= 0.8 for queries of 50 ms or more), and the CPU time each server's
+     processes spent a request (steadier than the rates on a machine others share);
   2. reading while loading: R requests from C clients (SPARQL and pages) while `kg load` writes to the same
      store (new documents, and new versions of stored ones with other amounts): zero errors, and each
      document's figures (count and sum of amounts, per graph) in every answer are its old or its new ones,
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -45,6 +48,7 @@ from cnbudget.kg.store.base import with_prefixes  # noqa: E402
 KG = [sys.executable, "-m", "cnbudget.kg.cli"]
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
 JSON = {"Accept": "application/sparql-results+json"}
+TURTLE = {"Accept": "text/turtle"}
 FIGURES = """SELECT ?g (COUNT(?o) AS ?n) (SUM(?a) AS ?sum) WHERE { GRAPH ?g {
   ?d a bud:Disclosure ; dct:title %s@zh . ?o a qb:Observation ; bud:amount ?a } } GROUP BY ?g"""
 AFTER = 5.0  # seconds the readers go on after the load has ended (a load's last writes become visible then)
@@ -72,7 +76,7 @@ def wait_for(url: str, proc: subprocess.Popen, what: str) -> None:
 
 
 PAGES = True  # resource pages among the readers' requests (--no-pages: SPARQL only)
-WORKERS = ["--workers", "1"]  # kg serve's processes (--workers of this script)
+WORKERS = ["--workers", "1"]  # kg serve's processes and its options (--workers, --concurrency of this script)
 
 
 def kg_serve(store: str) -> tuple[subprocess.Popen, str]:
@@ -176,18 +180,30 @@ def select(url: str, text: str) -> list[dict]:
 
 # --- 1. rates ----------------------------------------------------------------------------------------------------
 
-def workloads(ours: str, oxigraph: str, n: int) -> dict[str, tuple[list, list]]:
-    """name → (our requests, Oxigraph's requests)."""
+def workloads(ours: str, oxigraph: str, n: int, match: str | None = None) -> dict[str, tuple[list, list, str]]:
+    """name → (our requests, Oxigraph's requests, what each side does)."""
     observations = [r["o"] for r in select(ours, "SELECT ?o WHERE { ?o a qb:Observation ; bud:amount ?a } LIMIT 5000")]
     random.Random(7).shuffle(observations)
     picked = (observations * (n // len(observations) + 1))[:n]
     lookup = [with_prefixes(f"SELECT ?p ?o WHERE {{ <{o}> ?p ?o }}") for o in picked]
     base = "https://w3id.org/cnbudget/"
-    out = {"lookup (SPARQL)": ([sparql(ours, "/sparql", q) for q in lookup],
-                               [sparql(oxigraph, "/query", q) for q in lookup]),
-           "resource page (HTML)": ([("GET", ours + "/" + o[len(base):], {}, {"Accept": "text/html"}) for o in picked],
-                                    [sparql(oxigraph, "/query", q) for q in lookup])}
+    pages = [ours + "/" + o[len(base):] for o in picked]
+    described = [("GET", oxigraph + "/query", {"query": f"DESCRIBE <{o}>"}, TURTLE) for o in picked]
+    out = {"lookup (SPARQL)": (
+               [sparql(ours, "/sparql", q) for q in lookup], [sparql(oxigraph, "/query", q) for q in lookup],
+               "both: SELECT ?p ?o WHERE { <observation> ?p ?o }, JSON results, a different observation each "
+               "request"),
+           "resource as Turtle": (
+               [("GET", p, {}, TURTLE) for p in pages], described,
+               "ours: GET the observation's IRI, Accept: text/turtle (its statements); Oxigraph: DESCRIBE "
+               "<observation> as Turtle"),
+           "resource page (HTML)": (
+               [("GET", p, {}, {"Accept": "text/html"}) for p in pages], described,
+               "ours: GET the observation's IRI, Accept: text/html (its statements, what points to it, the "
+               "labels of both, a page written from a template); Oxigraph: DESCRIBE <observation> as Turtle")}
     for name, q in sorted(catalog().items()):
+        if match and not re.search(match, name):
+            continue
         try:
             text = with_prefixes(q.bind())
             took = min(timed_once(oxigraph + "/query", text) for _ in range(3))
@@ -197,8 +213,10 @@ def workloads(ours: str, oxigraph: str, n: int) -> dict[str, tuple[list, list]]:
         if took >= 0.05:
             reps = max(4, min(n // 4, int(8 / took)))
             out[f"{name} ({1000 * took:.0f} ms)"] = ([sparql(ours, "/sparql", text)] * reps,
-                                                     [sparql(oxigraph, "/query", text)] * reps)
-    return out
+                                                     [sparql(oxigraph, "/query", text)] * reps,
+                                                     f"both: the text of queries/{name}.rq (its default page), "
+                                                     "JSON results")
+    return {k: v for k, v in out.items() if not match or re.search(match, k)}
 
 
 def timed_once(url: str, text: str) -> float:
@@ -208,28 +226,58 @@ def timed_once(url: str, text: str) -> float:
     return time.perf_counter() - start
 
 
-def rates(ours: str, oxigraph: str, rounds: int, n: int, clients: int) -> None:
-    loads = workloads(ours, oxigraph, n)
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time of a process and its descendants, the ones gone included once waited for (Linux /proc)."""
+    stats = {}
+    for entry in [e for e in os.listdir("/proc") if e.isdigit()] if os.path.isdir("/proc") else []:
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        stats[int(entry)] = (int(fields[1]), sum(map(int, fields[11:13])), sum(map(int, fields[13:15])))
+    if pid not in stats:
+        return None
+    total, todo = stats[pid][2], [pid]
+    while todo:
+        p = todo.pop()
+        total += stats[p][1]
+        todo += [c for c, (parent, _, _) in stats.items() if parent == p]
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def rates(ours: str, oxigraph: str, rounds: int, n: int, clients: int, match: str | None = None,
+          pids: dict[str, int] | None = None) -> None:
+    loads = workloads(ours, oxigraph, n, match)
     results: dict[str, dict[str, list]] = {k: {"ours": [], "oxigraph": []} for k in loads}
     for r in range(rounds):
-        for name, (mine, theirs) in loads.items():
+        for name, (mine, theirs, _what) in loads.items():
             order = [("ours", mine), ("oxigraph", theirs)]
             for who, reqs in order if r % 2 == 0 else order[::-1]:  # alternated
+                before = cpu_seconds((pids or {}).get(who, -1))
                 res = drive(reqs, clients)
+                after = cpu_seconds((pids or {}).get(who, -1))
+                res["cpu"] = 1000 * (after - before) / len(reqs) if before is not None and after is not None else None
                 if res["errors"]:
                     print(f"  {who} {name}: {len(res['errors'])} errors, e.g. {res['errors'][0]}")
                 results[name][who].append(res)
-    print(f"\nrates ({rounds} rounds alternated, {clients} clients; ratio = our requests/s ÷ Oxigraph's, per round)")
-    print(f"{'workload':<42} {'ours req/s':>10} {'med ms':>7} {'p99 ms':>7} | {'oxigraph req/s':>14} {'med ms':>7} "
-          f"{'p99 ms':>7} | {'ratio min':>9} {'median':>7}")
+    print(f"\nrates ({rounds} rounds alternated, {clients} clients; ratio = our requests/s ÷ Oxigraph's, per round; "
+          "cpu = CPU ms a request of the server's processes)")
+    print(f"{'workload':<38} {'ours req/s':>10} {'med ms':>7} {'p99 ms':>7} {'cpu':>5} | {'oxigraph req/s':>14} "
+          f"{'med ms':>7} {'p99 ms':>7} {'cpu':>5} | {'ratio min':>9} {'median':>7}")
     for name, res in results.items():
         ratios = [a["rps"] / b["rps"] for a, b in zip(res["ours"], res["oxigraph"])]
 
         def med(who, key):
-            return statistics.median(x[key] for x in res[who])
-        print(f"{name:<42} {med('ours', 'rps'):>10.1f} {med('ours', 'median'):>7.1f} {med('ours', 'p99'):>7.1f} | "
-              f"{med('oxigraph', 'rps'):>14.1f} {med('oxigraph', 'median'):>7.1f} {med('oxigraph', 'p99'):>7.1f} | "
-              f"{min(ratios):>9.2f} {statistics.median(ratios):>7.2f}")
+            values = [x[key] for x in res[who] if x[key] is not None]
+            return statistics.median(values) if values else float("nan")
+        print(f"{name:<38} {med('ours', 'rps'):>10.1f} {med('ours', 'median'):>7.1f} {med('ours', 'p99'):>7.1f} "
+              f"{med('ours', 'cpu'):>5.1f} | {med('oxigraph', 'rps'):>14.1f} {med('oxigraph', 'median'):>7.1f} "
+              f"{med('oxigraph', 'p99'):>7.1f} {med('oxigraph', 'cpu'):>5.1f} | {min(ratios):>9.2f} "
+              f"{statistics.median(ratios):>7.2f}")
+    print("what each side does:")
+    for name, (_mine, _theirs, what) in loads.items():
+        print(f"  {name}: {what}")
 
 
 # --- 2. reading while loading ------------------------------------------------------------------------------------
@@ -253,13 +301,11 @@ def new_versions(corpus: Path, folder: Path, replaced: int, added: int, docs: in
 
 
 def _times(text: str, factor: int) -> str:
-    import re
     cell = re.compile(r"(?m)^\t(\d[\d,]*\.\d\d)$")
     return cell.sub(lambda m: "\t" + f"{Decimal(m.group(1).replace(',', '')) * factor:,.2f}", text)
 
 
 def _title(text: str) -> str:
-    import re
     m = re.search(r"(样本市\d+号生态环境局)", text)
     y = re.search(r"(20\d\d)年度", text)
     return f"{m.group(1)}{y.group(1)}年度部门决算"
@@ -359,11 +405,14 @@ def main() -> None:
     parser.add_argument("--added", type=int, default=10)
     parser.add_argument("--only", choices=["rates", "loading"], help="one part only")
     parser.add_argument("--workers", type=int, default=1, help="kg serve --workers")
+    parser.add_argument("--concurrency", type=int, help="kg serve --concurrency (its default unless given)")
     parser.add_argument("--no-pages", action="store_true", help="only SPARQL among the reads while loading")
+    parser.add_argument("--match", help="only the rates whose workload name matches this regular expression")
     args = parser.parse_args()
     global PAGES
     PAGES = not args.no_pages
     WORKERS[1] = str(args.workers)
+    WORKERS.extend(["--concurrency", str(args.concurrency)] if args.concurrency else [])
     work = Path(tempfile.mkdtemp(prefix="kg-bench-serve-"))
     corpus = work / "corpus"
     make_corpus(corpus, args.docs)
@@ -381,7 +430,8 @@ def main() -> None:
             try:
                 n = select(ours, "SELECT (COUNT(*) AS ?n) WHERE { ?d a bud:Disclosure }")[0]["n"]
                 print(f"store {store}: {n} documents; kg serve {ours} ({args.workers} processes), oxigraph {oxigraph}")
-                rates(ours, oxigraph, args.rounds, args.requests, args.clients)
+                rates(ours, oxigraph, args.rounds, args.requests, args.clients, args.match,
+                      {"ours": ours_proc.pid, "oxigraph": ox_proc.pid})
             finally:
                 stop(ox_proc)  # read-only beside a writer is undefined for it: stopped before the load
                 stop(ours_proc)

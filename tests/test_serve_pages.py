@@ -76,6 +76,21 @@ def test_an_organization_page_shows_its_name_and_figures_by_table_with_source_li
     assert re.search(rf">{re.escape(fig['amount'])}</a></td><td>[^<]*</td><td class=\"num\">{fig['line']}</td>", page)
 
 
+def test_an_organization_page_lists_its_figures_and_links_in_the_order_sparql_sorts_them(server, store):
+    """The page sorts its rows itself (api/pages.py figures_of, incoming_of); SPARQL's ORDER BY is the oracle."""
+    iri = one(store, KINDS["organization"])
+    page = fetch(server + path(iri))[2].decode("utf-8")
+    figures = re.findall(r'<td class="num"><a href="(/id/[^"]+)">', page)
+    expected = [path(r["obs"]) for r in select(store, f"""SELECT ?obs WHERE {{
+        ?obs bud:department <{iri}> ; qb:dataSet ?table ; bud:amount ?amount .
+        OPTIONAL {{ ?table bud:tableNumber ?number }} OPTIONAL {{ ?obs bud:sourceLine ?line }}
+    }} ORDER BY (!BOUND(?number)) ?number ?table ?line ?obs""")]
+    assert len(figures) > 100 and figures == expected[:5000]
+    links = re.findall(r'<tr><td><a href="[^"]*" title="([^"]+)">', page.split("What points here", 1)[1])
+    expected = [r["s"] for r in select(store, f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?p ?s")]
+    assert len(links) > 100 and links == expected[:500]
+
+
 def test_values_are_linked(server, store):
     iri = one(store, KINDS["document"])
     page = fetch(server + path(iri))[2].decode("utf-8")
@@ -98,3 +113,34 @@ def test_ontology_and_its_terms(server):
     assert status == 200 and "https://w3id.org/cnbudget/def#Disclosure" in body.decode("utf-8")
     status, headers, body = fetch(server + "/def/Disclosure", "application/n-triples")
     assert status == 200 and b"<https://w3id.org/cnbudget/def#Disclosure>" in body
+
+
+def _label_property(path: str, old: str | None, new: str) -> None:
+    """A resource of the data with a property outside the base IRI, the property labelled `new` (instead
+    of `old`)."""
+    from cnbudget.kg.store import Store
+    writer = Store(path)
+    graph, prop = "https://w3id.org/cnbudget/id/graph/test", "http://example.org/vocab#colour"
+    drop = f'DELETE DATA {{ GRAPH <{graph}> {{ <{prop}> rdfs:label "{old}"@zh }} }} ;' if old else ""
+    writer.update(f"""{drop} INSERT DATA {{ GRAPH <{graph}> {{
+        <{BASE}thing/1> <{prop}> "红" ; rdfs:label "一件东西"@zh . <{prop}> rdfs:label "{new}"@zh }} }}""")
+    writer.flush()
+    writer.close()
+
+
+def test_a_property_label_on_a_page_follows_the_store(tmp_path):
+    """Labels of the terms outside the base IRI are kept between pages (api/pages.py VocabularyLabels): a
+    change of the store is seen once the server opens it again."""
+    import time
+    path = str(tmp_path / "kg-store")
+    _label_property(path, None, "颜色")
+    with kg_serve("--store", path, "--no-sample") as url:
+        for _ in range(2):  # the second page from the labels kept
+            page = fetch(url + "/id/thing/1")[2].decode("utf-8")
+            assert re.search(r'title="http://example.org/vocab#colour">颜色</a>', page) and "一件东西" in page
+        _label_property(path, "颜色", "色彩")
+        deadline = time.monotonic() + 30
+        while "色彩" not in page and time.monotonic() < deadline:
+            time.sleep(0.5)
+            page = fetch(url + "/id/thing/1")[2].decode("utf-8")
+        assert re.search(r'title="http://example.org/vocab#colour">色彩</a>', page) and "颜色" not in page
