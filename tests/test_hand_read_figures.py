@@ -15,9 +15,9 @@ A figure counts when one observation of the loaded graph has
   header: the budget phase); for a figure stated in a sentence, what it measures (budget, actual, rate of the
   budget, change, percentage change, share), told from the words on each side.
 
-Reading these layouts is issue 14. The first test holds the shares reached so far (a regression fails it); the
-second is the issue's target, 0.95 per document and overall, marked as expected to fail while it is not met
-(strict: it fails the suite the day it passes, so the mark is taken off)."""
+Reading these layouts is issue 14. One test holds the shares reached so far (a regression fails it), one the
+issue's target of 0.95 of these figures; 0.95 for each document is marked as expected to fail, with the one
+figure that misses it and why (strict: it fails the suite the day it passes, so the mark is taken off)."""
 from __future__ import annotations
 
 import json
@@ -159,15 +159,21 @@ def test_no_document_loses_figures_it_gave(found):
     assert not lost, lost
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: 教育局 (unknown_jiaoyuju_2020_ys) is 8 of 9: its 12,204.85 closes "
-                   "本年支出合计 on any of the 25 expenditure rows that print no figure, and the flattened line puts "
-                   "it after 六、科学技术支出 2020年预算数, not after 五、教育支出 (the hand reader's row); it is left "
-                   "out with a chk:TotalWithUnplacedFigures finding. Overall 67 of 68.")
 def test_hand_read_figures_come_out(found):
-    shares = {name: hits / total for name, (hits, total, _) in found.items()}
+    """Issue 14's target for figures.json: 0.95 of its figures come out (the new fixtures are held to 0.95 each,
+    tests/test_collected_figures.py)."""
     overall = sum(h for h, _, _ in found.values()) / sum(t for _, t, _ in found.values())
     missed = {name: m for name, (_, _, m) in found.items() if m}
-    assert overall >= 0.95 and all(s >= 0.95 for s in shares.values()), (overall, shares, missed)
+    assert overall >= 0.95, (overall, missed)
+
+
+@pytest.mark.xfail(strict=True, reason="教育局 (unknown_jiaoyuju_2020_ys) is 8 of 9: its 12,204.85 closes "
+                   "本年支出合计 on any of the 25 expenditure rows that print no figure, and the flattened line puts "
+                   "it after 六、科学技术支出 2020年预算数, not after 五、教育支出 (the hand reader's row); it is left "
+                   "out with a chk:TotalWithUnplacedFigures finding rather than guessed")
+def test_every_hand_read_document_reaches_the_target(found):
+    shares = {name: hits / total for name, (hits, total, _) in found.items()}
+    assert all(s >= 0.95 for s in shares.values()), shares
 
 
 def test_the_matching_tells_a_wrong_column_from_the_right_one():
