@@ -44,3 +44,15 @@ def screenshots(tmp_path_factory) -> Path:
     path = Path(where) if where else tmp_path_factory.mktemp("screenshots")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# fixtures of the page tests, each module taking them by importing them
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    return screenshots(tmp_path_factory)

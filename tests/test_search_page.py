@@ -5,11 +5,10 @@ chromium and chromedriver. Screenshots go to $KG_SCREENSHOTS (default: the test'
 Expected figures are the sample's 三公 table as printed: budget 80.92, actual 54.96 (万元)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-from browser import NEEDS_CHROMIUM, chromium, screenshots
+from browser import NEEDS_CHROMIUM, browser, shots  # noqa: F401 (fixtures)
 from serving import kg_serve
 
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -26,16 +25,6 @@ def server(sample_store):
     with kg_serve("--store", sample_store, "--no-sample") as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    return screenshots(tmp_path_factory)
 
 
 def csp_errors(browser) -> list[str]:

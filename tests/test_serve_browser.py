@@ -2,12 +2,11 @@
 Screenshots go to $KG_SCREENSHOTS (default: the test's temporary folder)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from conftest import select
-from browser import NEEDS_CHROMIUM, chromium, screenshots
+from browser import NEEDS_CHROMIUM, browser, shots  # noqa: F401 (fixtures)
 from serving import kg_serve
 
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -23,16 +22,6 @@ def server(sample_store):
     with kg_serve("--store", sample_store, "--no-sample") as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    return screenshots(tmp_path_factory)
 
 
 def test_an_organization_page_shows_its_name_and_figures(server, store, browser, shots):
