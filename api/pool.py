@@ -68,8 +68,10 @@ class _Worker:
 
 
 class Pool:
-    def __init__(self, size: int):
-        self.size = size
+    def __init__(self, size: int, worker=None):
+        """`worker`: what a worker is (default: api/worker.py in a Python process; api/oxigraph_worker.py's
+        OxigraphWorker where the `oxigraph` command is installed)."""
+        self.size, self._make = size, worker or _Worker
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._running = 0
         self._lock = threading.Lock()
@@ -90,7 +92,7 @@ class Pool:
             except queue.Empty:
                 continue
         try:
-            return _Worker()
+            return self._make()
         except BaseException:
             with self._lock:
                 self._running -= 1

@@ -38,6 +38,21 @@ def _checked(sparql: str, limits: guard.Limits) -> None:
     guard.check(sparql, limits)
 
 
+@functools.lru_cache(maxsize=512)
+def _parsed(sparql: str) -> None:
+    """The syntax as pyoxigraph parses it (on an empty store: nothing is evaluated), so that a syntax error on
+    the embedded store reads the same whichever engine runs the query (a remote store parses its own)."""
+    try:
+        _PARSER.query(sparql, prefixes=PREFIXES)
+    except SyntaxError as e:
+        raise guard._syntax_error(str(e)) from None
+    except Exception:  # noqa: BLE001 — not a syntax error: the engine that runs it says what it is
+        pass
+
+
+_PARSER = ox.Store()
+
+
 @dataclass
 class Answer:
     kind: str            # select, ask, triples
@@ -59,6 +74,10 @@ def run(sparql: str, store: GraphStore, limits: guard.Limits, default_graph: lis
         guard.check(sparql, limits)
     if isinstance(store, RemoteStore):
         return _run_remote(sparql, store, limits, default_graph, named_graphs)
+    if len(sparql) <= _KEPT_TEXT:
+        _parsed(sparql)
+    else:
+        _parsed.__wrapped__(sparql)
     request = {"sparql": sparql, "prefixes": PREFIXES, "max_rows": limits.max_rows,
                "default_graph": default_graph or None, "named_graphs": named_graphs or None,
                "own_dataset": bool(_OWN_DATASET.search(sparql))}
@@ -173,14 +192,18 @@ def write(answer: Answer, media: str, output: BinaryIO) -> None:
     """The answer in the format of `media` (one of RESULT_TYPES for SELECT/ASK, GRAPH_TYPES for triples)."""
     if answer.kind == "ask":
         _boolean(answer.boolean, RESULT_TYPES[media], output)
-    elif answer.kind == "select":
-        ox.parse_query_results(answer.spool, format=ox.QueryResultsFormat.TSV).serialize(
-            output, format=RESULT_TYPES[media])
-    else:
-        fmt = GRAPH_TYPES[media]
-        triples = ox.parse(answer.spool, format=ox.RdfFormat.N_TRIPLES)
-        ox.serialize(triples, output, format=fmt,
-                     prefixes=PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None)
+        return
+    try:
+        if answer.kind == "select":
+            ox.parse_query_results(answer.spool, format=ox.QueryResultsFormat.TSV).serialize(
+                output, format=RESULT_TYPES[media])
+        else:
+            fmt = GRAPH_TYPES[media]
+            triples = ox.parse(answer.spool, format=ox.RdfFormat.N_TRIPLES)
+            ox.serialize(triples, output, format=fmt,
+                         prefixes=PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None)
+    except SyntaxError as e:  # an engine that broke off its answer with a message (Oxigraph's server does)
+        raise guard.QueryFailed(f"the query failed: its answer was cut short ({e})") from None
 
 
 _EMPTY = ox.Store()

@@ -62,7 +62,7 @@ class CurrentStore:
 def settings_for(store_path: str | None = None, endpoint: str | None = None, base_iri: str | None = None,
                  public_url: str | None = None, timeout: float | None = 30.0, max_rows: int | None = 100_000,
                  concurrency: int = 4, sample: bool = False, host: str = "127.0.0.1", port: int = 8000,
-                 echo=print) -> Settings:
+                 echo=print, engine: str = "auto") -> Settings:
     if not endpoint and sample:
         path = default_store_path(store_path)
         if not Path(path).exists() or is_store_folder(path):
@@ -75,7 +75,8 @@ def settings_for(store_path: str | None = None, endpoint: str | None = None, bas
         shown = socket.gethostname()
     return Settings(store=store, base_iri=base_iri or DEFAULT_BASE,
                     public_url=public_url or f"http://{shown}:{port}/",
-                    limits=guard.Limits(timeout=timeout, max_rows=max_rows), concurrency=concurrency)
+                    limits=guard.Limits(timeout=timeout, max_rows=max_rows), concurrency=concurrency,
+                    engine=engine)
 
 
 _OPTIONS = "KG_SERVE_OPTIONS"  # the options, for each server process when there are several

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
+from cnbudget.api import oxigraph_worker
 from cnbudget.api.pool import Pool
 from cnbudget.kg import guard
 from cnbudget.kg.store import GraphStore
@@ -19,6 +20,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000/"   # where this server is reached; IRIs under `root` map to it
     limits: guard.Limits = guard.Limits(timeout=30.0, max_rows=100_000)
     concurrency: int = 4                            # queries running at once; the others wait their turn
+    engine: str = "auto"                            # what runs them: oxigraph, python, auto (oxigraph if installed)
     max_body: int = 1 << 20                         # bytes of a request body
     _slots: asyncio.Semaphore | None = field(default=None, repr=False)
     _pool: Pool | None = field(default=None, repr=False)
@@ -44,9 +46,13 @@ class Settings:
 
     @property
     def pool(self) -> Pool:
-        """The query workers (as many as `concurrency`), started as queries come."""
+        """The query workers (as many as `concurrency`), started as queries come: Oxigraph's own server
+        (api/oxigraph_worker.py) unless `engine` is python or the `oxigraph` command is not installed."""
         if self._pool is None:
-            self._pool = Pool(self.concurrency)
+            if self.engine == "oxigraph" and not oxigraph_worker.available():
+                raise ValueError("--engine oxigraph: the oxigraph command is not installed (pip install oxigraph)")
+            use = self.engine != "python" and oxigraph_worker.available()
+            self._pool = Pool(self.concurrency, oxigraph_worker.OxigraphWorker if use else None)
         return self._pool
 
     def local(self, iri: str) -> str | None:

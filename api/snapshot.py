@@ -55,12 +55,13 @@ class Snapshots(Generic[_S]):
     """`current()`: the store `open_store(path)` gave, opened again when the folder has changed."""
 
     def __init__(self, path: str, open_store: Callable[[str], _S], min_age: float = MIN_AGE, open_share: float = 0,
-                 settled: bool = False, pinned: bool = False):
+                 settled: bool = False, pinned: bool = False, release_keep: float = 0):
         """`settled`: open it again only once the folder has stayed unchanged for `min_age` (a writer has
         finished), not while it changes. `pinned`: `open_store` is given a copy of the folder's files
-        (kg/store/pinned.py), let go when the snapshot is replaced."""
+        (kg/store/pinned.py), let go when the snapshot is replaced and removed `release_keep` seconds later
+        (0: one reader, a query worker, holds it, and it has moved on)."""
         self.path, self.open_store, self.min_age, self.open_share = path, open_store, min_age, open_share
-        self.pinned, self._pin = pinned, None
+        self.pinned, self._pin, self.release_keep = pinned, None, release_keep
         self.settled, self._seen = settled, None
         self._store: _S | None = None
         self._signature: tuple | None = None
@@ -89,7 +90,7 @@ class Snapshots(Generic[_S]):
         old, self._pin = self._pin, _pinned.pin(self.path)
         self._store = None
         if old is not None:
-            old.release(keep=0)  # one reader at a time holds this snapshot (a query worker)
+            old.release(keep=self.release_keep)
         return self.open_store(self._pin.folder)
 
     def forget(self) -> None:

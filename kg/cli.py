@@ -407,7 +407,11 @@ def check(store_path, endpoint, fmt, strict):
               help="Load the bundled sample first when the embedded store holds no disclosure.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N",
               help="Server processes sharing the port (pages are rendered in Python: one at a time per process).")
-def serve(store_path, endpoint, host, port, base_iri, public_url, timeout, max_rows, concurrency, sample, workers):
+@click.option("--engine", type=click.Choice(["auto", "oxigraph", "python"]), default="auto", show_default=True,
+              help="What runs the endpoint's queries on the embedded store: Oxigraph's own server (the oxigraph "
+                   "command), pyoxigraph in Python processes, or auto: the first where installed.")
+def serve(store_path, endpoint, host, port, base_iri, public_url, timeout, max_rows, concurrency, sample, workers,
+          engine):
     """Serve the graph on the web: SPARQL endpoint (/sparql), a page per resource, catalog and dumps."""
     from cnbudget.api import serve as web
     store_path, endpoint = _choose(store_path, endpoint)
@@ -418,7 +422,7 @@ def serve(store_path, endpoint, host, port, base_iri, public_url, timeout, max_r
     try:
         web.serve(store_path=store_path, endpoint=endpoint, host=host, port=port, base_iri=base_iri,
                   public_url=public_url, timeout=timeout or None, max_rows=max_rows or None,
-                  concurrency=concurrency, sample=sample, echo=click.echo, workers=workers)
+                  concurrency=concurrency, sample=sample, echo=click.echo, workers=workers, engine=engine)
     except (ValueError, OSError) as e:
         raise click.ClickException(str(e)) from None
 

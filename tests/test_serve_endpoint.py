@@ -22,9 +22,12 @@ CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 TIMEOUT = 4
 
 
-@pytest.fixture(scope="module")
-def server(sample_store):
-    with kg_serve("--store", sample_store, "--no-sample", "--timeout", str(TIMEOUT), "--concurrency", "3") as url:
+# each test against both engines: Oxigraph's own server as query workers (the default where the oxigraph
+# command is installed, as it is with the test extra) and pyoxigraph in Python processes
+@pytest.fixture(scope="module", params=["oxigraph", "python"])
+def server(sample_store, request):
+    with kg_serve("--store", sample_store, "--no-sample", "--timeout", str(TIMEOUT), "--concurrency", "3",
+                  "--engine", request.param) as url:
         yield url
 
 
