@@ -8,7 +8,7 @@ all written by pyoxigraph. An update (`update=`, application/sparql-update, or u
 4xx and nothing is written: the store is opened read-only and the engine only parses queries.
 
 Each query runs in a child process killed at the time limit (api/runner.py; the processes kept between
-queries, api/pool.py), off the event loop, at most `Settings.concurrency` at a time. Statuses: 400 a refused or malformed query (the message says which limit or
+queries, api/pool.py: Oxigraph's own server, api/oxigraph_worker.py, or api/worker.py), off the event loop, at most `Settings.concurrency` at a time. Statuses: 400 a refused or malformed query (the message says which limit or
 where the syntax error is), 403 an update, 406 no acceptable format, 503 the time limit passed.
 """
 from __future__ import annotations
