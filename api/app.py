@@ -24,4 +24,5 @@ def create_app(settings: Settings) -> FastAPI:
     hardening.install(app, settings)
     # the copies of the store this process read (uvicorn ends on a signal it raises again: no atexit)
     app.router.on_shutdown.append(pinned.remove_all)
+    app.router.on_shutdown.append(settings.close)
     return app

@@ -10,6 +10,7 @@ import json
 import os
 import queue
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,8 +19,10 @@ import time
 from typing import BinaryIO
 
 from cnbudget.kg import guard
+from cnbudget.kg.store import pinned
 
 MAX_QUERIES = 1000  # a worker is replaced after this many (what its engine caches, it gives back)
+_ANSWERS = "kg-serve-answers-"  # the temporary folder of a server's answers: kg-serve-answers-<pid>-…
 
 
 class _Worker:
@@ -75,7 +78,8 @@ class Pool:
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._running = 0
         self._lock = threading.Lock()
-        self._folder = tempfile.mkdtemp(prefix="kg-serve-answers-")
+        _sweep_answers()
+        self._folder = tempfile.mkdtemp(prefix=f"{_ANSWERS}{os.getpid()}-")
 
     def _take(self) -> _Worker:
         while True:
@@ -135,6 +139,19 @@ class Pool:
             os.rmdir(self._folder)
         except OSError:
             pass
+
+
+def _sweep_answers() -> None:
+    """Remove the answer folders of servers that are gone (killed: nothing of theirs removed them)."""
+    root = tempfile.gettempdir()
+    try:
+        names = [n for n in os.listdir(root) if n.startswith(_ANSWERS)]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(_ANSWERS):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not pinned._alive(int(pid)):
+            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
 
 
 def _checked(status: dict | None, limits: guard.Limits) -> dict:

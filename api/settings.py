@@ -55,6 +55,11 @@ class Settings:
             self._pool = Pool(self.concurrency, oxigraph_worker.OxigraphWorker if use else None)
         return self._pool
 
+    def close(self) -> None:
+        """Stop the query workers (at the server's shutdown)."""
+        if self._pool is not None:
+            self._pool.close()
+
     def local(self, iri: str) -> str | None:
         """The server path of an IRI under the root (a hash IRI's term gets a page of its own:
         …/def#Disclosure → /def/Disclosure), else None."""

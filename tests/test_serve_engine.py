@@ -85,3 +85,22 @@ def _state(pid: int) -> str:
             return f.read().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+def test_a_killed_servers_answer_folder_is_removed_by_the_next(tmp_path, monkeypatch):
+    from cnbudget.api.pool import Pool
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = tmp_path / f"kg-serve-answers-{dead.pid}-abc"
+    left.mkdir()
+    (left / "tmp123").write_bytes(b"?n\n1\n")
+    other = tmp_path / "kg-serve-answers-oldstyle"  # not a pid: not ours to judge
+    other.mkdir()
+    pool = Pool(1)
+    try:
+        assert not left.exists() and other.exists()
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(f"kg-serve-answers-{os.getpid()}-")]
+    finally:
+        pool.close()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(f"kg-serve-answers-{os.getpid()}-")]
