@@ -92,7 +92,8 @@ def _copy_of(path: str, timeout: float | None) -> str:
         snapshots = _copies.get(path)
         if snapshots is None:
             # a copy replaced stays while a worker may still be answering on it: the time limit and more
-            keep = max(pinned.KEEP, 2 * (timeout or 0) + 10)
+            # (without one, a day: its table files are links, what it keeps is the space of those removed)
+            keep = max(pinned.KEEP, 2 * timeout + 10) if timeout else 86400.0
             snapshots = _copies[path] = Snapshots(path, lambda folder: folder, pinned=True, release_keep=keep)
     return snapshots.current()
 
