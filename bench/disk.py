@@ -4,9 +4,14 @@ Loads N documents (the sample varied, as bench/run.py makes them; or --store: on
   - the quads of one document's graph by predicate, per figure (qb:Observation of its tables and narrative);
   - bytes on disk per document and per figure: as the load leaves the store, then after pyoxigraph's
     `flush()` and `optimize()` (a compaction of every index);
-  - the quads each store holds in all (the shared graphs: ontology, code lists, labels, year links).
+  - the quads each store holds in all (the shared graphs: ontology, code lists, labels, year links);
+  - with --variants, the same per document for the store's quads written otherwise (table files only): by
+    pyoxigraph's bulk loader into a fresh store (sorted, at the last level, which it compresses with LZ4), and a
+    leaner graph (what a table, a row, a column shares moved from each figure to the data set, the row, the
+    column, as a Data Cube normalisation would derive it back) both ways, through transactions and bulk.
 
     python bench/disk.py --size 20
+    python bench/disk.py --size 10 --variants
     python bench/disk.py --store /tmp/kg-300/store-300
 """
 from __future__ import annotations
@@ -50,6 +55,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=20)
     parser.add_argument("--store", type=Path, help="a store already loaded: measured as it is, then optimized")
+    parser.add_argument("--variants", action="store_true", help="also the same quads, and a leaner graph, written "
+                                                                "otherwise (in a temporary folder)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kg-bench-disk-"))
     try:
@@ -71,8 +78,63 @@ def main() -> None:
             size = disk_bytes(path)
             print(f"  {label:10} {size / 1e6:9.1f} MB: {size / docs / 1e6:6.2f} MB a document, "
                   f"{size / figures:6.0f} bytes a figure, {size / quads:5.0f} bytes a quad")
+        if args.variants:
+            variants(store, work, docs, figures)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+QB, BUD = "http://purl.org/linked-data/cube#", "https://w3id.org/cnbudget/def#"
+# a figure's values shared by its table, its row, its column (bench/disk.py --variants)
+TABLE = {BUD + p for p in ("department", "fiscalYear", "budgetPhase", "currencyUnit", "disclosure")} | \
+    {"http://www.w3.org/ns/prov#wasDerivedFrom"}
+ROW = {BUD + p for p in ("rowLabel", "rowCode", "isLeafRow", "functionalSubject", "economicSubject", "sourceLine",
+                         "subjectLevel", "lineNumber")}
+COLUMN = {BUD + p for p in ("measureLabel", "columnNumber", "measure", "measureGroup", "tableSide", "side")}
+
+
+def leaner(quads: list) -> list:
+    """The quads with each figure's TABLE, ROW, COLUMN values moved to its data set, row, column (once each)."""
+    figures = {(q.subject, q.graph_name) for q in quads if q.predicate == RDF_TYPE and q.object == OBSERVATION}
+    where: dict = collections.defaultdict(dict)
+    for q in quads:
+        if (q.subject, q.graph_name) in figures and q.predicate.value in (QB + "dataSet", BUD + "tableRow",
+                                                                            BUD + "tableColumn"):
+            where[(q.subject, q.graph_name)][q.predicate.value] = q.object
+    out = set()
+    for q in quads:
+        key, p = (q.subject, q.graph_name), q.predicate.value
+        if key in figures:
+            to = where[key].get(QB + "dataSet" if p in TABLE else BUD + "tableRow" if p in ROW else
+                                BUD + "tableColumn" if p in COLUMN else "")
+            if to is not None:
+                out.add(ox.Quad(to, q.predicate, q.object, q.graph_name))
+                continue
+        out.add(q)
+    return list(out)
+
+
+def variants(store: ox.Store, work: Path, docs: int, figures: int) -> None:
+    quads = list(store)
+    lean = leaner(quads)
+    print(f"\nwritten otherwise (table files only, after optimize()); the leaner graph: {len(lean):,} quads, "
+          f"{len(lean) / len(quads):.2f} of them")
+    for name, qs in (("same quads", quads), ("leaner graph", lean)):
+        for how in ("transactions", "bulk loader"):
+            folder = work / f"{name}-{how}".replace(" ", "-")
+            other = ox.Store(str(folder))
+            if how == "bulk loader":
+                other.bulk_extend(qs)
+            else:
+                for i in range(0, len(qs), 20_000):
+                    other.extend(qs[i:i + 20_000])
+            other.flush()
+            other.optimize()
+            del other
+            size = sum(f.stat().st_size for f in folder.glob("*.sst"))
+            print(f"  {name:12} {how:12} {size / 1e6:9.1f} MB: {size / docs / 1e6:6.2f} MB a document, "
+                  f"{size / figures:6.0f} bytes a figure, {size / len(qs):5.0f} bytes a quad")
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
