@@ -23,6 +23,6 @@ def create_app(settings: Settings) -> FastAPI:
     pages.install(app)
     hardening.install(app, settings)
     # the copies of the store this process read (uvicorn ends on a signal it raises again: no atexit)
+    app.router.on_shutdown.append(settings.close)  # the query workers first: they read those copies
     app.router.on_shutdown.append(pinned.remove_all)
-    app.router.on_shutdown.append(settings.close)
     return app

@@ -17,6 +17,7 @@ import ctypes
 import http.client
 import os
 import queue
+import re
 import shutil
 import signal
 import socket
@@ -35,6 +36,7 @@ BINARY = shutil.which("oxigraph", path=os.path.dirname(sys.executable)) or shuti
 START_SECONDS = 60.0  # to open a copy of the store and listen
 _ACCEPT = "text/tab-separated-values, application/n-triples;q=0.9"
 _CHUNK = 1 << 16
+_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 
 
 def available() -> bool:
@@ -51,11 +53,18 @@ _starter: threading.Thread | None = None
 _starter_lock = threading.Lock()
 
 
-def _die_with_parent() -> None:
+def _prctl():
     try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        return ctypes.CDLL(None).prctl  # looked up here: not in the forked child, where dlopen may deadlock
     except (OSError, AttributeError):
-        pass
+        return None
+
+
+_PRCTL = _prctl() if sys.platform.startswith("linux") else None
+
+
+def _die_with_parent() -> None:
+    _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _start_loop() -> None:
@@ -64,7 +73,7 @@ def _start_loop() -> None:
         try:
             future.set_result(subprocess.Popen(
                 args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None))
+                preexec_fn=_die_with_parent if _PRCTL is not None else None))
         except BaseException as e:  # noqa: BLE001 — handed to the caller
             future.set_exception(e)
 
@@ -98,6 +107,14 @@ def _copy_of(path: str, timeout: float | None) -> str:
     return snapshots.current()
 
 
+def _forget_copy(path: str) -> None:
+    """Take a new copy next time (this one could not be opened: removed, or cut short)."""
+    with _copies_lock:
+        snapshots = _copies.get(path)
+    if snapshots is not None:
+        snapshots.forget()
+
+
 # --- the worker -------------------------------------------------------------------------------------------------
 
 class OxigraphWorker:
@@ -109,37 +126,62 @@ class OxigraphWorker:
         self.folder: str | None = None
         self.conn: http.client.HTTPConnection | None = None
 
-    def _start(self, folder: str) -> None:
+    def _start(self, folder: str, deadline: float | None) -> None:
+        """An oxigraph server on `folder`, answering; TimeoutError past `deadline`, RuntimeError if it fails."""
         self.stop()
         for _ in range(5):
             with socket.socket() as s:
                 s.bind(("127.0.0.1", 0))
                 port = s.getsockname()[1]
             proc = _popen([BINARY, "serve-read-only", "--location", folder, "--bind", f"127.0.0.1:{port}"])
-            deadline = time.monotonic() + START_SECONDS
-            while proc.poll() is None and time.monotonic() < deadline:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                except OSError:
-                    time.sleep(0.005)
-                    continue
-                self.proc, self.folder = proc, folder
-                self.conn = http.client.HTTPConnection("127.0.0.1", port)
-                return
-            proc.kill()  # the port taken meanwhile, or it did not open the store
-            proc.wait()
+            started = time.monotonic() + START_SECONDS
+            self.proc, self.folder = proc, folder
+            while proc.poll() is None and time.monotonic() < started:
+                if deadline is not None and time.monotonic() > deadline:
+                    raise TimeoutError()
+                if self._answers(port):
+                    return
+                time.sleep(0.005)
+            self.stop()  # the port taken meanwhile, or it did not open the store
         raise RuntimeError(f"oxigraph did not start on the store copy {folder}")
+
+    def _answers(self, port: int) -> bool:
+        """Whether the server on `port` is this worker's Oxigraph, answering (not another program that took
+        the port between its choice and Oxigraph's start)."""
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            conn.request("GET", "/query?query=ASK%7B%7D", headers={"Accept": _ACCEPT})
+            response = conn.getresponse()
+            response.read()
+            if response.status == 200 and (response.getheader("server") or "").startswith("Oxigraph"):
+                self.conn = conn
+                return True
+        except (OSError, http.client.HTTPException):
+            pass
+        conn.close()
+        return False
 
     def ask(self, request: dict, timeout: float | None) -> dict | None:
         self.queries += 1
+        deadline = None if not timeout else time.monotonic() + timeout
         try:
-            folder = _copy_of(request["path"], timeout)
-            if self.proc is None or self.folder != folder or self.proc.poll() is not None:
-                self._start(folder)
+            for attempt in (1, 2):
+                folder = _copy_of(request["path"], timeout)
+                if self.proc is not None and self.folder == folder and self.proc.poll() is None:
+                    break
+                try:
+                    self._start(folder, deadline)
+                    break
+                except RuntimeError:
+                    _forget_copy(request["path"])  # a copy removed under it: a new one, once
+                    if attempt == 2:
+                        raise
+        except TimeoutError:
+            self.stop()
+            return None
         except (OSError, RuntimeError) as e:
             self.stop()
             return {"error": "store", "message": f"cannot open the store: {e}"}
-        deadline = None if not timeout else time.monotonic() + timeout
         try:
             with open(request["out"], "r+b") as out:
                 return self._query(request, out, deadline)
@@ -154,19 +196,34 @@ class OxigraphWorker:
             return {"error": "engine", "message": f"the query failed: {e}"}
 
     def _query(self, request: dict, out, deadline: float | None) -> dict:
-        params = [("query", with_prefixes(request["sparql"]))]
+        sparql = request["sparql"]
+        declared = with_prefixes(sparql)[:-len(sparql) or None]  # the project's prefixes it does not declare
+        params = [("query", declared + "\n" + sparql if declared else sparql)]
         params += [("default-graph-uri", g) for g in request.get("default_graph") or []]
         params += [("named-graph-uri", g) for g in request.get("named_graphs") or []]
         if not request.get("default_graph") and not request.get("named_graphs") and not request.get("own_dataset"):
             params.append(("union-default-graph", ""))  # as kg query does; not with a dataset (it would win)
-        self._timeout(deadline)
-        self.conn.request("POST", "/query", urllib.parse.urlencode(params),
-                          {"Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT})
-        response = self.conn.getresponse()
+        body = urllib.parse.urlencode(params)
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT}
+        for attempt in (1, 2):
+            self._timeout(deadline)
+            try:
+                self.conn.request("POST", "/query", body, headers)
+                response = self.conn.getresponse()
+                break
+            except (ConnectionError, http.client.RemoteDisconnected):
+                # Oxigraph closes a connection left idle for a minute: the query never reached it
+                if attempt == 2 or self.proc.poll() is not None:
+                    raise
+                self.conn.close()
         if response.status != 200:
             message = response.read().decode("utf-8", "replace").strip()
-            kind = "syntax" if response.status == 400 else "engine"
-            return {"error": kind, "message": message if kind == "syntax" else f"the query failed: {message}"}
+            if response.status != 400:
+                return {"error": "engine", "message": f"the query failed: {message}"}
+            m = _POSITION.match(message)
+            if m and declared:  # the position in the query as sent: one line (the prefixes) less
+                message = f"error at {int(m.group(1)) - 1}:{m.group(2)}: {m.group(3)}"
+            return {"error": "syntax", "message": message}
         ctype = response.getheader("content-type", "")
         triples = "n-triples" in ctype
         limit = request.get("max_rows") or None

@@ -75,6 +75,7 @@ class Pool:
         """`worker`: what a worker is (default: api/worker.py in a Python process; api/oxigraph_worker.py's
         OxigraphWorker where the `oxigraph` command is installed)."""
         self.size, self._make = size, worker or _Worker
+        self._closed = False
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._running = 0
         self._lock = threading.Lock()
@@ -103,7 +104,7 @@ class Pool:
             raise
 
     def _give_back(self, worker: _Worker, usable: bool) -> None:
-        if usable and worker.queries < MAX_QUERIES:
+        if usable and worker.queries < MAX_QUERIES and not self._closed:
             self._idle.put(worker)
             return
         worker.stop()
@@ -130,6 +131,7 @@ class Pool:
             raise
 
     def close(self) -> None:
+        self._closed = True  # a worker still answering is stopped when it comes back
         while True:
             try:
                 self._idle.get_nowait().stop()

@@ -25,7 +25,8 @@ from cnbudget.kg.store.base import with_prefixes
 from cnbudget.kg.store.embedded import check_store_folder
 from cnbudget.ontology import PREFIXES
 
-_OWN_DATASET = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[A-Za-z_][\w.-]*:|:)", re.I)
+# FROM / FROM NAMED <iri> or prefixed:name (not a variable ?from; no space needed before "<")
+_OWN_DATASET = re.compile(r"(?<![?$\w])FROM(?:\s+NAMED)?(?:\s*<|\s+(?:[A-Za-z_][\w.-]*)?:)", re.I)
 
 
 # texts that passed the guard, not read again (a named query's 2 KB took 0.3 ms of the server's own time,
@@ -36,21 +37,6 @@ _KEPT_TEXT = 20_000  # characters of a text kept at most (with 512 texts: 10 MB)
 @functools.lru_cache(maxsize=512)
 def _checked(sparql: str, limits: guard.Limits) -> None:
     guard.check(sparql, limits)
-
-
-@functools.lru_cache(maxsize=512)
-def _parsed(sparql: str) -> None:
-    """The syntax as pyoxigraph parses it (on an empty store: nothing is evaluated), so that a syntax error on
-    the embedded store reads the same whichever engine runs the query (a remote store parses its own)."""
-    try:
-        _PARSER.query(sparql, prefixes=PREFIXES)
-    except SyntaxError as e:
-        raise guard._syntax_error(str(e)) from None
-    except Exception:  # noqa: BLE001 — not a syntax error: the engine that runs it says what it is
-        pass
-
-
-_PARSER = ox.Store()
 
 
 @dataclass
@@ -72,12 +58,13 @@ def run(sparql: str, store: GraphStore, limits: guard.Limits, default_graph: lis
         _checked(sparql, limits)
     else:
         guard.check(sparql, limits)
+    for g in [*(default_graph or []), *(named_graphs or [])]:
+        try:
+            ox.NamedNode(g)
+        except ValueError:
+            raise guard.QueryRefused(f"default-graph-uri / named-graph-uri: {g!r} is not an IRI", "dataset") from None
     if isinstance(store, RemoteStore):
         return _run_remote(sparql, store, limits, default_graph, named_graphs)
-    if len(sparql) <= _KEPT_TEXT:
-        _parsed(sparql)
-    else:
-        _parsed.__wrapped__(sparql)
     request = {"sparql": sparql, "prefixes": PREFIXES, "max_rows": limits.max_rows,
                "default_graph": default_graph or None, "named_graphs": named_graphs or None,
                "own_dataset": bool(_OWN_DATASET.search(sparql))}

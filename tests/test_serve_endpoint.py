@@ -156,7 +156,15 @@ def test_service_is_refused(server):
 
 def test_syntax_error_says_where(server):
     status, _, body = get(server, "SELECT ?x WHERE { ?x ?y }")
-    assert status == 400 and b"line 1" in body and b"Traceback" not in body
+    assert status == 400 and b"line 1, column 26" in body and b"Traceback" not in body  # at the "}"
+    # on the line of the query as sent, whatever the engine puts before it (the project's prefixes)
+    status, _, body = get(server, "SELECT ?x\nWHERE {\n  ?x bud:amount }")
+    assert status == 400 and b"line 3, column 17" in body, body  # at the "}"
+
+
+def test_a_graph_that_is_no_iri_is_refused(server):
+    status, _, body = get(server, "ASK { ?s ?p ?o }", **{"default-graph-uri": "not an iri"})
+    assert status == 400 and b"not an IRI" in body
 
 
 def test_runaway_query_is_stopped_at_the_limit_while_others_are_answered(server):
