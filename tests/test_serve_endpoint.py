@@ -131,6 +131,19 @@ def test_dataset_from_protocol(server):
     assert status == 200 and body.decode().splitlines()[1].startswith(labels)
 
 
+def test_from_in_the_query_chooses_the_dataset(server):
+    labels = "https://w3id.org/cnbudget/id/graph/labels"
+    _, _, one = get(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "text/csv", **{"default-graph-uri": labels})
+    _, _, union = get(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "text/csv")
+    for text in (f"SELECT (COUNT(*) AS ?n) FROM <{labels}> WHERE {{ ?s ?p ?o }}",
+                 f"SELECT (COUNT(*) AS ?n) FROM<{labels}> WHERE {{ ?s ?p ?o }}"):
+        assert get(server, text, "text/csv")[2] == one
+    # a variable named ?from is no FROM: the default graph stays the union
+    assert get(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?from ?o }", "text/csv")[2] == union != one
+    status, _, body = get(server, "ASK { ?s ?from <http://purl.org/linked-data/cube#Observation> }", "text/csv")
+    assert status == 200 and body.strip() == b"true"
+
+
 @pytest.mark.parametrize("how", ["update-form", "update-body", "insert-as-query", "drop-as-query"])
 def test_updates_are_refused_and_the_store_is_unchanged(server, sample_store, how):
     before = all_nquads(("--store", sample_store))  # the load record too: the server counts it
