@@ -7,7 +7,7 @@ import socket
 from pathlib import Path
 
 from cnbudget.api import oxigraph_worker
-from cnbudget.api.settings import DEFAULT_BASE, Settings
+from cnbudget.api.settings import DEFAULT_BASE, Settings, default_concurrency
 from cnbudget.api.snapshot import Snapshots
 from cnbudget.kg import guard
 from cnbudget.kg.store import RemoteStore, Store, open_store, store_path as default_store_path
@@ -62,7 +62,7 @@ class CurrentStore:
 
 def settings_for(store_path: str | None = None, endpoint: str | None = None, base_iri: str | None = None,
                  public_url: str | None = None, timeout: float | None = 30.0, max_rows: int | None = 100_000,
-                 concurrency: int = 4, sample: bool = False, host: str = "127.0.0.1", port: int = 8000,
+                 concurrency: int | None = None, sample: bool = False, host: str = "127.0.0.1", port: int = 8000,
                  echo=print, engine: str = "auto") -> Settings:
     if engine == "oxigraph" and not oxigraph_worker.available():
         raise ValueError("--engine oxigraph: the oxigraph command is not installed (pip install oxigraph)")
@@ -78,7 +78,8 @@ def settings_for(store_path: str | None = None, endpoint: str | None = None, bas
         shown = socket.gethostname()
     return Settings(store=store, base_iri=base_iri or DEFAULT_BASE,
                     public_url=public_url or f"http://{shown}:{port}/",
-                    limits=guard.Limits(timeout=timeout, max_rows=max_rows), concurrency=concurrency,
+                    limits=guard.Limits(timeout=timeout, max_rows=max_rows),
+                    concurrency=concurrency or default_concurrency(),
                     engine=engine)
 
 

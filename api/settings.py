@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass, field
 
 from cnbudget.api import oxigraph_worker
@@ -13,13 +14,20 @@ DEFAULT_BASE = "https://w3id.org/cnbudget/id/"
 ONTOLOGY = "https://w3id.org/cnbudget/def"
 
 
+def default_concurrency() -> int:
+    """Queries run at once by default: one a CPU (at least 2). A query is CPU work in its own process; more of
+    them than CPUs only share the same CPUs, each with a cache of its own (bench/serve.py: 4 workers on 2 CPUs
+    took 8–25 % more CPU a query than 2)."""
+    return max(2, os.cpu_count() or 2)
+
+
 @dataclass
 class Settings:
     store: GraphStore
     base_iri: str = DEFAULT_BASE
     public_url: str = "http://127.0.0.1:8000/"   # where this server is reached; IRIs under `root` map to it
     limits: guard.Limits = guard.Limits(timeout=30.0, max_rows=100_000)
-    concurrency: int = 4                            # queries running at once; the others wait their turn
+    concurrency: int = field(default_factory=default_concurrency)  # queries running at once; others wait
     engine: str = "auto"                            # what runs them: oxigraph, python, auto (oxigraph if installed)
     max_body: int = 1 << 20                         # bytes of a request body
     _slots: asyncio.Semaphore | None = field(default=None, repr=False)

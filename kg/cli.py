@@ -401,8 +401,8 @@ def check(store_path, endpoint, fmt, strict):
               help="Time limit of one SPARQL query (0: none).")
 @click.option("--max-rows", type=click.IntRange(min=0), default=100_000, show_default=True, metavar="N",
               help="Row limit of one SPARQL query (0: none).")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True, metavar="N",
-              help="SPARQL queries run at once; others wait.")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=None, metavar="N",
+              help="SPARQL queries run at once; others wait (default: one a CPU, at least 2).")
 @click.option("--sample/--no-sample", default=True, show_default=True,
               help="Load the bundled sample first when the embedded store holds no disclosure.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N",
