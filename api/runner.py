@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 import tempfile
 import urllib.parse
 from dataclasses import dataclass
@@ -25,8 +24,6 @@ from cnbudget.kg.store.base import with_prefixes
 from cnbudget.kg.store.embedded import check_store_folder
 from cnbudget.ontology import PREFIXES
 
-# FROM / FROM NAMED <iri> or prefixed:name (not a variable ?from; no space needed before "<")
-_OWN_DATASET = re.compile(r"(?<![?$\w])FROM(?:\s+NAMED)?(?:\s*<|\s+(?:[A-Za-z_][\w.-]*)?:)", re.I)
 
 
 # texts that passed the guard, not read again (a named query's 2 KB took 0.3 ms of the server's own time,
@@ -35,8 +32,8 @@ _KEPT_TEXT = 20_000  # characters of a text kept at most (with 512 texts: 10 MB)
 
 
 @functools.lru_cache(maxsize=512)
-def _checked(sparql: str, limits: guard.Limits) -> None:
-    guard.check(sparql, limits)
+def _checked(sparql: str, limits: guard.Limits) -> guard.Scan:
+    return guard.check(sparql, limits)
 
 
 @dataclass
@@ -54,10 +51,7 @@ def run(sparql: str, store: GraphStore, limits: guard.Limits, default_graph: lis
         named_graphs: list[str] | None = None, pool=None) -> Answer:
     """`guard.check`, then the query's answer (in a worker of `pool`, an api.pool.Pool, else in a child
     process of its own); raises the guard's QueryRefused, QuerySyntaxError, QueryFailed."""
-    if len(sparql) <= _KEPT_TEXT:
-        _checked(sparql, limits)
-    else:
-        guard.check(sparql, limits)
+    scanned = _checked(sparql, limits) if len(sparql) <= _KEPT_TEXT else guard.check(sparql, limits)
     for g in [*(default_graph or []), *(named_graphs or [])]:
         try:
             ox.NamedNode(g)
@@ -67,7 +61,7 @@ def run(sparql: str, store: GraphStore, limits: guard.Limits, default_graph: lis
         return _run_remote(sparql, store, limits, default_graph, named_graphs)
     request = {"sparql": sparql, "prefixes": PREFIXES, "max_rows": limits.max_rows,
                "default_graph": default_graph or None, "named_graphs": named_graphs or None,
-               "own_dataset": bool(_OWN_DATASET.search(sparql))}
+               "own_dataset": scanned.dataset}  # FROM, read by the guard's tokens (not in a comment or string)
     return _run_in_child(request, os.fspath(store.path), limits, pool)
 
 

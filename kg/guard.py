@@ -115,6 +115,7 @@ class Scan:
     deepest: int = 0           # offset of the deepest opening
     operators: int = 0
     service: int | None = None  # offset of the first SERVICE keyword
+    dataset: bool = False       # a FROM (or FROM NAMED) clause: the query names its own dataset
 
 
 class _Open:
@@ -181,6 +182,8 @@ def scan(text: str) -> Scan:
             value = value.upper() if value.isascii() else value
             if value == "SERVICE" and out.service is None:
                 out.service = pos
+            elif value == "FROM":
+                out.dataset = True
             if top.kind in ("top", "group"):
                 if value == "SELECT":
                     top.mode = "select"

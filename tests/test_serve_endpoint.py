@@ -142,6 +142,11 @@ def test_from_in_the_query_chooses_the_dataset(server):
     assert get(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?from ?o }", "text/csv")[2] == union != one
     status, _, body = get(server, "ASK { ?s ?from <http://purl.org/linked-data/cube#Observation> }", "text/csv")
     assert status == 200 and body.strip() == b"true"
+    # nor is a FROM in a comment or a string
+    for text in ("# answers from <urn:x>\nASK { ?s a qb:Observation }",
+                 "ASK { ?s a qb:Observation FILTER(?s != \"from <urn:x>\") }"):
+        status, _, body = get(server, text, "text/csv")
+        assert status == 200 and body.strip() == b"true", text
 
 
 @pytest.mark.parametrize("how", ["update-form", "update-body", "insert-as-query", "drop-as-query"])
