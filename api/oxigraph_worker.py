@@ -30,7 +30,7 @@ from concurrent.futures import Future
 
 from cnbudget.api.snapshot import Snapshots
 from cnbudget.kg.store import pinned
-from cnbudget.kg.store.base import with_prefixes
+from cnbudget.kg.store.base import missing_prefixes
 
 BINARY = shutil.which("oxigraph", path=os.path.dirname(sys.executable)) or shutil.which("oxigraph")
 START_SECONDS = 60.0  # to open a copy of the store and listen
@@ -197,7 +197,7 @@ class OxigraphWorker:
 
     def _query(self, request: dict, out, deadline: float | None) -> dict:
         sparql = request["sparql"]
-        declared = with_prefixes(sparql)[:-len(sparql) or None]  # the project's prefixes it does not declare
+        declared = missing_prefixes(sparql)
         params = [("query", declared + "\n" + sparql if declared else sparql)]
         params += [("default-graph-uri", g) for g in request.get("default_graph") or []]
         params += [("named-graph-uri", g) for g in request.get("named_graphs") or []]

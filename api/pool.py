@@ -10,7 +10,6 @@ import json
 import os
 import queue
 import select
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -79,7 +78,7 @@ class Pool:
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._running = 0
         self._lock = threading.Lock()
-        _sweep_answers()
+        pinned.remove_orphans(tempfile.gettempdir(), _ANSWERS)  # those of servers killed outright
         self._folder = tempfile.mkdtemp(prefix=f"{_ANSWERS}{os.getpid()}-")
 
     def _take(self) -> _Worker:
@@ -141,19 +140,6 @@ class Pool:
             os.rmdir(self._folder)
         except OSError:
             pass
-
-
-def _sweep_answers() -> None:
-    """Remove the answer folders of servers that are gone (killed: nothing of theirs removed them)."""
-    root = tempfile.gettempdir()
-    try:
-        names = [n for n in os.listdir(root) if n.startswith(_ANSWERS)]
-    except OSError:
-        return
-    for name in names:
-        pid = name[len(_ANSWERS):].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not pinned._alive(int(pid)):
-            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
 
 
 def _checked(status: dict | None, limits: guard.Limits) -> dict:

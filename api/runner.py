@@ -24,8 +24,6 @@ from cnbudget.kg.store.base import with_prefixes
 from cnbudget.kg.store.embedded import check_store_folder
 from cnbudget.ontology import PREFIXES
 
-
-
 # texts that passed the guard, not read again (a named query's 2 KB took 0.3 ms of the server's own time,
 # which an endpoint asked the same queries again and again spends for nothing); a refusal is not kept
 _KEPT_TEXT = 20_000  # characters of a text kept at most (with 512 texts: 10 MB)

@@ -6,7 +6,6 @@ import os
 import socket
 from pathlib import Path
 
-from cnbudget.api import oxigraph_worker
 from cnbudget.api.settings import DEFAULT_BASE, Settings, default_concurrency
 from cnbudget.api.snapshot import Snapshots
 from cnbudget.kg import guard
@@ -64,8 +63,6 @@ def settings_for(store_path: str | None = None, endpoint: str | None = None, bas
                  public_url: str | None = None, timeout: float | None = 30.0, max_rows: int | None = 100_000,
                  concurrency: int | None = None, sample: bool = False, host: str = "127.0.0.1", port: int = 8000,
                  echo=print, engine: str = "auto") -> Settings:
-    if engine == "oxigraph" and not oxigraph_worker.available():
-        raise ValueError("--engine oxigraph: the oxigraph command is not installed (pip install oxigraph)")
     if not endpoint and sample:
         path = default_store_path(store_path)
         if not Path(path).exists() or is_store_folder(path):

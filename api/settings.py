@@ -34,6 +34,8 @@ class Settings:
     _pool: Pool | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        if self.engine == "oxigraph" and not oxigraph_worker.available():
+            raise ValueError("--engine oxigraph: the oxigraph command is not installed (pip install oxigraph)")
         if not self.public_url.endswith("/"):
             self.public_url += "/"
         if not self.base_iri.endswith(("/", "#")):
@@ -57,8 +59,6 @@ class Settings:
         """The query workers (as many as `concurrency`), started as queries come: Oxigraph's own server
         (api/oxigraph_worker.py) unless `engine` is python or the `oxigraph` command is not installed."""
         if self._pool is None:
-            if self.engine == "oxigraph" and not oxigraph_worker.available():
-                raise ValueError("--engine oxigraph: the oxigraph command is not installed (pip install oxigraph)")
             use = self.engine != "python" and oxigraph_worker.available()
             self._pool = Pool(self.concurrency, oxigraph_worker.OxigraphWorker if use else None)
         return self._pool

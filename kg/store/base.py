@@ -311,10 +311,14 @@ def dump_prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
     return PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML, ox.RdfFormat.N3) else None
 
 
+def missing_prefixes(sparql: str) -> str:
+    """Declarations of the project's prefixes the query does not declare itself (one line, no line break)."""
+    declared = {line.split()[1].rstrip(":") for line in sparql.splitlines()
+                if line.strip().upper().startswith("PREFIX") and len(line.split()) > 1}
+    return "".join(f"PREFIX {k}: <{v}> " for k, v in PREFIXES.items() if k not in declared)
+
+
 def with_prefixes(sparql: str) -> str:
     """Declare the project's prefixes unless the query declares its own of the same name. They go on the
     query's first line, so that a server's syntax errors name the lines of the query as written."""
-    declared = {line.split()[1].rstrip(":") for line in sparql.splitlines()
-                if line.strip().upper().startswith("PREFIX") and len(line.split()) > 1}
-    extra = "".join(f"PREFIX {k}: <{v}> " for k, v in PREFIXES.items() if k not in declared)
-    return extra + sparql
+    return missing_prefixes(sparql) + sparql

@@ -113,12 +113,18 @@ def _sweep(root: str) -> None:
             del _released[f]
     for f in old:
         shutil.rmtree(f, ignore_errors=True)
+    remove_orphans(root)
+
+
+def remove_orphans(root: str, prefix: str = "") -> None:
+    """Remove the folders `<prefix><pid>-…` in `root` whose process is gone (killed: nothing of theirs removed
+    them)."""
     try:
-        names = os.listdir(root)
+        names = [n for n in os.listdir(root) if n.startswith(prefix)]
     except OSError:
         return
     for name in names:
-        pid = name.split("-", 1)[0]
+        pid = name[len(prefix):].split("-", 1)[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             shutil.rmtree(os.path.join(root, name), ignore_errors=True)
 
