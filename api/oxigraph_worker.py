@@ -16,7 +16,6 @@ from __future__ import annotations
 import ctypes
 import http.client
 import os
-import queue
 import re
 import shutil
 import signal
@@ -26,7 +25,7 @@ import sys
 import threading
 import time
 import urllib.parse
-from concurrent.futures import Future
+from concurrent.futures import ThreadPoolExecutor
 
 from cnbudget.api.snapshot import Snapshots
 from cnbudget.kg.store import pinned
@@ -48,9 +47,7 @@ def available() -> bool:
 # it, and the web server's threads come and go: so every worker is started by one thread that lives as long
 # as the process.
 
-_starts: queue.Queue = queue.Queue()
-_starter: threading.Thread | None = None
-_starter_lock = threading.Lock()
+_STARTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oxigraph-starter")  # its thread stays
 
 
 def _prctl():
@@ -67,26 +64,10 @@ def _die_with_parent() -> None:
     _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _start_loop() -> None:
-    while True:
-        args, future = _starts.get()
-        try:
-            future.set_result(subprocess.Popen(
-                args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                preexec_fn=_die_with_parent if _PRCTL is not None else None))
-        except BaseException as e:  # noqa: BLE001 — handed to the caller
-            future.set_exception(e)
-
-
 def _popen(args: list[str]) -> subprocess.Popen:
-    global _starter
-    with _starter_lock:
-        if _starter is None or not _starter.is_alive():
-            _starter = threading.Thread(target=_start_loop, name="oxigraph-starter", daemon=True)
-            _starter.start()
-    future: Future = Future()
-    _starts.put((args, future))
-    return future.result()
+    return _STARTER.submit(subprocess.Popen, args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL,
+                           preexec_fn=_die_with_parent if _PRCTL is not None else None).result()
 
 
 # --- the copies of the store ------------------------------------------------------------------------------------
