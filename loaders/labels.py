@@ -24,6 +24,7 @@ _UNIT = re.compile(r"(?:金额|货币)?单位\s*[:：]\s*(万|元|千|亿)\s*(�
 _UNIT_WORD = re.compile(r"(万元|元|千元|亿元)")
 # where a department name printed in the same cell as the year or unit ends
 _AFTER_NAME = re.compile(r"\s*(?:(?:19|20)\d{2}\s*年|(?:金额|货币)?单位\s*[:：])")
+YEAR_LABEL = re.compile(r"^(?:19|20)\d{2}\s*年度?$")  # a row or column per year (2019年度): a table of years
 _NOTE = re.compile(r"^\s*(注|备注)\s*[:：]")
 _NOT_TITLE = re.compile(r"[。；;，,:：]")
 # a subject code (201, 2010301) in a code column or before a row's name
@@ -175,3 +176,7 @@ def column_numbers(row: Row) -> list[int] | None:
     if not labelled and (len(nums) < 2 or nums != list(range(1, len(nums) + 1))):
         return None  # unlabelled: only a full run 1, 2, … n, never a lone 1 (that may be a figure)
     return nums
+
+
+def is_year_label(text: str) -> bool:
+    return bool(YEAR_LABEL.match(nfkc(text).strip()))

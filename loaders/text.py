@@ -271,3 +271,13 @@ def strip_pinyin_debris_in_text(text: str) -> tuple[str, int]:
 
 
 _FALLBACK_TRADITIONAL = set("單萬預決開門與財撥醫療衛計劃總務額費實際當")  # to warn when no converter is installed
+
+
+def is_figure(text: str) -> bool:
+    """A cell that holds a figure: an amount, or something numeric (a count, a rate, a code printed as one)."""
+    return parse_amount(text) is not None or looks_numeric(text)
+
+
+def is_percent(text: str) -> bool:
+    """A cell printed as a percentage (全角 ％ too)."""
+    return nfkc(text).strip().endswith("%")

@@ -257,16 +257,10 @@ class GraphStore:
                                      bud:classificationKind ?kind . }}
               GRAPH <{labels}> {{ ?c skos:prefLabel ?name }}
             }}""").rows
-        groups: dict[tuple, list[tuple[str, ox.NamedNode]]] = {}
-        for c, code, year, kind, name in rows:
-            groups.setdefault((code.value, kind.value, name.value), []).append((year.value, c))
         g = ox.NamedNode(links)
         match = ox.NamedNode(PREFIXES["skos"] + "exactMatch")
-        quads = [ox.Quad(a, match, b, g)
-                 for members in groups.values()
-                 for ya, a in members for yb, b in members if ya < yb]
-        self._replace_derived(links, quads)
-
+        self._replace_derived(links, [ox.Quad(ox.NamedNode(a), match, ox.NamedNode(b), g)
+                                      for a, b in _same_code(rows)])
 
     def _relink_subjects(self, reference: str, labels: str, links: str, subjects: set[str], chunk: int = 300) -> None:
         """The code-list links of these subjects' codes made again (their names may have changed): every year's
@@ -285,11 +279,7 @@ class GraphStore:
             concepts = sorted({c.value for c, *_ in rows})
             if not concepts:
                 continue
-            groups: dict[tuple, list[tuple[str, str]]] = {}
-            for c, code, year, kind, name in rows:
-                if name is not None:
-                    groups.setdefault((code.value, kind.value, name.value), []).append((year.value, c.value))
-            new = {(a, b) for members in groups.values() for ya, a in members for yb, b in members if ya < yb}
+            new = set(_same_code(rows))
             old = {(a.value, b.value) for a, b in self.select(f"""SELECT ?a ?b WHERE {{
                   VALUES ?a {{ {" ".join(f"<{c}>" for c in concepts)} }} GRAPH <{links}> {{ ?a skos:exactMatch ?b }}
                 }}""").rows}
@@ -297,6 +287,16 @@ class GraphStore:
                 if pairs:
                     data = " ".join(f"<{a}> <{match}> <{b}> ." for a, b in sorted(pairs))
                     self.update(f"{verb} DATA {{ GRAPH <{links}> {{ {data} }} }}")
+
+
+def _same_code(rows) -> list[tuple[str, str]]:
+    """(concept, code, year, kind, name) rows → (earlier, later) pairs of concepts of the same code, kind and
+    name in two years: the code lists' skos:exactMatch links (a concept without a name links nowhere)."""
+    groups: dict[tuple, list[tuple[str, str]]] = {}
+    for c, code, year, kind, name in rows:
+        if name is not None:
+            groups.setdefault((code.value, kind.value, name.value), []).append((year.value, c.value))
+    return [(a, b) for members in groups.values() for ya, a in members for yb, b in members if ya < yb]
 
 
 def _local(iri: str) -> str:

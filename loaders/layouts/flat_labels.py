@@ -22,25 +22,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from cnbudget.loaders.labels import declared_unit, is_column_label, stub_role
+from cnbudget.loaders.labels import declared_unit, is_column_label, is_year_label, stub_role
 from cnbudget.loaders.records import Cell, Row
-from cnbudget.loaders.text import clean_label, label_key, looks_numeric, nfkc, parse_amount
+from cnbudget.loaders.text import clean_label, is_figure, is_percent, label_key, nfkc, parse_amount
 
 _FOOTER = re.compile(r"第\s*\d+\s*页\s*[,，]?\s*(?:共\s*\d+\s*页)?|[-—–]\s*\d{1,3}\s*[-—–](?=\s|$)")
 _GLUED = re.compile(r"([\u4e00-\u9fff）)])(-?\d[\d,]*\.\d+%?)(?=\s|$)")
-_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年度?$")
 _CJK_END = re.compile(r"[\u4e00-\u9fff]$")
 _CJK_START = re.compile(r"^[\u4e00-\u9fff]")
 _SENTENCE = re.compile(r"[。；;，,:：！？]")
 MIN_ROWS = 3  # rows of figures under the header: fewer is no table to tell by its shape
 
 
-def _figure(text: str) -> bool:
-    return parse_amount(text) is not None or looks_numeric(text)
-
-
 def _header_label(text: str) -> bool:
-    return bool(stub_role(text) or _YEAR.match(nfkc(text).strip()) or is_column_label(text))
+    return bool(stub_role(text) or is_year_label(text) or is_column_label(text))
 
 
 def is_title(text: str) -> bool:
@@ -59,7 +54,7 @@ def opens_table(texts: list[str], k: int) -> bool:
         return False
     labels = 0
     for t in texts[unit + 1:unit + 13]:
-        if _figure(t):
+        if is_figure(t):
             return labels >= 2
         labels += is_column_label(t)
     return False
@@ -72,7 +67,7 @@ def _joined(items: list[Cell]) -> list[Cell]:
     out: list[Cell] = []
     line = items[0].line
     for t in text.split():
-        if out and not _figure(t) and not _figure(out[-1].text) and len(t) == 1 and _CJK_START.match(t) \
+        if out and not is_figure(t) and not is_figure(out[-1].text) and len(t) == 1 and _CJK_START.match(t) \
                 and _CJK_END.search(out[-1].text) and not _header_label(out[-1].text):
             out[-1] = Cell(out[-1].text + t, line)  # a character spaced out of its label
         else:
@@ -83,14 +78,14 @@ def _joined(items: list[Cell]) -> list[Cell]:
 def _columns(labels: list[str]) -> list[str] | None:
     """The value columns' labels of a flattened header: years over measures put together column by column;
     None when the runs cannot be paired."""
-    years = [t for t in labels if _YEAR.match(nfkc(t).strip())]
-    measures = [t for t in labels if not _YEAR.match(nfkc(t).strip())]
+    years = [t for t in labels if is_year_label(t)]
+    measures = [t for t in labels if not is_year_label(t)]
     if not years:
         return measures
     if not measures:
         return years
     first_measure = labels.index(measures[0])
-    if len(years) != len(measures) or any(_YEAR.match(nfkc(t).strip()) for t in labels[first_measure:]):
+    if len(years) != len(measures) or any(is_year_label(t) for t in labels[first_measure:]):
         return None  # a year over several columns (a merged cell) cannot be told from a flat line
     return [nfkc(y).strip() + m for y, m in zip(years, measures)]
 
@@ -103,7 +98,7 @@ def label_rows(items: list[Cell], path: str, warnings: list[str], ends_text: boo
     if not items:
         return []
     cells = _joined(items)
-    first = next((k for k, c in enumerate(cells) if _figure(c.text)), None)
+    first = next((k for k, c in enumerate(cells) if is_figure(c.text)), None)
     if first is None:
         return []
     head = [c.text for c in cells[:first]]
@@ -126,12 +121,12 @@ def label_rows(items: list[Cell], path: str, warnings: list[str], ends_text: boo
     cut = len(labels)  # the header's labels end where the columns they give fit the rows' figures
     while cut and ((columns := _columns(labels[:cut])) is None or len(columns) > n):
         cut -= 1
-    if not cut or any(_YEAR.match(nfkc(t).strip()) for t in labels[cut:]):
+    if not cut or any(is_year_label(t) for t in labels[cut:]):
         return []
     if cut < len(labels):  # the first row's label is itself a column label (合计)
         runs[0] = (_label([*labels[cut:], runs[0][0]]), runs[0][1])
     unlabelled = n - len(columns)
-    if unlabelled and not all(_percent(c) for label, values in runs if label and len(values) == n
+    if unlabelled and not all(is_percent(c.text) for label, values in runs if label and len(values) == n
                               for c in values[len(columns):]):
         return []  # figures under columns whose labels are lost, not percentages: which columns is not printed
     line = cells[first].line
@@ -173,17 +168,13 @@ def _amount(c: Cell):
     return parse_amount(nfkc(c.text).strip().removesuffix("%"))
 
 
-def _percent(c: Cell) -> bool:
-    return nfkc(c.text).strip().endswith("%")
-
-
 def _typed(label: str, values: list[Cell], amounts_wide: int, rates_wide: int, leave_out) -> list[Cell]:
     """A short row under amount columns then unlabelled percentage columns: its amounts for the amount columns
     (all of them, or fewer for the table's arithmetic to place), its percentages after them only when they fill
     the percentage columns (which of these a lone one stands under is not printed)."""
-    amounts = [c for c in values if not _percent(c)]
+    amounts = [c for c in values if not is_percent(c.text)]
     rates = values[len(amounts):]
-    if len(amounts) > amounts_wide or not all(map(_percent, rates)):
+    if len(amounts) > amounts_wide or not all(is_percent(c.text) for c in rates):
         leave_out(values, f"figures of {label!r} that do not fit the flattened table's columns")
         return []
     if len(amounts) == amounts_wide and len(rates) == rates_wide:
@@ -204,7 +195,7 @@ def _runs(cells: list[Cell]) -> list[tuple[str, list[Cell]]]:
     label: list[str] = []
     values: list[Cell] = []
     for c in cells:
-        if _figure(c.text):
+        if is_figure(c.text):
             values.append(c)
             continue
         if values:

@@ -9,16 +9,14 @@ table's 增值税, 房产税: items no vocabulary here lists).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from cnbudget.loaders import vocab
-from cnbudget.loaders.labels import (declared_unit, is_column_label, is_filler, is_item_label, is_note,
+from cnbudget.loaders.labels import (YEAR_LABEL, declared_unit, is_column_label, is_filler, is_item_label, is_note,
                                      is_total_label, read_meta, stub_role)
 from cnbudget.loaders.records import Row, Table
 from cnbudget.loaders.text import clean_label, is_blank, label_key, looks_numeric, parse_amount
 
-_YEAR_STUB = re.compile(r"^(?:19|20)\d{2}\s*年度?$")  # a row per year under 年度 (a table of years as rows)
 _LOOK_BACK = 4  # rows above a header searched for the title and the unit
 _SENTENCE = set("。；;，,！？")
 
@@ -59,7 +57,7 @@ def is_item_row(row: Row) -> bool:
     texts = _texts(row)
     if not row.paragraph and texts and all(parse_amount(t) is not None for t in texts):
         return True
-    if row.paragraph or not texts or not (is_item_label(texts[0]) or _YEAR_STUB.match(clean_label(texts[0]))):
+    if row.paragraph or not texts or not (is_item_label(texts[0]) or YEAR_LABEL.match(clean_label(texts[0]))):
         return False
     rest = texts[1:]  # amounts, words standing for none, a remark after them
     return any(parse_amount(t) is not None for t in rest) or all(is_filler(t) for t in rest)

@@ -16,7 +16,8 @@ from cnbudget.loaders.labels import SUBJECT_CODE, is_filler, is_total_label
 from cnbudget.loaders.tables import arithmetic
 from cnbudget.loaders.records import Cell, Column, Figure, Observation, Row, Table
 from cnbudget.loaders.tables.header import position_sides
-from cnbudget.loaders.text import clean_label, is_blank, is_indented, looks_numeric, nfkc, parse_amount, strip_ordinal
+from cnbudget.loaders.text import (clean_label, is_blank, is_figure, is_indented, is_percent, looks_numeric, nfkc,
+                                   parse_amount, strip_ordinal)
 
 _CODE_NAME = re.compile(r"^(\d{3,7})\s+(\S.*)$")
 # a row that counts (vehicles, groups, persons) in a money table: 公务用车保有量（辆）
@@ -36,10 +37,6 @@ def _count(label: str) -> tuple[str, str] | None:
         if m:
             return unit or m.group(1), strip_ordinal(clean_label(label))
     return None
-
-
-def _is_figure(text: str) -> bool:
-    return parse_amount(text) is not None or looks_numeric(text)
 
 
 def read_rows(table: Table, data: list[Row], roles: list[str], columns: list[Column], width: int,
@@ -69,14 +66,14 @@ def read_rows(table: Table, data: list[Row], roles: list[str], columns: list[Col
             cut = max(0, k - len(value_positions))
             if cut == 0 and stub_positions:
                 # no room left for the row's name: its leading text cells are the name, the rest its figures
-                while cut < k and not is_blank(cells[cut].text) and not _is_figure(cells[cut].text):
+                while cut < k and not is_blank(cells[cut].text) and not is_figure(cells[cut].text):
                     cut += 1
                 if cut and any(not is_blank(c.text) for c in cells[cut:]) and k - cut < len(value_positions):
                     short.append(row.line)
             values = cells[cut:]
             leading = cells[:cut]
             counts = bool(leading) and _count(clean_label(leading[-1].text))  # not amounts
-            if 0 < len(values) < len(value_positions) and any(_is_figure(c.text) for c in values) and not counts:
+            if 0 < len(values) < len(value_positions) and any(is_figure(c.text) for c in values) and not counts:
                 deferred.append((index, row, leading, values))
                 if short and short[-1] == row.line:
                     short.pop()  # read by arithmetic, or said so there
@@ -109,7 +106,7 @@ def _stub_over_cells(cells: list[Cell], n_stub: int, n_values: int) -> list[Cell
     """A row whose stub spans more cells than the header's (其中 | 公务用车运行维护费 | 2648 under 项目 | 预算数: a
     vertically merged 其中 beside the sub-items' names): its last stub texts fill the stub columns."""
     k = 0
-    while k < len(cells) and not _is_figure(cells[k].text):
+    while k < len(cells) and not is_figure(cells[k].text):
         k += 1
     if not n_stub or k <= n_stub or len(cells) - k > n_values:
         return cells
@@ -128,13 +125,13 @@ def _read_by_arithmetic(table: Table, data: list[Row], deferred: list, roles: li
     sides = position_sides(roles)
     rows_info = []
     for index, row in enumerate(data, 1):
-        label = next((c.text for c in row.cells if not is_blank(c.text) and not _is_figure(c.text)), "")
+        label = next((c.text for c in row.cells if not is_blank(c.text) and not is_figure(c.text)), "")
         rows_info.append((index, vocab.item_for(label) if label else None, bool(label) and is_total_label(label)))
     known = {index for index, _, _ in rows_info} - {index for index, _, _, _ in deferred}
     name = table.number or table.title
     full = [r for r in data if len(r.cells) == len(roles)]
     rates = {p for p in value_positions if any(not is_blank(r.cells[p].text) for r in full)
-             and all(is_blank(r.cells[p].text) or _percent(r.cells[p]) for r in full)}
+             and all(is_blank(r.cells[p].text) or is_percent(r.cells[p].text) for r in full)}
     for index, row, leading, values in deferred:
         stub: dict[int, Cell] = {}
         if len(leading) == 1:
@@ -172,13 +169,9 @@ def _read_by_arithmetic(table: Table, data: list[Row], deferred: list, roles: li
         else:
             short.append(row.line)
             # amounts right-aligned under the columns of amounts: a column printing only percentages takes none
-            under = [p for p in value_positions if p not in rates] if not any(map(_percent, values)) else []
+            under = [p for p in value_positions if p not in rates] if not any(is_percent(c.text) for c in values) else []
             under = under if len(under) >= len(values) else value_positions
             table.observations += place(dict(zip(under[len(under) - len(values):], values)), True)
-
-
-def _percent(cell: Cell) -> bool:
-    return nfkc(cell.text).strip().endswith("%")
 
 
 def _place_pairs(cells, roles, sides, n_sides):

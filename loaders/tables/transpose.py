@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 
 from cnbudget.loaders import vocab
-from cnbudget.loaders.labels import is_filler, is_total_label
+from cnbudget.loaders.labels import is_filler, is_total_label, is_year_label
 from cnbudget.loaders.records import Column, Figure, Observation, Row, Table
 from cnbudget.loaders.text import clean_label, is_blank, nfkc, parse_amount
 
-_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年度?$")
 _RATE_ROW = re.compile(r"(?:%|率)\s*[)）]?$")
 # the generic columns of items.ttl that measure rather than name a category (预算数, 增减, 完成率 …)
 _MEASURES = {"Amount", "ActualAmount", "BudgetAmount", "PriorYearBudget", "Change", "ChangeRate", "Decrease",
@@ -38,7 +37,7 @@ def _is_category(column: Column) -> bool:
 def years_as_rows(table: Table) -> bool:
     """Every figure in a row named by a year, under value columns that name categories (two at least)."""
     obs = table.observations
-    if not obs or not all(_YEAR.match(nfkc(o.row_label).strip()) for o in obs):
+    if not obs or not all(is_year_label(o.row_label) for o in obs):
         return False
     columns = {id(o.column): o.column for o in obs}.values()
     return all(map(_is_category, columns)) and sum(not is_total_label(c.label) for c in columns) >= 2
