@@ -1,8 +1,8 @@
 """Running one endpoint query under the guard's limits, and writing its answer with the engine's serializers.
 
-`kg/guard.py` checks the text (size, depth, SERVICE) and runs the query in a killable child process; here the
-child is `api/worker.py`, which also takes the protocol's dataset, and the answer stays in its wire form (SPARQL
-TSV, N-Triples) in a temporary file, re-read by pyoxigraph and serialized in the format asked for
+`kg/guard.py` checks the text (size, depth, SERVICE); the query runs in a killable worker of api/pool.py (Oxigraph's
+own server, api/oxigraph_worker.py, or api/worker.py), which also takes the protocol's dataset, and the answer
+stays in its wire form (SPARQL TSV, N-Triples) in a temporary file, re-read by pyoxigraph and serialized in the format asked for
 (`QuerySolutions.serialize`, `ox.serialize`). A remote store (`kg serve --endpoint`) is asked for the same wire
 forms over HTTP.
 """
@@ -47,8 +47,8 @@ class Answer:
 
 def run(sparql: str, store: GraphStore, limits: guard.Limits, default_graph: list[str] | None = None,
         named_graphs: list[str] | None = None, pool=None) -> Answer:
-    """`guard.check`, then the query's answer (in a worker of `pool`, an api.pool.Pool, else in a child
-    process of its own); raises the guard's QueryRefused, QuerySyntaxError, QueryFailed."""
+    """`guard.check`, then the query's answer (in a worker of `pool`, an api.pool.Pool; a remote store needs
+    none); raises the guard's QueryRefused, QuerySyntaxError, QueryFailed."""
     scanned = _checked(sparql, limits) if len(sparql) <= _KEPT_TEXT else guard.check(sparql, limits)
     for g in [*(default_graph or []), *(named_graphs or [])]:
         try:
@@ -63,12 +63,9 @@ def run(sparql: str, store: GraphStore, limits: guard.Limits, default_graph: lis
     return _run_in_child(request, os.fspath(store.path), limits, pool)
 
 
-def _run_in_child(request: dict, path: str, limits: guard.Limits, pool=None) -> Answer:
-    if pool is not None:
-        check_store_folder(path, read_only=True)
-        status, spool = pool.run(request, path, limits)
-    else:
-        status, spool = guard.run_worker("cnbudget.api.worker", request, path, limits)
+def _run_in_child(request: dict, path: str, limits: guard.Limits, pool) -> Answer:
+    check_store_folder(path, read_only=True)
+    status, spool = pool.run(request, path, limits)
     if status["kind"] == "ask":
         spool.close()
         return Answer("ask", boolean=bool(status["boolean"]))

@@ -1,12 +1,12 @@
-"""The child process one endpoint query runs in: `kg/worker.py` with the SPARQL protocol's dataset.
+"""The Python query worker of `kg serve --engine python`: `kg/worker.py` with the SPARQL protocol's dataset.
 
 `kg/worker.py` queries the union of the named graphs. The protocol's `default-graph-uri` and
 `named-graph-uri` choose the graphs instead (request keys `default_graph`, `named_graphs`: lists of IRIs),
 and a query with its own FROM / FROM NAMED (`own_dataset`) gets the dataset it names. The rest (SPARQL TSV or
-N-Triples streamed to standard output, the row limit, the status line, exiting when the caller goes away)
-is `kg/worker.py`'s. It imports only pyoxigraph and that module, so it starts quickly.
+N-Triples, the row limit, the status) is `kg/worker.py`'s. It imports only pyoxigraph and that module, so it
+starts quickly.
 
-`serve()` is the same worker kept for many queries (api/pool.py): one request a line on standard input, each
+`serve()` is the worker kept for many queries (api/pool.py): one request a line on standard input, each
 answer written to the file the request names, a status line on standard output after each; the store kept open
 while its folder is unchanged (api/snapshot.py), not opened again for every query, on a copy of its files that a
 writer beside it cannot remove (kg/store/pinned.py).
@@ -77,11 +77,6 @@ def answer(request: dict, out) -> dict:
         _base.ox = ox
 
 
-def main() -> None:
-    _base.answer = answer
-    _base.main()
-
-
 def _end_with_parent() -> None:
     parent = os.getppid()
     while os.getppid() == parent:  # a parent killed outright leaves its workers to init
@@ -119,7 +114,3 @@ def serve() -> None:
     t.join()
     pinned.remove_all()
     os._exit(0)
-
-
-if __name__ == "__main__":
-    main()
