@@ -97,7 +97,7 @@ def _name(o: Observation) -> str:
     return o.row_code and f"{o.row_code} {o.row_label}" or o.row_label or "（无行名）"
 
 
-def _col(o: Observation) -> str:
+def column_name(o: Observation) -> str:
     return " / ".join([*o.column.group, o.column.label]) or "金额"
 
 
@@ -126,7 +126,7 @@ def _compare(doc: Disclosure, result: Result, rule: str, table: Table, total: Ob
         return
     verdict = (f"在文件声明的尾数误差允许范围（±{tolerance}）内" if abs(diff) <= tolerance
                else "超出尾数误差，数据不一致")
-    message = (f"{table.number or table.title}：{_name(total)}「{_col(total)}」为 {stated}，"
+    message = (f"{table.number or table.title}：{_name(total)}「{column_name(total)}」为 {stated}，"
                f"{what}为 {computed}，相差 {diff}；{verdict}。")
     result.findings.append(Finding(rule, table, stated, computed, tolerance, total, parts, message, other))
 
@@ -143,7 +143,7 @@ def _unplaced(result: Result, table: Table, total: Observation, parts: list[Obse
         return False
     result.findings.append(Finding(
         "TotalWithUnplacedFigures", table, stated, computed, Decimal(0), total, parts,
-        f"{table.number or table.title}：{_name(total)}「{_col(total)}」为 {stated}，{what}为 {computed}，"
+        f"{table.number or table.title}：{_name(total)}「{column_name(total)}」为 {stated}，{what}为 {computed}，"
         f"相差 {stated - computed}，正是表中未能确定所在行列、未载入的数字"
         f"（{'、'.join(f'第{c.line}行 {c.text}' for c, _ in closing)}）；它们若属于此项则相符，此项无法核对。"))
     return True

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from cnbudget.kg.interpret.reconcile import Finding, Result, _col, document_check
+from cnbudget.kg.interpret.reconcile import Finding, Result, column_name, document_check
 from cnbudget.loaders.records import Disclosure, Observation
 
 
@@ -30,7 +30,7 @@ def _restated_tables(doc: Disclosure, result: Result) -> None:
             if again.amount != before.amount:
                 result.findings.append(Finding(
                     "RestatedTableAgreement", table, again.amount, before.amount, Decimal(0), again, [before],
-                    f"{name}再次印出（第{table.line}行）：{again.row_code + ' ' if again.row_code else ''}{again.row_label}「{_col(again)}」为 {again.amount}（第{again.line}行），"
+                    f"{name}再次印出（第{table.line}行）：{again.row_code + ' ' if again.row_code else ''}{again.row_label}「{column_name(again)}」为 {again.amount}（第{again.line}行），"
                     f"首次印出为 {before.amount}（第{before.line}行），相差 {again.amount - before.amount}。", first))
         same = sum(a.amount == b.amount for a, b in pairs)
         result.findings.append(Finding(
